@@ -1,0 +1,5 @@
+import sys
+
+from rectify.cli import main
+
+sys.exit(main())

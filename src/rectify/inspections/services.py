@@ -1,0 +1,110 @@
+"""Writes to inspections and their findings tree."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from rectify.audit import services as audit
+from rectify.errors import ValidationFailed
+from rectify.inspections.models import Finding, Inspection
+from rectify.organizations.models import Organization, User
+from rectify.organizations.scoping import Action, require_unit
+
+INSPECTION_FIELDS = (
+    "title", "kind", "inspector", "term", "round", "group", "type", "office",
+    "onsite_start", "onsite_end", "feedback_date", "published", "source_hash",
+)
+
+
+def _check_dates(onsite_start: dt.date | None, onsite_end: dt.date | None, feedback: dt.date | None) -> None:
+    if onsite_start and onsite_end and onsite_end < onsite_start:
+        raise ValidationFailed(_("「进驻结束」不能早于「进驻开始」"), field="onsite_end")
+    if onsite_start and feedback and feedback < onsite_start:
+        raise ValidationFailed(_("「反馈日期」不能早于「进驻开始」"), field="feedback_date")
+
+
+@transaction.atomic
+def create_inspection(actor: User, *, target: Organization, title: str, **fields: Any) -> Inspection:
+    """Register an inspection (登记巡视巡察) of a unit."""
+    require_unit(actor, Action.REGISTER_INSPECTION, target)
+    if target.kind != Organization.Kind.UNIT:
+        raise ValidationFailed(_("「被巡视巡察单位」必须是单位，不能是内设部门"), field="target")
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed(_("「名称」不能为空"), field="title")
+    unknown = set(fields) - set(INSPECTION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown inspection fields: {sorted(unknown)}")
+    _check_dates(fields.get("onsite_start"), fields.get("onsite_end"), fields.get("feedback_date"))
+    inspection = Inspection(target=target, title=title, **fields)
+    inspection.full_clean(exclude=["office"])
+    inspection.save()
+    audit.record(actor, "inspection.create", inspection, unit_id=target.pk)
+    return inspection
+
+
+@transaction.atomic
+def update_inspection(actor: User, inspection: Inspection, **changes: Any) -> Inspection:
+    """Edit an inspection's header fields."""
+    require_unit(actor, Action.EDIT_PLAN, inspection.target)
+    before = audit.snapshot(inspection)
+    for name, value in changes.items():
+        if name not in INSPECTION_FIELDS:
+            raise TypeError(f"unknown inspection field {name}")
+        setattr(inspection, name, value)
+    _check_dates(inspection.onsite_start, inspection.onsite_end, inspection.feedback_date)
+    inspection.version += 1
+    inspection.save()
+    audit.record(actor, "inspection.update", inspection, unit_id=inspection.target_id, before=before)
+    return inspection
+
+
+@transaction.atomic
+def add_finding(
+    actor: User, inspection: Inspection, *, title: str, parent: Finding | None = None, label: str = "",
+    text: str = "", kind: str = Finding.Kind.PROBLEM, position: int | None = None,
+    exempt: bool = False, exempt_reason: str = "",
+) -> Finding:
+    """Add a node to the feedback tree (方面 → 问题 → 具体问题)."""
+    require_unit(actor, Action.EDIT_PLAN, inspection.target)
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed(_("「问题标题」不能为空"), field="title")
+    if parent is not None and parent.inspection_id != inspection.pk:
+        raise ValidationFailed(_("「上级问题」不属于本次巡视巡察"), field="parent")
+    level = 1 if parent is None else parent.level + 1
+    if level > 3:
+        raise ValidationFailed(_("问题层级最多三级（方面、问题、具体问题）"), field="parent")
+    if exempt and not exempt_reason.strip():
+        raise ValidationFailed(_("「不予公开理由」不能为空"), field="exempt_reason")
+    if position is None:
+        position = inspection.findings.count()
+    finding = Finding.objects.create(
+        inspection=inspection, parent=parent, level=level, kind=kind, label=label, title=title, text=text,
+        position=position, exempt=exempt, exempt_reason=exempt_reason,
+    )
+    audit.record(actor, "finding.create", finding, unit_id=inspection.target_id)
+    return finding
+
+
+@transaction.atomic
+def update_finding(actor: User, finding: Finding, **changes: Any) -> Finding:
+    """Edit a finding's text or disclosure flag."""
+    require_unit(actor, Action.EDIT_PLAN, finding.inspection.target)
+    before = audit.snapshot(finding)
+    for name in ("title", "label", "text", "kind", "exempt", "exempt_reason"):
+        if name in changes:
+            setattr(finding, name, changes.pop(name))
+    if changes:
+        raise TypeError(f"unknown finding fields: {sorted(changes)}")
+    if not finding.title.strip():
+        raise ValidationFailed(_("「问题标题」不能为空"), field="title")
+    if finding.exempt and not finding.exempt_reason.strip():
+        raise ValidationFailed(_("「不予公开理由」不能为空"), field="exempt_reason")
+    finding.save()
+    audit.record(actor, "finding.update", finding, unit_id=finding.inspection.target_id, before=before)
+    return finding

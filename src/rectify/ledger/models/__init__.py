@@ -1,0 +1,23 @@
+from rectify.ledger.models.records import Lead, Outcome, RuleChange
+from rectify.ledger.models.tasks import (
+    ClosureReview,
+    Comment,
+    Evidence,
+    Handover,
+    LookBack,
+    Progress,
+    Task,
+)
+
+__all__ = [
+    "ClosureReview",
+    "Comment",
+    "Evidence",
+    "Handover",
+    "Lead",
+    "LookBack",
+    "Outcome",
+    "Progress",
+    "RuleChange",
+    "Task",
+]

@@ -1,0 +1,47 @@
+"""Writes to the ledger. Each function checks scope and role, validates, audits, and runs in one transaction."""
+
+from rectify.ledger.services.evidence import add_evidence
+from rectify.ledger.services.lifecycle import (
+    approve_task,
+    comment_task,
+    flag_task,
+    record_look_back,
+    record_phased_result,
+    reopen_task,
+    report_progress,
+    return_task,
+    review_task,
+    schedule_look_back,
+    start_task,
+    submit_task,
+)
+from rectify.ledger.services.plan import create_task, hand_over, update_task
+from rectify.ledger.services.records import (
+    conclude_lead,
+    create_lead,
+    create_rule_change,
+    record_outcome,
+)
+
+__all__ = [
+    "add_evidence",
+    "approve_task",
+    "comment_task",
+    "conclude_lead",
+    "create_lead",
+    "create_rule_change",
+    "create_task",
+    "flag_task",
+    "hand_over",
+    "record_look_back",
+    "record_outcome",
+    "record_phased_result",
+    "reopen_task",
+    "report_progress",
+    "return_task",
+    "review_task",
+    "schedule_look_back",
+    "start_task",
+    "submit_task",
+    "update_task",
+]

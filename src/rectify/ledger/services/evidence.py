@@ -1,0 +1,55 @@
+"""Evidence files (佐证材料): checked by content, hashed, stored under random names."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from rectify.audit import services as audit
+from rectify.errors import ValidationFailed
+from rectify.ledger.filetypes import clean_name, sniff
+from rectify.ledger.models import Evidence, Progress, Task
+from rectify.organizations.models import User
+from rectify.organizations.scoping import Action, require_task
+
+MEETING_WORDS = ("会议通知", "开会通知", "参会", "会议议程", "签到表")
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    data: bytes
+
+
+@transaction.atomic
+def add_evidence(actor: User, task: Task, upload: Upload, *, progress: Progress | None = None) -> Evidence:
+    """Attach a supporting file (佐证材料) to a task; its type is judged by content and its SHA-256 kept."""
+    require_task(actor, Action.REPORT_PROGRESS, task)
+    limit = settings.RECTIFY_UPLOAD_MAX_BYTES
+    if len(upload.data) > limit:
+        raise ValidationFailed(
+            _("文件 %(name)s 超过大小上限 %(limit)d MB") % {"name": upload.name, "limit": limit // (1024 * 1024)},
+            field="file",
+        )
+    kind = sniff(upload.data, upload.name)
+    name = clean_name(upload.name, kind)
+    evidence = Evidence(
+        task=task, progress=progress, original_name=name, sha256=hashlib.sha256(upload.data).hexdigest(),
+        size=len(upload.data), content_type=kind.mime, uploaded_by=actor,
+        is_meeting_notice=any(word in name for word in MEETING_WORDS),
+    )
+    evidence.file.save(name, ContentFile(upload.data), save=False)
+    # A failed insert must not leave the stored file behind.
+    stored = evidence.file.name
+    try:
+        evidence.save()
+        audit.record(actor, "evidence.create", evidence, unit_id=task.unit_id)
+    except Exception:
+        evidence.file.storage.delete(stored)
+        raise
+    return evidence

@@ -1,0 +1,150 @@
+"""The plan: creating and editing tasks, and handing responsibility over (整改责任交接)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from rectify.audit import services as audit
+from rectify.errors import ValidationFailed
+from rectify.inspections.models import Finding
+from rectify.ledger.models import Handover, Task
+from rectify.ledger.services.versioning import save_versioned
+from rectify.organizations.models import Organization, User
+from rectify.organizations.scoping import Action, require_task, require_unit
+
+EDITABLE = ("title", "category", "deadline", "leader", "leader_name", "lead_org", "handler", "number",
+            "exempt", "exempt_reason", "finding")
+
+
+def _check_org(unit: Organization, org: Organization | None, field: str, label: str) -> None:
+    if org is None:
+        return
+    if not org.path.startswith(unit.path) or org.kind != Organization.Kind.DEPARTMENT:
+        raise ValidationFailed(
+            _("「%(label)s」%(name)s 不是本单位的部门") % {"label": label, "name": org.name}, field=field
+        )
+
+
+def _check_task(task: Task, co_orgs: Iterable[Organization] | None) -> None:
+    inspection = task.inspection
+    if not (task.title or "").strip():
+        raise ValidationFailed(_("「整改措施」不能为空"), field="title")
+    if task.category not in Task.Category.values:
+        raise ValidationFailed(_("「整改类型」无法识别：%(value)s") % {"value": task.category}, field="category")
+    if task.category == Task.Category.DEADLINE and task.deadline is None:
+        raise ValidationFailed(_("限期整改任务必须填写「完成时限」"), field="deadline")
+    if task.category == Task.Category.LONG_TERM:
+        task.deadline = None
+    start = inspection.feedback_date or inspection.onsite_start
+    if task.deadline is not None and start is not None and task.deadline < start:
+        raise ValidationFailed(
+            _("「完成时限」%(deadline)s 早于巡视反馈日期 %(start)s")
+            % {"deadline": task.deadline.isoformat(), "start": start.isoformat()},
+            field="deadline",
+        )
+    if task.finding.inspection_id != inspection.pk:
+        raise ValidationFailed(_("「反馈问题」不属于本次巡视巡察"), field="finding")
+    if task.exempt and not task.exempt_reason.strip():
+        raise ValidationFailed(_("「不予公开理由」不能为空"), field="exempt_reason")
+    _check_org(inspection.target, task.lead_org, "lead_org", _("牵头单位"))
+    for org in co_orgs or []:
+        _check_org(inspection.target, org, "co_orgs", _("配合单位"))
+    if task.leader is not None and not task.leader_name:
+        task.leader_name = task.leader.display_name
+
+
+@transaction.atomic
+def create_task(
+    actor: User, finding: Finding, *, title: str, category: str = Task.Category.DEADLINE,
+    deadline: dt.date | None = None, leader: User | None = None, leader_name: str = "",
+    lead_org: Organization | None = None, co_orgs: Iterable[Organization] = (), handler: User | None = None,
+    number: str = "", exempt: bool = False, exempt_reason: str = "", position: int | None = None,
+) -> Task:
+    """Add a task (整改任务) answering a finding to the plan."""
+    inspection = finding.inspection
+    require_unit(actor, Action.EDIT_PLAN, inspection.target)
+    co_orgs = list(co_orgs)
+    task = Task(
+        inspection=inspection, finding=finding, unit=inspection.target, title=(title or "").strip(),
+        category=category, deadline=deadline, leader=leader, leader_name=leader_name.strip(), lead_org=lead_org,
+        handler=handler, number=number, exempt=exempt, exempt_reason=exempt_reason,
+        position=position if position is not None else inspection.tasks.count(),
+    )
+    _check_task(task, co_orgs)
+    task.save()
+    if co_orgs:
+        task.co_orgs.set(co_orgs)
+    audit.record(actor, "task.create", task, unit_id=task.unit_id, after={**audit.snapshot(task), "co_orgs": [o.pk for o in co_orgs]})
+    return task
+
+
+@transaction.atomic
+def update_task(
+    actor: User, task: Task, *, expected_version: int | None = None, co_orgs: Iterable[Organization] | None = None,
+    **changes: Any,
+) -> Task:
+    """Edit a task of the plan; a stale `expected_version` raises StaleWrite."""
+    require_task(actor, Action.EDIT_PLAN, task)
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"unknown task fields: {sorted(unknown)}")
+    before = audit.snapshot(task)
+    for name, value in changes.items():
+        setattr(task, name, value)
+    if "leader" in changes and "leader_name" not in changes:
+        task.leader_name = task.leader.display_name if task.leader else ""
+    co_list = list(co_orgs) if co_orgs is not None else None
+    _check_task(task, co_list)
+    fields = list(changes) + (["leader_name"] if "leader" in changes else []) + (["deadline"] if "category" in changes else [])
+    save_versioned(task, fields=sorted(set(fields)), expected_version=expected_version)
+    after = audit.snapshot(task)
+    if co_list is not None:
+        before["co_orgs"] = list(task.co_orgs.values_list("pk", flat=True))
+        task.co_orgs.set(co_list)
+        after["co_orgs"] = [o.pk for o in co_list]
+    audit.record(actor, "task.update", task, unit_id=task.unit_id, before=before, after=after)
+    return task
+
+
+@transaction.atomic
+def hand_over(
+    actor: User, *, unit: Organization, role: str, from_user: User, to_user: User, note: str = ""
+) -> Handover:
+    """整改责任交接: move every open task of a departing leader or handler to the successor, signed."""
+    require_unit(actor, Action.HANDOVER, unit)
+    if from_user.pk == to_user.pk:
+        raise ValidationFailed(_("「接收人」不能与「移交人」相同"), field="to_user")
+    field = {Handover.Role.LEADER: "leader", Handover.Role.HANDLER: "handler"}.get(role)  # type: ignore[call-overload]
+    if field is None:
+        raise ValidationFailed(_("「交接类别」无法识别：%(value)s") % {"value": role}, field="role")
+    tasks = list(
+        Task.objects.select_for_update().filter(unit__path__startswith=unit.path, **{field: from_user})
+        .exclude(status=Task.Status.CLOSED).order_by("pk")
+    )
+    if not tasks:
+        raise ValidationFailed(_("%(name)s 名下没有未销号的任务") % {"name": from_user.display_name}, field="from_user")
+    payload = {
+        "unit": unit.pk, "role": role, "from": from_user.pk, "to": to_user.pk,
+        "tasks": [t.pk for t in tasks], "note": note, "actor": actor.pk,
+    }
+    signature = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    handover = Handover.objects.create(
+        unit=unit, role=role, from_user=from_user, to_user=to_user, note=note, signature=signature, actor=actor
+    )
+    handover.tasks.set(tasks)
+    for task in tasks:
+        setattr(task, field, to_user)
+        fields = [field]
+        if field == "leader":
+            task.leader_name = to_user.display_name
+            fields.append("leader_name")
+        save_versioned(task, fields=fields)
+    audit.record(actor, "task.hand_over", handover, unit_id=unit.pk, after=payload, note=note)
+    return handover

@@ -1,0 +1,186 @@
+"""Dates as notices write them.
+
+"2021年3月16日至5月15", "8月13日" (year from context), "二〇二一年八月二十六日", "2021-08-26",
+and deadlines: "6月底前", "年底前", "2021年底", "年内", "长期坚持".
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from rectify.notice.numerals import fold_width, to_int
+
+_CN_YEAR = "[〇零○一二三四五六七八九]{4}"
+_CN_MD = "[一二三四五六七八九十]{1,3}"
+_YEAR = r"(?P<@y>\d{4}|" + _CN_YEAR + r")\s*年\s*"
+_MONTH = r"(?P<@m>\d{1,2}|" + _CN_MD + r")\s*月"
+_DAY = r"(?:\s*(?P<@d>\d{1,2}|" + _CN_MD + r")(?:\s*[日号])?(?![\d个天次轮届]))?"
+
+
+def _date_pattern(prefix: str, *, year_required: bool = False) -> str:
+    year = _YEAR.replace("@", prefix)
+    return (year if year_required else f"(?:{year})?") + _MONTH.replace("@", prefix) + _DAY.replace("@", prefix)
+
+
+DATE_RE = re.compile(_date_pattern(""))
+RANGE_RE = re.compile(
+    _date_pattern("a") + r"\s*(?:至|到|—+|-|－|～|~|一)\s*" + _date_pattern("b")
+)
+ISO_RE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
+_STANDALONE_RE = re.compile(
+    r"^\s*(?P<y>\d{4}|" + _CN_YEAR + r")\s*年\s*(?P<m>\d{1,2}|" + _CN_MD + r")\s*月\s*"
+    r"(?P<d>\d{1,2}|" + _CN_MD + r")\s*日\s*$"
+)
+_DEADLINE_RE = re.compile(
+    r"(?:(?P<y>\d{4}|" + _CN_YEAR + r")\s*年\s*)?"
+    r"(?:(?P<m>\d{1,2}|" + _CN_MD + r")\s*月\s*)?"
+    r"(?:(?P<d>\d{1,2}|" + _CN_MD + r")\s*[日号]\s*)?"
+    r"(?P<tail>底|末|内|上旬|中旬|下旬|前|以前|之前)?"
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A date met in the text, with where it was."""
+
+    start: int
+    end: int
+    value: date | None  # None when the day or the year could not be known
+    has_year: bool
+    year: int | None
+    month: int
+    day: int | None
+
+
+def _valid(year: int | None, month: int, day: int | None) -> date | None:
+    if year is None or day is None:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _found(match: re.Match[str], prefix: str, context_year: int | None, offset: int = 0) -> Found | None:
+    raw_year = match.group(prefix + "y")
+    raw_day = match.group(prefix + "d")
+    try:
+        month = to_int(match.group(prefix + "m"))
+        year = to_int(raw_year) if raw_year else context_year
+        day = to_int(raw_day) if raw_day else None
+    except ValueError:
+        return None
+    if not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
+        return None
+    return Found(
+        start=match.start() + offset,
+        end=match.end() + offset,
+        value=_valid(year, month, day),
+        has_year=raw_year is not None,
+        year=year,
+        month=month,
+        day=day,
+    )
+
+
+def find_dates(text: str, context_year: int | None = None) -> list[Found]:
+    """Every date in the text; a date without a year takes the year of the one before it."""
+    folded = fold_width(text)
+    found: list[Found] = []
+    year = context_year
+    last_month = 0
+    for match in DATE_RE.finditer(folded):
+        item = _found(match, "", year)
+        if item is None:
+            continue
+        if item.has_year:
+            year = item.year
+        elif year is not None and item.month < last_month:
+            # "12月20日 … 2月4日": the later date has rolled into the next year.
+            year += 1
+            item = Found(item.start, item.end, _valid(year, item.month, item.day), False, year, item.month, item.day)
+        last_month = item.month
+        found.append(item)
+    return found
+
+
+def find_range(text: str, context_year: int | None = None) -> tuple[date | None, date | None, int] | None:
+    """The first "A至B" range in the text: (start, end, index after the range); B may omit year or 日."""
+    folded = fold_width(text)
+    for match in RANGE_RE.finditer(folded):
+        first = _found(match, "a", context_year)
+        if first is None:
+            continue
+        second = _found(match, "b", first.year)
+        if second is None:
+            continue
+        end = second.value
+        if not second.has_year and first.year is not None and second.day is not None:
+            year = first.year + (1 if second.month < first.month else 0)
+            end = _valid(year, second.month, second.day)
+        return first.value, end, match.end()
+    return None
+
+
+def standalone_date(line: str) -> date | None:
+    """The date when the whole line is one full date (a document's date line): 2021年8月26日."""
+    match = _STANDALONE_RE.match(fold_width(line))
+    if not match:
+        return None
+    try:
+        return _valid(to_int(match["y"]), to_int(match["m"]), to_int(match["d"]))
+    except ValueError:
+        return None
+
+
+def iso_date(text: str) -> date | None:
+    """A web page's posting date: 2021-08-26, 2021/8/26, 2021.08.26."""
+    match = ISO_RE.search(fold_width(text))
+    if not match:
+        return None
+    return _valid(int(match["y"]), int(match["m"]), int(match["d"]))
+
+
+def parse_deadline(text: str, year: int) -> date | None:
+    """A deadline (完成时限) as a date: 6月底前 → 30 June, 年底前 → 31 Dec, 9月15日前 → 15 Sept.
+
+    `year` is the year the text is read in (the notice or plan year). Returns None for long-term
+    tasks (长期坚持, 持续推进) and for text that names no deadline.
+    """
+    folded = fold_width(text).strip()
+    if not folded or "长期" in folded or "持续" in folded or "常态" in folded:
+        return None
+    iso = iso_date(folded)
+    if iso:
+        return iso
+    if folded.startswith(("年底", "年内", "年末", "本年", "今年底", "今年内", "当年")):
+        return date(year, 12, 31)
+    if folded.startswith(("明年底", "下年底")):
+        return date(year + 1, 12, 31)
+    for match in _DEADLINE_RE.finditer(folded):
+        if not (match["y"] or match["m"]):
+            continue
+        try:
+            y = to_int(match["y"]) if match["y"] else year
+            m = to_int(match["m"]) if match["m"] else None
+            d = to_int(match["d"]) if match["d"] else None
+        except ValueError:
+            continue
+        tail = match["tail"] or ""
+        if m is None:
+            # "2021年底", "2022年内": the end of that year.
+            return date(y, 12, 31) if tail in ("底", "末", "内", "前", "以前", "之前", "") else None
+        if not 1 <= m <= 12:
+            continue
+        last = calendar.monthrange(y, m)[1]
+        if d is not None:
+            return _valid(y, m, d)
+        if tail == "上旬":
+            return date(y, m, 10)
+        if tail == "中旬":
+            return date(y, m, 20)
+        return date(y, m, last)
+    return None

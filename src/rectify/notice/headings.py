@@ -1,0 +1,177 @@
+"""The heading ladder of 公文: 一、 / （一） / 1. / （1） / ①, and 一是…二是… runs inside paragraphs.
+
+A label's *style* is its place in the conventional ladder (GB/T 9704); a document may skip or
+reorder styles, so trees are built from the order styles first appear, not from the style alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rectify.notice.numerals import to_int
+
+# Styles, in the conventional order of the ladder.
+CN_COMMA = 0  # 一、
+CN_PAREN = 1  # （一）
+AR_DOT = 2  # 1.  1．  1、
+AR_PAREN = 3  # （1）  1）
+CIRCLED = 4  # ①
+
+STYLE_NAMES = ("一、", "（一）", "1.", "（1）", "①")
+
+_CIRCLED_DIGITS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_CN = r"[一二三四五六七八九十百零〇两]{1,4}"
+
+# Full- and half-width forms are both written out, so lines need no folding first (speed).
+_OPEN = r"[(（〔\[［]"
+_CLOSE = r"[)）〕\]］]"
+_DOT = r"[.．、]"
+_LABEL_RE = re.compile(
+    r"^[ \t\u3000]*(?:"
+    rf"(?P<cn_comma>{_CN})[ \t]*[、.．][ \t]*"
+    rf"|{_OPEN}[ \t]*(?P<cn_paren>{_CN})[ \t]*{_CLOSE}[ \t]*{_DOT}?[ \t]*"
+    rf"|(?P<ar_dot>\d{{1,3}})[ \t]*{_DOT}(?![\d.．])[ \t]*"
+    rf"|{_OPEN}[ \t]*(?P<ar_paren>\d{{1,3}})[ \t]*{_CLOSE}[ \t]*{_DOT}?[ \t]*"
+    rf"|(?P<ar_close>\d{{1,3}})[ \t]*[)）][ \t]*"
+    rf"|(?P<circled>[{_CIRCLED_DIGITS}])[ \t]*{_DOT}?[ \t]*"
+    r")"
+)
+# A label can only start with one of these characters: most lines are rejected at once.
+_LABEL_START = frozenset("一二三四五六七八九十百零〇两(（〔[［" + _CIRCLED_DIGITS + "0123456789０１２３４５６７８９")
+
+
+@dataclass(frozen=True)
+class Label:
+    """A heading label at the start of a line: its style, its number, and the rest of the line."""
+
+    style: int
+    number: int
+    label: str  # as written, e.g. "（一）", "1."
+    rest: str
+
+
+def match_label(line: str) -> Label | None:
+    """The heading label that starts `line`, if any: "（二）加强组织领导" → style CN_PAREN, 2."""
+    if not line or line[0] not in _LABEL_START or line[1:2] == "是":
+        return None
+    match = _LABEL_RE.match(line)
+    if not match:
+        return None
+    rest = line[match.end():].strip()
+    if not rest:
+        return None
+    kind = match.lastgroup
+    raw = match.group(kind or "")
+    if kind == "ar_dot" and _looks_numeric(line[match.end():]):
+        return None
+    try:
+        number = _CIRCLED_DIGITS.index(raw) + 1 if kind == "circled" else to_int(raw)
+    except ValueError:
+        return None
+    style = {
+        "cn_comma": CN_COMMA,
+        "cn_paren": CN_PAREN,
+        "ar_dot": AR_DOT,
+        "ar_paren": AR_PAREN,
+        "ar_close": AR_PAREN,
+        "circled": CIRCLED,
+    }[kind or "cn_comma"]
+    return Label(style=style, number=number, label=line[: match.end()].strip(), rest=rest)
+
+
+_NUMERIC_START = re.compile(r"^(?:\d|[%％‰万亿元])")
+
+
+def _looks_numeric(after: str) -> bool:
+    # "1.5万元" is a quantity, not the label "1." followed by text.
+    return bool(_NUMERIC_START.match(after))
+
+
+def style_of(label: str) -> int | None:
+    """Style of a bare label as stored in a Node ("（一）" → CN_PAREN); None if it is not a label."""
+    found = match_label(label + "题")
+    return found.style if found else None
+
+
+def make_label(style: int, number: int) -> str:
+    """The canonical label of a style and number: (CN_PAREN, 2) → "（二）"."""
+    from rectify.notice.numerals import int_to_chinese
+
+    if style == CN_COMMA:
+        return f"{int_to_chinese(number)}、"
+    if style == CN_PAREN:
+        return f"（{int_to_chinese(number)}）"
+    if style == AR_DOT:
+        return f"{number}."
+    if style == AR_PAREN:
+        return f"（{number}）"
+    if 1 <= number <= len(_CIRCLED_DIGITS):
+        return _CIRCLED_DIGITS[number - 1]
+    return f"（{number}）"
+
+
+_OPEN_QUOTES = "“‘「『《(（〔【"
+_CLOSE_QUOTES = "”’」』》)）〕】"
+_TITLE_END_RE = re.compile("[。！!？?]")
+_QUOTE_RE = re.compile("[" + re.escape(_OPEN_QUOTES + _CLOSE_QUOTES) + '"]')
+
+
+def split_title(rest: str) -> tuple[str, str]:
+    """Split a heading's text into its title and what follows, at the first 。 outside quotes.
+
+    "强化党的政治建设。一是…" → ("强化党的政治建设", "一是…").
+    """
+    depth = 0
+    previous = 0
+    for match in _TITLE_END_RE.finditer(rest):
+        index = match.start()
+        for ch in _QUOTE_RE.findall(rest, previous, index):
+            if ch in _OPEN_QUOTES:
+                depth += 1
+            elif ch == '"':
+                depth = 0 if depth else 1
+            else:
+                depth = max(0, depth - 1)
+        previous = index
+        if depth == 0:
+            return rest[:index].strip(), rest[index + 1:].strip()
+    return rest.strip().rstrip("：:；;，,"), ""
+
+
+# 一是 … 二是 …: a marker starts the paragraph or follows a sentence break (checked in code,
+# where it is cheaper than a look-behind at every position).
+_MARKER_RE = re.compile(r"[一二三四五六七八九十]{1,3}是")
+_MARKER_AFTER = frozenset("。；;！!？?：: \t\u3000")
+
+
+def split_measures(paragraph: str) -> tuple[str, list[str]]:
+    """Split "lead。一是A。二是B。" into ("lead。", ["一是A。", "二是B。"]).
+
+    Only a run counting up by one is taken (一是, 二是, 三是 …), so "统一是…" or a stray "三是"
+    inside a sentence does not cut the paragraph. A run may start at any number when it starts
+    the paragraph (the paragraphs of one list: "五是…").
+    """
+    cuts: list[int] = []
+    expected: int | None = None
+    first = len(paragraph) - len(paragraph.lstrip())
+    for match in _MARKER_RE.finditer(paragraph):
+        start = match.start()
+        if start > first and paragraph[start - 1] not in _MARKER_AFTER:
+            continue
+        try:
+            number = to_int(match.group()[:-1])
+        except ValueError:
+            continue
+        if expected is None:
+            if number == 1 or (start == first and number < 20):
+                cuts.append(start)
+                expected = number + 1
+        elif number == expected:
+            cuts.append(start)
+            expected += 1
+    if not cuts:
+        return paragraph.strip(), []
+    lead = paragraph[: cuts[0]].strip()
+    measures = [paragraph[a:b].strip() for a, b in zip(cuts, cuts[1:] + [len(paragraph)])]
+    return lead, [m for m in measures if m]

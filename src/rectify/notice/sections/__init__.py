@@ -1,0 +1,1 @@
+"""The parts of a notice: layout (title, opening, sections), header, findings, figures."""

@@ -1,0 +1,303 @@
+"""Where things are in a notice: page chrome, the title, the opening sentence, the top-level
+sections (一、二、三、), the findings section, the contact lines, and the document's own date."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from rectify.notice.contact import is_contact_line, is_footer_junk
+from rectify.notice.dates import find_dates, iso_date, standalone_date
+from rectify.notice.errors import NoticeError
+from rectify.notice.headings import CN_COMMA, Label, match_label
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+_SPACES = " \t\u3000\xa0\u2002\u2003\u200b\ufeff"
+_GAP_CHARS_RE = re.compile("[ \t\u3000\xa0]")
+_CJK_GAP_RE = re.compile(r"(?<=[\u4e00-\u9fff“”（）《》，、])[ \t\u3000\xa0]+(?=[\u4e00-\u9fff“”（）《》])")
+
+CHROME_RE = re.compile(
+    r"^(?:首页|当前位置|您当前的位置|您的位置|当前位置)|>>|>\s*\S+\s*>|分享到|^分享$|打印本页|【打印|打印正文|【关闭|"
+    r"关闭窗口|字号[:：]|【字号|字体[:：]|[【\[]\s*大\s*中\s*小|^\s*大\s+中\s+小\s*$|扫一扫|二维码|责编|责任编辑|"
+    r"^编辑[:：]|^审核[:：]|^来源[:：]|浏览次数|阅读次数|上一篇|下一篇|返回顶部|^\s*收藏\s*$|【字体|"
+    r"^\s*(?:打印|关闭|分享|收藏|纠错)(?:\s+(?:打印|关闭|分享|收藏|纠错))*\s*$"
+)
+_TITLE_RE = re.compile(r"(?:通报|公告|情况|报告)\s*[)）]?\s*$")
+_KIND_RE = re.compile(r"巡视|巡察")
+_OPENING_START_RE = re.compile(r"^(?:根据|按照|依据|经|遵照|\d{4}\s*年|20\d\d)")
+_OPENING_WORDS_RE = re.compile(r"开展了?|进驻|进行了|巡视|巡察")
+_POSTING_RE = re.compile(r"发布|来源|时间|日期|\d{1,2}:\d{2}")
+_SIGNATURE_DATE_RE = re.compile(r"^(?P<unit>[^，,。；;:：]{2,40}?)\s+(?P<date>\S.*日)\s*$")
+
+# Section titles: what the findings section calls itself, and what the others call themselves.
+_FINDINGS_TITLE_RE = re.compile(r"反馈|逐条|逐项|具体问题|问题整改|整改落实情况|整改进展情况|落实情况|整改情况|问题的整改")
+_OTHER_TITLE_RE = re.compile(r"基本情况|总体情况|主要做法|组织领导|下一步|今后|打算|长效|后续|巩固|深化|持续|思想认识|工作开展")
+_ASPECT_TITLE_RE = re.compile(r"方面|关于|针对|聚焦")
+_TITLE_BREAK_RE = re.compile(r"[。，,:：;；>|]")
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_FEEDBACK_WORDS_RE = re.compile(r"反馈|问题")
+_ASPECT_WORDS_RE = re.compile(r"问题|方面")
+_STOP_PREFIXES = ("下一步", "今后", "接下来", "下步", "欢迎", "如有意见")
+_LONG_NUMBER_RE = re.compile(r"\d{5,}")
+_WELCOME_RE = re.compile(r"^欢迎|^如有意见|请及时向我们反映")
+
+
+_UNSET = object()
+
+
+@dataclass
+class Line:
+    """A non-empty line of the document, stripped, with its 1-based line number."""
+
+    number: int
+    text: str
+    chrome: bool = False
+    _label: object = field(default=_UNSET, repr=False)
+
+    @property
+    def label(self) -> Label | None:
+        """The heading label the line starts with (computed once)."""
+        if self._label is _UNSET:
+            self._label = match_label(self.text)
+        return self._label  # type: ignore[return-value]
+
+
+@dataclass
+class Section:
+    """A top-level section (一、…): its heading line and the index range of its body lines."""
+
+    label: str
+    title: str
+    head: int
+    start: int
+    end: int
+
+
+@dataclass
+class Layout:
+    lines: list[Line]  # the document's lines, page chrome left out
+    raw: list[Line] = field(default_factory=list)  # every non-empty line
+    title: str = ""
+    title_end: int = -1  # index of the title's last line
+    opening: int | None = None  # index of the opening sentence's line
+    end: int = 0  # index after the document's last line (its date), footer after it
+    published: date | None = None
+    posted: date | None = None
+    signature: str | None = None
+    sections: list[Section] = field(default_factory=list)
+    findings: tuple[int, int] | None = None  # index range of the findings lines
+    aspects_as_sections: bool = False
+    contact_lines: list[int] = field(default_factory=list)
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-empty lines, stripped of spaces and page chrome; control bytes are refused by line."""
+    bad = _CONTROL_RE.search(text)
+    if bad:
+        number = text.count("\n", 0, bad.start()) + 1
+        raise NoticeError("含有无法识别的控制字符或乱码，文件可能不是文本", line=number)
+    lines: list[Line] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip(_SPACES)
+        if not stripped:
+            continue
+        if len(stripped) < 80 and _GAP_CHARS_RE.search(stripped):
+            stripped = _CJK_GAP_RE.sub("", stripped)
+        chrome = len(stripped) < 60 and bool(CHROME_RE.search(stripped))
+        lines.append(Line(number, stripped, chrome))
+    return lines
+
+
+def _find_title(lines: list[Line]) -> tuple[str, int]:
+    limit = min(len(lines), 40)
+    chosen = -1
+    for index in range(limit):
+        text = lines[index].text
+        if len(text) <= 90 and _TITLE_RE.search(text) and (_KIND_RE.search(text) or "整改" in text):
+            if not text.startswith(("根据", "按照")) and "。" not in text:
+                chosen = index
+                break
+    if chosen < 0:
+        return "", -1
+    title = lines[chosen].text
+    first = chosen
+    while first > 0:
+        previous = lines[first - 1].text
+        if (
+            len(previous) > 40
+            or _TITLE_BREAK_RE.search(previous)
+            or "关于" in title[:2] and "关于" in previous
+            or not _CJK_RE.search(previous)
+        ):
+            break
+        if title.startswith("关于") or ("关于" in previous and "关于" not in title):
+            title = previous + title
+            first -= 1
+            if not title.startswith("关于"):
+                break
+            continue
+        break
+    return _CJK_GAP_RE.sub("", title).replace(" ", ""), chosen
+
+
+def _find_opening(lines: list[Line], after: int) -> int | None:
+    for index in range(after + 1, min(len(lines), after + 25)):
+        text = lines[index].text
+        if len(text) < 20:
+            continue
+        if _KIND_RE.search(text) and (_OPENING_START_RE.match(text) or _OPENING_WORDS_RE.search(text)):
+            return index
+        if lines[index].label:
+            return None
+    return None
+
+
+def _document_end(layout: Layout) -> None:
+    lines = layout.lines
+    lower = (layout.opening if layout.opening is not None else layout.title_end) + 1
+    layout.end = len(lines)
+    for index in range(len(lines) - 1, max(lower, len(lines) - 40) - 1, -1):
+        text = lines[index].text
+        value = standalone_date(text)
+        unit = None
+        if value is None:
+            signed = _SIGNATURE_DATE_RE.match(text)
+            if signed:
+                value = standalone_date(signed["date"])
+                unit = signed["unit"] if value else None
+        if value is None:
+            continue
+        layout.published = value
+        layout.end = index + 1
+        if unit:
+            layout.signature = unit
+        elif index > lower:
+            candidate = lines[index - 1].text
+            if len(candidate) <= 40 and not re.search(r"[。，,:：;；]", candidate):
+                layout.signature = candidate
+        return
+
+
+def _posting_date(layout: Layout) -> date | None:
+    if layout.opening is not None:
+        stop_number = layout.lines[layout.opening].number
+    else:
+        stop_number = layout.lines[min(len(layout.lines), 12) - 1].number if layout.lines else 0
+    for line in layout.raw:
+        if line.number >= stop_number:
+            break
+        text = line.text
+        if line.text == layout.title or len(text) > 80:
+            continue
+        value = iso_date(text)
+        if value:
+            return value
+        found = [d for d in find_dates(text) if d.value and d.has_year]
+        if found and (_POSTING_RE.search(text) or len(text) < 40):
+            return found[0].value
+    return None
+
+
+def _sections(layout: Layout) -> list[Section]:
+    lines = layout.lines
+    start = (layout.opening if layout.opening is not None else layout.title_end) + 1
+    heads: list[tuple[int, str, str]] = []
+    expected = 1
+    for index in range(start, layout.end):
+        label = lines[index].label
+        if label and label.style == CN_COMMA and label.number == expected:
+            heads.append((index, label.label, label.rest))
+            expected += 1
+    sections = []
+    for position, (index, label, title) in enumerate(heads):
+        end = heads[position + 1][0] if position + 1 < len(heads) else layout.end
+        sections.append(Section(label=label, title=title, head=index, start=index + 1, end=end))
+    return sections
+
+
+def _children_score(layout: Layout, section: Section) -> tuple[int, int]:
+    score = 0
+    headings = 0
+    for index in range(section.start, section.end):
+        label = layout.lines[index].label
+        if label is None:
+            continue
+        headings += 1
+        if _ASPECT_TITLE_RE.search(label.rest[:40]):
+            score += 2
+        if "问题" in label.rest[:60]:
+            score += 1
+    return score, headings
+
+
+def _choose_findings(layout: Layout) -> None:
+    best: tuple[int, Section] | None = None
+    aspect_sections = []
+    for position, section in enumerate(layout.sections):
+        score, headings = _children_score(layout, section)
+        title = section.title[:40]
+        if _FINDINGS_TITLE_RE.search(title):
+            score += 6
+        if _OTHER_TITLE_RE.search(title) and not _FEEDBACK_WORDS_RE.search(title):
+            score -= 6
+        if position == len(layout.sections) - 1 and len(layout.sections) > 2:
+            score -= 2
+        if _ASPECT_TITLE_RE.search(title) and _ASPECT_WORDS_RE.search(title):
+            aspect_sections.append(section)
+        if headings == 0:
+            score -= 4
+        if best is None or score > best[0]:
+            best = (score, section)
+    if len(aspect_sections) >= 2:
+        layout.aspects_as_sections = True
+        layout.findings = (aspect_sections[0].head, aspect_sections[-1].end)
+    elif best is not None and best[0] > 0:
+        layout.findings = (best[1].start, best[1].end)
+    elif not layout.sections:
+        start = (layout.opening if layout.opening is not None else layout.title_end) + 1
+        layout.findings = (start, layout.end)
+    if layout.findings:
+        start, end = layout.findings
+        for index in range(start, end):
+            text = layout.lines[index].text
+            if index > start and (text.startswith(_STOP_PREFIXES) or "请及时向我们反映" in text):
+                end = index
+                break
+            if ("@" in text or _LONG_NUMBER_RE.search(text)) and is_contact_line(text):
+                end = index
+                break
+        layout.findings = (start, end)
+
+
+def _contact_lines(layout: Layout) -> list[int]:
+    start = layout.findings[1] if layout.findings else (layout.opening or 0) + 1
+    welcome = next((i for i in range(start, layout.end) if _WELCOME_RE.search(layout.lines[i].text)), None)
+    chosen = []
+    for index in range(welcome if welcome is not None else start, layout.end):
+        text = layout.lines[index].text
+        if is_footer_junk(text):
+            continue
+        if is_contact_line(text) and (welcome is not None or re.search(r"\d{5,}|@", text)):
+            chosen.append(index)
+    return chosen
+
+
+def lay_out(text: str) -> Layout:
+    """Find the parts of a notice in its text."""
+    raw = split_lines(text)
+    layout = Layout(lines=[line for line in raw if not line.chrome], raw=raw)
+    if not layout.lines:
+        raise NoticeError("文件为空")
+    layout.title, layout.title_end = _find_title(layout.lines)
+    layout.opening = _find_opening(layout.lines, layout.title_end)
+    if layout.title_end < 0 and layout.opening is None:
+        head = layout.lines[0]
+        if not any(_KIND_RE.search(line.text) for line in layout.lines[:80]):
+            raise NoticeError("找不到巡视或巡察整改通报的标题或开头，文件可能不是整改进展情况通报", line=head.number)
+    _document_end(layout)
+    layout.posted = _posting_date(layout)
+    layout.sections = _sections(layout)
+    _choose_findings(layout)
+    layout.contact_lines = _contact_lines(layout)
+    return layout

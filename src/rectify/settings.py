@@ -1,0 +1,207 @@
+"""Django settings for Rectify, read from the environment (every variable is in .env.example)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+
+def envbool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def envint(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def envstr(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def envsecret(name: str, default: str = "") -> str:
+    """A secret from NAME, or from the file NAME_FILE points at (Docker/systemd credentials)."""
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        return Path(path).read_text(encoding="utf-8").strip()
+    return os.environ.get(name, default)
+
+
+def envlist(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def default_home() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "rectify"
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+RECTIFY_HOME = Path(envstr("RECTIFY_HOME") or default_home()).expanduser()
+RECTIFY_HOME.mkdir(parents=True, exist_ok=True)
+
+DEBUG = envbool("DEBUG", False)
+RECTIFY_DEMO = envbool("RECTIFY_DEMO", False)
+
+
+def _secret_key() -> str:
+    configured = envsecret("SECRET_KEY")
+    if configured:
+        return configured
+    # A per-deployment key kept beside the data, so sessions survive restarts without configuration.
+    key_file = RECTIFY_HOME / "secret_key"
+    if not key_file.exists():
+        from django.core.management.utils import get_random_secret_key
+
+        key_file.write_text(get_random_secret_key(), encoding="utf-8")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "rectify.organizations",
+    "rectify.audit",
+    "rectify.inspections",
+    "rectify.ledger",
+    "rectify.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "rectify.urls"
+WSGI_APPLICATION = "rectify.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    }
+]
+
+DATABASE_URL = envstr("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("RECTIFY_DB_CONN_MAX_AGE", 60))}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": RECTIFY_HOME / "rectify.sqlite3",
+            "OPTIONS": {
+                # WAL keeps readers going while one writer commits; IMMEDIATE avoids upgrade deadlocks.
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+                "timeout": 20,
+            },
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "organizations.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = RECTIFY_HOME / "static"
+MEDIA_ROOT = RECTIFY_HOME / "files"
+# Uploaded files are never served by URL: only the scoped download view reads them.
+MEDIA_URL = None
+
+SESSION_COOKIE_AGE = envint("RECTIFY_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+EMAIL_BACKEND = envstr("RECTIFY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = envstr("RECTIFY_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("RECTIFY_EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("RECTIFY_EMAIL_USER")
+EMAIL_HOST_PASSWORD = envsecret("RECTIFY_EMAIL_PASSWORD")
+EMAIL_USE_TLS = envbool("RECTIFY_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = envstr("RECTIFY_EMAIL_FROM", "rectify@localhost")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": envstr("RECTIFY_LOG_LEVEL", "WARNING")},
+}
+
+# Workflow rules (DESIGN.md "Rules the workflow follows"); each can be changed per deployment.
+RECTIFY_RULES = {
+    "report_due_months": envint("RECTIFY_REPORT_DUE_MONTHS", 2),
+    "plan_due_working_days": envint("RECTIFY_PLAN_DUE_WORKING_DAYS", 15),
+    "lead_reply_months": envint("RECTIFY_LEAD_REPLY_MONTHS", 3),
+    "closure_needs_evidence": envbool("RECTIFY_CLOSURE_NEEDS_EVIDENCE", True),
+    "yellow_days": envint("RECTIFY_YELLOW_DAYS", 10),
+    "silent_days": envint("RECTIFY_SILENT_DAYS", 7),
+    "red_returns": envint("RECTIFY_RED_RETURNS", 2),
+}
+RECTIFY_UPLOAD_MAX_BYTES = envint("RECTIFY_UPLOAD_MAX_MB", 20) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+if not DEBUG and envbool("RECTIFY_HTTPS", False):
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = envbool("RECTIFY_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = envint("RECTIFY_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
