@@ -1,0 +1,180 @@
+"""What reading a ledger (整改台账) gives back, and what writing one takes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+__all__ = [
+    "CATEGORIES",
+    "CATEGORY_DEADLINE",
+    "CATEGORY_IMMEDIATE",
+    "CATEGORY_LONG_TERM",
+    "FIELD_LABELS",
+    "ColumnMap",
+    "ExportRow",
+    "LedgerFileError",
+    "LedgerParse",
+    "LedgerRow",
+    "ReadLimits",
+    "RowError",
+    "SheetInfo",
+]
+
+CATEGORY_IMMEDIATE = "立行立改"
+CATEGORY_DEADLINE = "限期整改"
+CATEGORY_LONG_TERM = "长期整改"
+CATEGORIES = (CATEGORY_IMMEDIATE, CATEGORY_DEADLINE, CATEGORY_LONG_TERM)
+
+# Field names of a ledger column, with the label shown in a preview table.
+FIELD_LABELS: dict[str, str] = {
+    "seq": "序号",
+    "aspect": "方面",
+    "finding": "反馈问题",
+    "measure": "整改措施",
+    "leader": "责任领导",
+    "lead_org": "牵头单位",
+    "co_orgs": "配合单位",
+    "deadline": "完成时限",
+    "category": "整改类型",
+    "status": "整改状态",
+    "light": "预警",
+    "progress": "整改进展",
+    "note": "备注",
+}
+
+
+class LedgerFileError(Exception):
+    """The file as a whole cannot be read; the message (Chinese) names the reason."""
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Bounds that keep a hostile or mistaken upload from exhausting the server."""
+
+    max_bytes: int = 50 * 1024 * 1024
+    max_uncompressed_bytes: int = 300 * 1024 * 1024  # sum of the zip's declared member sizes
+    max_compression_ratio: int = 200  # per member, for members over 1 MiB uncompressed
+    max_sheets: int = 200
+    max_rows: int = 100_000  # per sheet
+    max_cells: int = 2_000_000  # per sheet
+    header_scan_rows: int = 30
+
+
+@dataclass
+class LedgerRow:
+    """One task (整改任务) read from one spreadsheet row."""
+
+    sheet: str
+    row: int
+    aspect: str | None
+    finding: str
+    measure: str
+    leader: list[str]
+    lead_org: list[str]
+    co_orgs: list[str]
+    deadline: date | None
+    category: str
+    progress: str | None
+    note: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "aspect": self.aspect,
+            "finding": self.finding,
+            "measure": self.measure,
+            "leader": list(self.leader),
+            "lead_org": list(self.lead_org),
+            "co_orgs": list(self.co_orgs),
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "category": self.category,
+            "progress": self.progress,
+        }
+
+
+@dataclass
+class RowError:
+    """A row (or a sheet, then ``row`` is its header row) that could not be read."""
+
+    sheet: str
+    row: int
+    column: str | None  # column letter, e.g. "H"
+    why: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "why": self.why}
+
+
+@dataclass
+class ColumnMap:
+    """One column of a sheet as the header detection understood it."""
+
+    letter: str
+    header: str  # the header text(s) found, "责任主体/牵头单位" for a two-row header
+    field: str | None  # key of FIELD_LABELS, None when the column is not used
+    hidden: bool = False
+
+    @property
+    def label(self) -> str | None:
+        return FIELD_LABELS.get(self.field) if self.field else None
+
+
+@dataclass
+class SheetInfo:
+    """What was found on one sheet, for a preview before importing."""
+
+    name: str
+    header_rows: list[int] = field(default_factory=list)
+    columns: list[ColumnMap] = field(default_factory=list)
+    ignored: bool = False
+    reason: str | None = None  # why the sheet was ignored
+    aspect: str | None = None  # the aspect taken from the sheet name, if any
+    task_count: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "header_rows": list(self.header_rows),
+            "columns": [
+                {"letter": c.letter, "header": c.header, "field": c.field, "hidden": c.hidden}
+                for c in self.columns
+            ],
+            "ignored": self.ignored,
+            "reason": self.reason,
+            "aspect": self.aspect,
+            "task_count": self.task_count,
+        }
+
+
+@dataclass
+class LedgerParse:
+    """The result of reading a ledger: tasks, the rows that failed, and what each sheet held."""
+
+    tasks: list[LedgerRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    sheets: list[SheetInfo] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "tasks": [task.to_json() for task in self.tasks],
+            "errors": [error.to_json() for error in self.errors],
+        }
+
+
+@dataclass
+class ExportRow:
+    """One task as it is written to an exported ledger."""
+
+    aspect: str | None
+    finding: str
+    measure: str
+    leader: list[str] = field(default_factory=list)
+    lead_org: list[str] = field(default_factory=list)
+    co_orgs: list[str] = field(default_factory=list)
+    deadline: date | None = None
+    category: str = CATEGORY_DEADLINE
+    status: str | None = None  # Chinese label, e.g. "整改中"
+    light: str | None = None  # "green" | "yellow" | "red" | None
+    progress: str | None = None
+    note: str | None = None

@@ -1,0 +1,479 @@
+"""Turn an uploaded file into plain grids of cell values, one per sheet.
+
+The file type is decided by content, never by name. Every guard against a hostile or broken
+upload lives here: size, zip bomb (declared sizes checked before any part is parsed),
+encryption, row and cell limits; XML is parsed by lxml without entity expansion or network access.
+Formulas are never evaluated: only cached values are read, and
+a formula without a cached value is marked as a bad cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import posixpath
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import PurePath
+from typing import Any
+
+from rectify.spreadsheets.model import LedgerFileError, ReadLimits
+
+__all__ = ["SheetGrid", "load_sheets"]
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+MAX_ZIP_MEMBERS = 10_000
+# Members smaller than this are never called a bomb, however well they compress.
+BOMB_MEMBER_FLOOR = 1024 * 1024
+
+
+@dataclass
+class SheetGrid:
+    """The cell values of one sheet; ``rows[i]`` holds Excel row ``i + 1``."""
+
+    name: str
+    rows: list[list[Any]]
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # 1-based r1, c1, r2, c2
+    hidden_columns: set[int] = field(default_factory=set)  # 1-based
+    bad_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) 1-based → why
+    hidden: bool = False
+
+
+def load_sheets(data: bytes, filename: str, limits: ReadLimits) -> list[SheetGrid]:
+    """Read every sheet of an .xlsx, .xls or .csv file, chosen by content."""
+    if not data:
+        raise LedgerFileError("文件是空的（0 字节），请重新选择台账文件")
+    if len(data) > limits.max_bytes:
+        raise LedgerFileError(
+            f"文件过大（{len(data) / 1048576:.1f} MB），超过 {limits.max_bytes / 1048576:.0f} MB 的上限"
+        )
+    if data.startswith(ZIP_MAGICS):
+        return _load_xlsx(data, limits)
+    if data.startswith(OLE_MAGIC):
+        return _load_xls(data, limits)
+    kind = _foreign_kind(data)
+    if kind:
+        raise LedgerFileError(f"文件内容是{kind}，不是 Excel 表格；请在 Excel 或 WPS 中另存为 .xlsx 后再导入")
+    return [_load_csv(data, filename, limits)]
+
+
+def _foreign_kind(data: bytes) -> str | None:
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"%pdf"):
+        return " PDF 文档"
+    if head.startswith(b"{\\rtf"):
+        return " RTF 文档"
+    if head.startswith((b"\x89png", b"\xff\xd8\xff", b"gif8")):
+        return "图片"
+    if head.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in data[:4096]:
+        return " Excel 2003 XML 表格"
+    if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta", b"<head")):
+        return "网页（HTML）"
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "无法识别的二进制数据"
+    return None
+
+
+# ---------------------------------------------------------------------------------------- xlsx
+
+
+def _check_zip(data: bytes, limits: ReadLimits) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise LedgerFileError("文件已损坏：不是完整的 .xlsx 文件（压缩包无法打开）") from None
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise LedgerFileError("文件结构异常：压缩包内文件过多，已拒绝导入")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise LedgerFileError("文件已加密（设置了打开密码），请取消密码后再导入")
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > BOMB_MEMBER_FLOOR and ratio > limits.max_compression_ratio:
+            raise LedgerFileError(
+                f"文件疑似压缩炸弹：{info.filename} 的压缩比为 {ratio:.0f} 倍，超过 "
+                f"{limits.max_compression_ratio} 倍的上限，已拒绝导入"
+            )
+    if total > limits.max_uncompressed_bytes:
+        raise LedgerFileError(
+            f"文件疑似压缩炸弹：解压后共 {total / 1048576:.0f} MB，超过 "
+            f"{limits.max_uncompressed_bytes / 1048576:.0f} MB 的上限，已拒绝导入"
+        )
+    names = set(archive.namelist())
+    if "xl/workbook.xml" not in names:
+        if "word/document.xml" in names:
+            raise LedgerFileError(
+                "这是 Word 文档（.docx），不是 Excel 表格；请把台账放在 Excel 或 WPS 表格中再导入"
+            )
+        if "ppt/presentation.xml" in names:
+            raise LedgerFileError("这是 PowerPoint 演示文稿（.pptx），不是 Excel 表格")
+        if "xl/workbook.bin" in names:
+            raise LedgerFileError("不支持 Excel 二进制工作簿（.xlsb），请另存为 .xlsx 后再导入")
+        if "content.xml" in names:
+            raise LedgerFileError("不支持 OpenDocument 表格（.ods），请另存为 .xlsx 后再导入")
+        raise LedgerFileError("不是 Excel 文件：压缩包中没有工作簿")
+    return archive
+
+
+def _load_xlsx(data: bytes, limits: ReadLimits) -> list[SheetGrid]:
+    archive = _check_zip(data, limits)
+    with archive:
+        try:
+            book = _XlsxBook(archive)
+        except LedgerFileError:
+            raise
+        except Exception:  # malformed parts raise anything from KeyError to XMLSyntaxError
+            raise LedgerFileError("文件已损坏或格式不受支持，Excel 工作簿无法打开") from None
+        if len(book.sheets) > limits.max_sheets:
+            raise LedgerFileError(f"工作表过多（{len(book.sheets)} 个），超过 {limits.max_sheets} 个的上限")
+        grids = []
+        for name, path, hidden in book.sheets:
+            try:
+                grids.append(book.read_sheet(name, path, hidden, limits))
+            except LedgerFileError:
+                raise
+            except Exception:
+                raise LedgerFileError(f"工作表「{name}」已损坏，无法读取") from None
+        return grids
+
+
+# Built-in number formats that show a date: the international ones and those of Chinese,
+# Japanese and Korean Excel (27–31, 36, 50–58), which openpyxl's table leaves out.
+_BUILTIN_DATE_FORMATS = {*range(14, 18), 22, *range(27, 32), 36, *range(50, 59)}
+
+
+def _parser_options() -> dict[str, Any]:
+    # No entity expansion, no network: a hostile workbook cannot use XML tricks.
+    return {"resolve_entities": False, "no_network": True, "huge_tree": False, "remove_comments": True}
+
+
+class _XlsxBook:
+    """The parts of an .xlsx needed to read cell values, streamed with lxml.
+
+    openpyxl's read-only mode cannot report merged cells, hidden columns or formulas without a
+    cached value, and its full mode is several times slower; so sheets are parsed here directly
+    (like openpyxl's read-only mode, values only, formulas never evaluated).
+    """
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        from lxml import etree
+
+        self.archive = archive
+        root = etree.fromstring(archive.read("xl/workbook.xml"), etree.XMLParser(**_parser_options()))
+        self.ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
+        rels = self._relationships("xl/_rels/workbook.xml.rels")
+        self.sheets: list[tuple[str, str, bool]] = []
+        for sheet in root.iter(self.tag("sheet")):
+            rel_id = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+            target = rels.get(rel_id or "")
+            if target and target[1].endswith("/worksheet") and target[0] in archive.NameToInfo:
+                hidden = sheet.get("state", "visible") != "visible"
+                self.sheets.append((sheet.get("name", ""), target[0], hidden))
+        properties = root.find(self.tag("workbookPr"))
+        date1904 = properties is not None and properties.get("date1904", "0").lower() in ("1", "true")
+        from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH
+
+        self.epoch = MAC_EPOCH if date1904 else WINDOWS_EPOCH
+        by_type = {kind.rsplit("/", 1)[-1]: path for path, kind in rels.values()}
+        self.shared_strings = self._shared_strings(by_type.get("sharedStrings", "xl/sharedStrings.xml"))
+        self.date_styles = self._date_styles(by_type.get("styles", "xl/styles.xml"))
+
+    def tag(self, name: str) -> str:
+        return f"{{{self.ns}}}{name}" if self.ns else name
+
+    def _relationships(self, path: str) -> dict[str, tuple[str, str]]:
+        from lxml import etree
+
+        if path not in self.archive.NameToInfo:
+            return {}
+        root = etree.fromstring(self.archive.read(path), etree.XMLParser(**_parser_options()))
+        found: dict[str, tuple[str, str]] = {}
+        for rel in root:
+            target = rel.get("Target", "")
+            if rel.get("TargetMode") == "External":
+                continue
+            full = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join("xl", target))
+            )
+            found[rel.get("Id", "")] = (full, rel.get("Type", ""))
+        return found
+
+    def _shared_strings(self, path: str) -> list[str]:
+        from lxml import etree
+
+        if path not in self.archive.NameToInfo:
+            return []
+        strings: list[str] = []
+        si, t, r = self.tag("si"), self.tag("t"), self.tag("r")
+        with self.archive.open(path) as source:
+            for _, element in etree.iterparse(source, events=("end",), tag=si, **_parser_options()):
+                strings.append(_rich_text(element, t, r))
+                element.clear()
+        return strings
+
+    def _date_styles(self, path: str) -> set[int]:
+        from lxml import etree
+        from openpyxl.styles.numbers import is_date_format
+
+        if path not in self.archive.NameToInfo:
+            return set()
+        root = etree.fromstring(self.archive.read(path), etree.XMLParser(**_parser_options()))
+        custom = {
+            int(fmt.get("numFmtId", "-1")): fmt.get("formatCode", "") for fmt in root.iter(self.tag("numFmt"))
+        }
+        styles: set[int] = set()
+        cell_xfs = root.find(self.tag("cellXfs"))
+        for index, xf in enumerate(cell_xfs if cell_xfs is not None else []):
+            number_format = int(xf.get("numFmtId", "0"))
+            code = custom.get(number_format)
+            if (code is not None and is_date_format(code)) or (
+                code is None and number_format in _BUILTIN_DATE_FORMATS
+            ):
+                styles.add(index)
+        return styles
+
+    def read_sheet(self, name: str, path: str, hidden: bool, limits: ReadLimits) -> SheetGrid:
+        from lxml import etree
+        from openpyxl.utils.cell import column_index_from_string, range_boundaries
+        from openpyxl.utils.datetime import from_excel
+
+        grid = SheetGrid(name=name, rows=[], hidden=hidden)
+        row_tag, merge_tag, col_tag = self.tag("row"), self.tag("mergeCell"), self.tag("col")
+        v_tag, f_tag, is_tag, t_tag, r_tag = (self.tag(n) for n in ("v", "f", "is", "t", "r"))
+        columns: dict[str, int] = {}
+        row_number = cells = 0
+        with self.archive.open(path) as source:
+            events = etree.iterparse(
+                source, events=("end",), tag=(row_tag, merge_tag, col_tag), **_parser_options()
+            )
+            for _, element in events:
+                if element.tag == merge_tag:
+                    c1, r1, c2, r2 = range_boundaries(element.get("ref", ""))
+                    grid.merges.append((r1, c1, r2, c2))
+                    continue
+                if element.tag == col_tag:
+                    if element.get("hidden", "0").lower() in ("1", "true"):
+                        first = int(element.get("min", "1"))
+                        last = min(int(element.get("max", first)), first + 16384)
+                        grid.hidden_columns.update(range(first, last + 1))
+                    continue
+                row_number = int(element.get("r") or row_number + 1)
+                values: list[Any] = []
+                column = 0
+                for cell in element:
+                    reference = cell.get("r")
+                    if reference:
+                        letters = reference.rstrip("0123456789")
+                        column = columns.get(letters) or columns.setdefault(
+                            letters, column_index_from_string(letters)
+                        )
+                    else:
+                        column += 1
+                    kind = cell.get("t", "n")
+                    raw = formula = inline = None
+                    for child in cell:
+                        if child.tag == v_tag:
+                            raw = child.text
+                        elif child.tag == f_tag:
+                            formula = child
+                        elif child.tag == is_tag:
+                            inline = child
+                    value: Any = None
+                    if kind == "inlineStr" or inline is not None:
+                        value = _rich_text(inline, t_tag, r_tag) if inline is not None else raw
+                    elif raw is None:
+                        if formula is not None:
+                            grid.bad_cells[(row_number, column)] = (
+                                "单元格是公式，但文件没有保存计算结果（请在 Excel 中打开并保存后再导入）"
+                            )
+                    elif kind == "s":
+                        value = self.shared_strings[int(raw)]
+                    elif kind == "str":
+                        value = raw
+                    elif kind == "b":
+                        value = raw.strip() in ("1", "true")
+                    elif kind == "e":
+                        grid.bad_cells[(row_number, column)] = f"单元格的值是错误 {raw}"
+                    elif kind == "d":
+                        value = datetime.fromisoformat(raw.strip().rstrip("Z"))
+                    else:
+                        number = float(raw)
+                        value = (
+                            int(number)
+                            if number.is_integer() and "." not in raw and "E" not in raw.upper()
+                            else number
+                        )
+                        if int(cell.get("s") or 0) in self.date_styles:
+                            try:
+                                value = from_excel(number, self.epoch)
+                            except (OverflowError, ValueError):
+                                grid.bad_cells[(row_number, column)] = (
+                                    f"单元格标记为日期，但数值 {raw} 不是有效日期"
+                                )
+                                value = None
+                    if value is not None and value != "":
+                        if column > len(values):
+                            values.extend([None] * (column - len(values)))
+                        values[column - 1] = value
+                        cells += 1
+                element.clear()
+                while element.getprevious() is not None:
+                    del element.getparent()[0]
+                if not values:
+                    continue
+                _check_size(name, row_number, cells, limits)
+                while len(grid.rows) < row_number - 1:
+                    grid.rows.append([])
+                grid.rows.append(values)
+        return grid
+
+
+def _rich_text(element: Any, t_tag: str, r_tag: str) -> str:
+    """Plain text of a string item: its <t>, or its rich-text runs; phonetic runs (<rPh>) are skipped."""
+    parts: list[str] = []
+    for child in element:
+        if child.tag == t_tag:
+            parts.append(child.text or "")
+        elif child.tag == r_tag:
+            parts.extend(t.text or "" for t in child.iter(t_tag))
+    return "".join(parts)
+
+
+def _check_size(sheet: str, row: int, cells: int, limits: ReadLimits) -> None:
+    if row > limits.max_rows:
+        raise LedgerFileError(f"工作表「{sheet}」超过 {limits.max_rows} 行的上限，请拆分后再导入")
+    if cells > limits.max_cells:
+        raise LedgerFileError(f"工作表「{sheet}」超过 {limits.max_cells} 个单元格的上限，请拆分后再导入")
+
+
+def _trim(values: list[Any]) -> list[Any]:
+    while values and values[-1] is None:
+        values.pop()
+    return values
+
+
+# ----------------------------------------------------------------------------------------- xls
+
+
+def _load_xls(data: bytes, limits: ReadLimits) -> list[SheetGrid]:
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        raise LedgerFileError("文件已加密（设置了打开密码），请取消密码后再导入")
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+    except xlrd.XLRDError as error:
+        text = str(error).lower()
+        if "encrypt" in text:
+            raise LedgerFileError("文件已加密（设置了打开密码），请取消密码后再导入") from None
+        if "can't find workbook" in text:
+            raise LedgerFileError(
+                "不是 Excel 文件（可能是 Word 等其他 Office 文档），请检查后再导入"
+            ) from None
+        raise LedgerFileError("文件已损坏，.xls 工作簿无法打开") from None
+    except Exception:
+        raise LedgerFileError("文件已损坏，.xls 工作簿无法打开") from None
+    try:
+        if book.nsheets > limits.max_sheets:
+            raise LedgerFileError(f"工作表过多（{book.nsheets} 个），超过 {limits.max_sheets} 个的上限")
+        return [_read_xls_sheet(book, index, limits) for index in range(book.nsheets)]
+    finally:
+        book.release_resources()
+
+
+def _read_xls_sheet(book: Any, index: int, limits: ReadLimits) -> SheetGrid:
+    import xlrd
+
+    sheet = book.sheet_by_index(index)
+    _check_size(sheet.name, sheet.nrows, 0, limits)
+    _check_size(sheet.name, 0, sheet.nrows * sheet.ncols, limits)
+    grid = SheetGrid(name=sheet.name, rows=[], hidden=sheet.visibility != 0)
+    for r in range(sheet.nrows):
+        values: list[Any] = []
+        for c, cell in enumerate(sheet.row(r)):
+            value: Any = None
+            if cell.ctype == xlrd.XL_CELL_TEXT:
+                value = cell.value or None
+            elif cell.ctype == xlrd.XL_CELL_NUMBER:
+                value = int(cell.value) if float(cell.value).is_integer() else cell.value
+            elif cell.ctype == xlrd.XL_CELL_DATE:
+                try:
+                    value = xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)
+                except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                    grid.bad_cells[(r + 1, c + 1)] = f"单元格标记为日期，但数值 {cell.value} 不是有效日期"
+            elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                value = bool(cell.value)
+            elif cell.ctype == xlrd.XL_CELL_ERROR:
+                error = xlrd.error_text_from_code.get(cell.value, "#ERR")
+                grid.bad_cells[(r + 1, c + 1)] = f"单元格的值是错误 {error}"
+            values.append(value)
+        grid.rows.append(_trim(values))
+    for r1, r2, c1, c2 in sheet.merged_cells:
+        grid.merges.append((r1 + 1, c1 + 1, r2, c2))
+    for column, info in sheet.colinfo_map.items():
+        if info.hidden:
+            grid.hidden_columns.add(column + 1)
+    book.unload_sheet(index)
+    return grid
+
+
+# ----------------------------------------------------------------------------------------- csv
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode text" export: UTF-16 with a byte-order mark, tab-separated.
+        return data.decode("utf-16", errors="replace")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise LedgerFileError("无法识别文件编码：CSV 文件应为 UTF-8 或 GB18030（GBK）编码")
+
+
+def _load_csv(data: bytes, filename: str, limits: ReadLimits) -> SheetGrid:
+    text = _decode(data)
+    delimiter = _guess_delimiter(text)
+    name = PurePath(filename or "台账").stem or "台账"
+    grid = SheetGrid(name=name, rows=[])
+    cells = 0
+    try:
+        for index, record in enumerate(_records(text, delimiter), start=1):
+            values = _trim([value if value.strip() else None for value in record])
+            cells += sum(value is not None for value in values)
+            if values:
+                _check_size(name, index, cells, limits)
+            grid.rows.append(values)
+    except csv.Error:
+        raise LedgerFileError("CSV 文件格式错误（引号不配对或单元格过长），无法读取") from None
+    return grid
+
+
+def _records(text: str, delimiter: str) -> Iterator[list[str]]:
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def _guess_delimiter(text: str) -> str:
+    sample = text[:65536]
+    best, best_width = ",", 0
+    for delimiter in (",", "\t", ";", "|"):
+        try:
+            widths = sorted(
+                len(record) for _, record in zip(range(40), _records(sample, delimiter), strict=False)
+            )
+        except csv.Error:
+            continue
+        width = widths[len(widths) // 2] if widths else 0
+        if width > best_width:
+            best, best_width = delimiter, width
+    return best

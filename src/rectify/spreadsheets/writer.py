@@ -1,0 +1,403 @@
+"""Write the rectification ledger (整改台账) in the standard shape.
+
+A title row, a unit/date row, the header, then one row per task with the problem (and its
+aspect) merged over its measures; print-ready on A4 landscape with the header repeated on every
+page. Written with XlsxWriter (shared strings, UTF-8 XML): an openpyxl-written ledger of
+10,000 tasks is several times larger and slower both to write and to read back.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from rectify.spreadsheets.model import (
+    CATEGORIES,
+    CATEGORY_IMMEDIATE,
+    CATEGORY_LONG_TERM,
+    ExportRow,
+)
+
+__all__ = ["COLUMNS", "blank_template", "write_ledger"]
+
+
+@dataclass(frozen=True)
+class _Column:
+    field: str
+    header: str
+    width: float
+    centered: bool
+
+
+COLUMNS: tuple[_Column, ...] = (
+    _Column("seq", "序号", 6, True),
+    _Column("aspect", "方面", 14, True),
+    _Column("finding", "反馈问题", 36, False),
+    _Column("measure", "整改措施", 42, False),
+    _Column("leader", "责任领导", 11, True),
+    _Column("lead_org", "牵头单位", 15, True),
+    _Column("co_orgs", "配合单位", 16, True),
+    _Column("deadline", "完成时限", 13, True),
+    _Column("category", "整改类型", 10, True),
+    _Column("status", "整改状态", 10, True),
+    _Column("light", "预警", 7, True),
+    _Column("progress", "整改进展", 36, False),
+    _Column("note", "备注", 12, False),
+)
+HEADER_ROW = 3
+FIRST_DATA_ROW = HEADER_ROW + 1
+_INDEX = {column.field: index for index, column in enumerate(COLUMNS, start=1)}
+
+LIGHTS = {"green": ("绿", "00B050"), "yellow": ("黄", "FFC000"), "red": ("红", "FF0000")}
+# Status labels by the words they contain; the first match decides the fill colour.
+STATUS_FILLS: tuple[tuple[str, str], ...] = (
+    ("退回", "F8CBAD"),
+    ("重新", "F8CBAD"),
+    ("反弹", "F8CBAD"),
+    ("逾期", "F8CBAD"),
+    ("销号", "C6EFCE"),
+    ("完成", "C6EFCE"),
+    ("阶段", "DDEBF7"),
+    ("提交", "FFF2CC"),
+    ("审核", "FFF2CC"),
+    ("整改中", "DDEBF7"),
+    ("推进", "DDEBF7"),
+    ("未开始", "EDEDED"),
+)
+# A cell starting with one of these would be run as a formula by Excel or WPS.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+PAPER_A4 = 9  # ECMA-376 paper size code
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+
+
+def write_ledger(
+    rows: Sequence[ExportRow],
+    *,
+    title: str,
+    unit: str,
+    date_label: str,
+    per_aspect: bool = False,
+) -> bytes:
+    """Write tasks as a ledger workbook (.xlsx bytes); ``per_aspect`` puts each aspect on its own sheet."""
+    buffer = io.BytesIO()
+    workbook = _new_workbook(buffer)
+    styles = _Styles(workbook)
+    if per_aspect and rows:
+        groups: dict[str | None, list[ExportRow]] = {}
+        for row in rows:
+            groups.setdefault(row.aspect, []).append(row)
+        used: set[str] = set()
+        for aspect, group in groups.items():
+            _write_sheet(
+                workbook, styles, _sheet_name(aspect or "其他", used), group, title, unit, date_label
+            )
+    else:
+        _write_sheet(workbook, styles, "整改台账", rows, title, unit, date_label)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def blank_template() -> bytes:
+    """An empty ledger in the standard shape, with a 说明 sheet on how to fill it in."""
+    buffer = io.BytesIO()
+    workbook = _new_workbook(buffer)
+    styles = _Styles(workbook)
+    _write_sheet(
+        workbook,
+        styles,
+        "整改台账",
+        [],
+        "巡视（巡察）反馈问题整改台账",
+        "（填写单位名称）",
+        "填报日期：    年  月  日",
+        blank_rows=20,
+    )
+    _write_help(workbook, styles)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _new_workbook(buffer: io.BytesIO) -> Workbook:
+    # Every text is written with write_string; these options are a second guard against
+    # XlsxWriter turning "=…" into a formula or "http…" into a link.
+    options = {
+        "in_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+    }
+    return xlsxwriter.Workbook(buffer, options)
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = _SHEET_NAME_BAD.sub("", name).strip("'").strip() or "其他"
+    base = base[:31]
+    candidate, number = base, 2
+    while candidate.lower() in used:
+        suffix = f"({number})"
+        candidate, number = base[: 31 - len(suffix)] + suffix, number + 1
+    used.add(candidate.lower())
+    return candidate
+
+
+class _Styles:
+    """The cell formats of a ledger, made once per workbook."""
+
+    def __init__(self, workbook: Workbook) -> None:
+        self.workbook = workbook
+        self._properties: dict[int, dict[str, Any]] = {}
+        self._quoted: dict[int, Format] = {}
+        body = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "text_wrap": True, "border": 1}
+        heading = {
+            "font_name": "方正小标宋简体",
+            "font_size": 18,
+            "bold": True,
+            "align": "center",
+            "valign": "vcenter",
+        }
+        self.title = self.make({**heading, "text_wrap": True})
+        self.unit = self.make({"font_name": "宋体", "font_size": 11, "align": "left", "valign": "vcenter"})
+        self.date = self.make({"font_name": "宋体", "font_size": 11, "align": "right", "valign": "vcenter"})
+        self.header = self.make(
+            {
+                **body,
+                "font_name": "黑体",
+                "font_size": 11,
+                "bold": True,
+                "align": "center",
+                "bg_color": "#D9D9D9",
+                "pattern": 1,
+            }
+        )
+        self.left = self.make({**body, "align": "left"})
+        self.center = self.make({**body, "align": "center"})
+        self.date_cell = self.make({**body, "align": "center", "num_format": DATE_FORMAT})
+        self.lights = {
+            key: self.make(
+                {
+                    **body,
+                    "align": "center",
+                    "bold": True,
+                    "font_color": "#FFFFFF",
+                    "bg_color": f"#{colour}",
+                    "pattern": 1,
+                }
+            )
+            for key, (_, colour) in LIGHTS.items()
+        }
+        self.status = {
+            colour: self.make({**body, "align": "center", "bg_color": f"#{colour}", "pattern": 1})
+            for _, colour in STATUS_FILLS
+        }
+        self.help_key = self.make(
+            {**body, "font_name": "黑体", "font_size": 11, "bold": True, "align": "left"}
+        )
+
+    def make(self, properties: dict[str, Any]) -> Format:
+        style = self.workbook.add_format(properties)
+        self._properties[id(style)] = properties
+        return style
+
+    def quoted(self, base: Format) -> Format:
+        """The same format with Excel's quote prefix (the leading apostrophe that keeps text text)."""
+        key = id(base)
+        if key not in self._quoted:
+            self._quoted[key] = self.workbook.add_format({**self._properties[key], "quote_prefix": True})
+        return self._quoted[key]
+
+
+def _put(ws: Worksheet, styles: _Styles, row: int, col: int, value: Any, style: Format) -> None:
+    """Write one cell; text is always text, never a formula."""
+    if value is None or value == "":
+        ws.write_blank(row, col, None, style)
+    elif isinstance(value, str):
+        text = CONTROL_CHARACTERS.sub("", value)
+        ws.write_string(row, col, text, styles.quoted(style) if text.startswith(_FORMULA_START) else style)
+    elif isinstance(value, date):
+        ws.write_datetime(row, col, value, style)
+    else:
+        ws.write_number(row, col, value, style)
+
+
+def _merge(
+    ws: Worksheet, styles: _Styles, r1: int, c1: int, r2: int, c2: int, value: Any, style: Format
+) -> None:
+    if (r1, c1) == (r2, c2):
+        _put(ws, styles, r1, c1, value, style)
+        return
+    ws.merge_range(r1, c1, r2, c2, "", style)
+    _put(ws, styles, r1, c1, value, style)
+
+
+def _write_sheet(
+    workbook: Workbook,
+    styles: _Styles,
+    name: str,
+    rows: Sequence[ExportRow],
+    title: str,
+    unit: str,
+    date_label: str,
+    *,
+    blank_rows: int = 0,
+) -> None:
+    ws = workbook.add_worksheet(name)
+    last = len(COLUMNS) - 1
+    for index, column in enumerate(COLUMNS):
+        ws.set_column(index, index, column.width)
+    ws.freeze_panes(FIRST_DATA_ROW - 1, 0)
+    ws.repeat_rows(HEADER_ROW - 1)
+    ws.set_landscape()
+    ws.set_paper(PAPER_A4)
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    ws.set_row(0, 36)
+    ws.set_row(HEADER_ROW - 1, 30)
+
+    split = len(COLUMNS) // 2
+    _merge(ws, styles, 0, 0, 0, last, title, styles.title)
+    unit_text = f"填报单位：{unit}" if unit and not unit.startswith("填报单位") else unit
+    _merge(ws, styles, 1, 0, 1, split - 1, unit_text, styles.unit)
+    _merge(ws, styles, 1, split, 1, last, date_label, styles.date)
+    for index, column in enumerate(COLUMNS):
+        _put(ws, styles, HEADER_ROW - 1, index, column.header, styles.header)
+
+    _write_tasks(ws, styles, rows)
+    first_blank = FIRST_DATA_ROW - 1 + len(rows)
+    for row in range(first_blank, first_blank + blank_rows):
+        for index, column in enumerate(COLUMNS):
+            ws.write_blank(row, index, None, styles.center if column.centered else styles.left)
+    end = max(first_blank + blank_rows - 1, FIRST_DATA_ROW - 1)
+    category = _INDEX["category"] - 1
+    ws.data_validation(
+        FIRST_DATA_ROW - 1,
+        category,
+        end,
+        category,
+        {
+            "validate": "list",
+            "source": list(CATEGORIES),
+            "error_title": "整改类型",
+            "error_message": "请从列表中选择：" + "、".join(CATEGORIES),
+        },
+    )
+
+
+def _write_tasks(ws: Worksheet, styles: _Styles, rows: Sequence[ExportRow]) -> None:
+    merged = {"seq", "aspect", "finding"}
+    spans = _spans(rows)
+    seq = 0
+    for offset, row in enumerate(rows):
+        excel_row = FIRST_DATA_ROW - 1 + offset
+        if offset in spans["finding"]:
+            seq += 1
+        status_style = styles.center
+        for word, colour in STATUS_FILLS:
+            if row.status and word in row.status:
+                status_style = styles.status[colour]
+                break
+        light_text, _ = LIGHTS.get(row.light or "", ("", ""))
+        deadline: Any = row.deadline
+        if deadline is None:
+            deadline = {CATEGORY_LONG_TERM: "长期坚持", CATEGORY_IMMEDIATE: "立行立改"}.get(row.category)
+        values: dict[str, tuple[Any, Format]] = {
+            "seq": (seq, styles.center),
+            "aspect": (row.aspect, styles.center),
+            "finding": (row.finding, styles.left),
+            "measure": (row.measure, styles.left),
+            "leader": ("、".join(row.leader), styles.center),
+            "lead_org": ("、".join(row.lead_org), styles.center),
+            "co_orgs": ("、".join(row.co_orgs), styles.center),
+            "deadline": (deadline, styles.date_cell if isinstance(deadline, date) else styles.center),
+            "category": (row.category, styles.center),
+            "status": (row.status, status_style),
+            "light": (light_text, styles.lights.get(row.light or "", styles.center)),
+            "progress": (row.progress, styles.left),
+            "note": (row.note, styles.left),
+        }
+        for index, column in enumerate(COLUMNS):
+            value, style = values[column.field]
+            if column.field in merged:
+                span_of = spans["finding" if column.field == "seq" else column.field]
+                if offset not in span_of:
+                    continue  # covered by the merge that starts above
+                end = span_of[offset]
+                _merge(ws, styles, excel_row, index, excel_row + end - offset, index, value, style)
+            else:
+                _put(ws, styles, excel_row, index, value, style)
+
+
+def _spans(rows: Sequence[ExportRow]) -> dict[str, dict[int, int]]:
+    """Where each aspect and each problem starts (row offset) and ends: the ranges to merge."""
+    spans: dict[str, dict[int, int]] = {"aspect": {}, "finding": {}}
+    keys: dict[str, list[Any]] = {
+        "aspect": [row.aspect for row in rows],
+        "finding": [(row.aspect, row.finding) for row in rows],
+    }
+    for name, values in keys.items():
+        start = 0
+        for index in range(1, len(values) + 1):
+            if index == len(values) or values[index] != values[start]:
+                spans[name][start] = index - 1
+                start = index
+    return spans
+
+
+_HELP_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("序号", "问题的序号，可不填；同一问题的多条措施可合并单元格。"),
+    (
+        "方面",
+        "反馈问题所属方面，如“贯彻落实党的路线方针政策方面”。同一方面的多行可合并单元格或只在第一行填写；"
+        "也可以每个方面单独一个工作表（以工作表名称作为方面）。",
+    ),
+    (
+        "反馈问题",
+        "巡视（巡察）反馈的问题。一个问题有多条整改措施时，每条措施占一行，问题单元格可合并，或只在第一行填写。",
+    ),
+    ("整改措施", "一行一条具体措施，写明做什么、谁来做、做到什么程度。必填。"),
+    ("责任领导", "多个姓名用顿号“、”分隔。"),
+    ("牵头单位", "多个单位用顿号“、”分隔；若与配合单位写在同一列，请在牵头单位后注明“（牵头）”。"),
+    ("配合单位", "多个单位用顿号“、”分隔。"),
+    (
+        "完成时限",
+        "可填日期（2021-06-30、2021/6/30、2021.6、2021年6月底前、6月底前、年底前、上半年），"
+        "或“立行立改”“长期坚持”。没写年份的按巡视（巡察）所在年份计算。",
+    ),
+    ("整改类型", "立行立改、限期整改或长期整改；不填时根据完成时限判断（有日期为限期整改）。"),
+    ("整改状态", "导出时由系统填写，导入时不读取。"),
+    ("预警", "导出时由系统填写：绿（正常推进）、黄（临近时限或 7 天未更新）、红（逾期或多次退回）。"),
+    ("整改进展", "目前进展情况，可填“已完成”或具体进展。"),
+    ("备注", "其他需要说明的事项。"),
+)
+
+
+def _write_help(workbook: Workbook, styles: _Styles) -> None:
+    ws = workbook.add_worksheet("说明")
+    ws.set_column(0, 0, 14)
+    ws.set_column(1, 1, 90)
+    _merge(ws, styles, 0, 0, 0, 1, "填表说明", styles.title)
+    _merge(
+        ws,
+        styles,
+        1,
+        0,
+        1,
+        1,
+        "请在“整改台账”工作表第 4 行起逐行填写，不要修改表头；标题、填表人、注释等行导入时会自动跳过。",
+        styles.left,
+    )
+    for row, (name, text) in enumerate(_HELP_COLUMNS, start=2):
+        _put(ws, styles, row, 0, name, styles.help_key)
+        _put(ws, styles, row, 1, text, styles.left)

@@ -1,0 +1,97 @@
+"""read_ledger(write_ledger(rows)) gives back the same tasks."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rectify.spreadsheets import ExportRow, read_ledger, write_ledger
+
+# Text in the normal form a ledger cell holds: no numbering in front, no padding spaces.
+_CHARS = (
+    "党建学习制度监督落实责任整改问题措施组织管理会议文件经费资产干部作风纪律调研宣传廉洁规范机制台账abcXYZ"
+)
+_TEXT = st.text(alphabet=_CHARS + "，。；（）%", min_size=1, max_size=40).filter(lambda t: t[0] in _CHARS)
+_CELL_TEXT = st.builds(
+    lambda prefix, text: prefix + text, st.sampled_from(["", "", "=", "+", "-", "@"]), _TEXT
+)
+_NAME = st.text(alphabet="张王李赵刘陈杨黄周吴办公室财务处人事科宣传部", min_size=2, max_size=5)
+_NAMES = st.lists(_NAME, max_size=3, unique=True)
+
+
+@st.composite
+def export_rows(draw: Any) -> ExportRow:
+    category = draw(st.sampled_from(["限期整改", "立行立改", "长期整改"]))
+    deadline = draw(st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)))
+    if category != "限期整改" and draw(st.booleans()):
+        deadline = None
+    return ExportRow(
+        aspect=draw(st.sampled_from(["政治建设方面", "全面从严治党方面", "组织建设方面"])),
+        finding=draw(_CELL_TEXT),
+        measure=draw(_CELL_TEXT),
+        leader=draw(_NAMES),
+        lead_org=draw(_NAMES),
+        co_orgs=draw(_NAMES),
+        deadline=deadline,
+        category=category,
+        status=draw(st.sampled_from([None, "整改中", "已销号"])),
+        light=draw(st.sampled_from([None, "green", "yellow", "red"])),
+        progress=draw(st.one_of(st.none(), _CELL_TEXT)),
+        note=None,
+    )
+
+
+def expected(row: ExportRow) -> dict[str, Any]:
+    return {
+        "aspect": row.aspect,
+        "finding": row.finding,
+        "measure": row.measure,
+        "leader": row.leader,
+        "lead_org": row.lead_org,
+        "co_orgs": [org for org in row.co_orgs if org not in row.lead_org],
+        "deadline": row.deadline.isoformat() if row.deadline else None,
+        "category": row.category,
+        "progress": row.progress,
+    }
+
+
+def test_round_trip_of_a_typical_ledger() -> None:
+    rows = [
+        ExportRow(
+            "政治建设方面",
+            "学习不深入",
+            "修订学习制度",
+            ["张三"],
+            ["办公室"],
+            ["机关党委", "组织部"],
+            date(2021, 6, 30),
+            "限期整改",
+            "整改中",
+            "green",
+            "已修订。\n正在执行。",
+            "备注",
+        ),
+        ExportRow("政治建设方面", "学习不深入", "每季度研讨", ["张三"], ["机关党委"], [], None, "长期整改"),
+        ExportRow(
+            "作风建设方面", "文山会海", "精简文件", ["王五"], ["办公室"], [], date(2021, 5, 31), "立行立改"
+        ),
+    ]
+    for per_aspect in (False, True):
+        data = write_ledger(
+            rows, title="整改台账", unit="XX局", date_label="2021年8月", per_aspect=per_aspect
+        )
+        parsed = read_ledger(data, "台账.xlsx")
+        assert parsed.errors == []
+        assert parsed.to_json()["tasks"] == [expected(row) for row in rows]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(export_rows(), min_size=1, max_size=12))
+def test_round_trip_keeps_every_task(rows: list[ExportRow]) -> None:
+    data = write_ledger(rows, title="整改台账", unit="XX局", date_label="2021年8月")
+    parsed = read_ledger(data, "台账.xlsx")
+    assert parsed.errors == []
+    assert parsed.to_json()["tasks"] == [expected(row) for row in rows]
