@@ -7,7 +7,7 @@ scripts/setup.sh --test
 export RECTIFY_HOME="${RECTIFY_TEST_HOME:-$(mktemp -d)}"
 status=0
 echo "== tests on SQLite =="
-.venv/bin/python -m pytest "$@" || status=$?
+.venv/bin/python -m pytest -n 2 "$@" || status=$?
 echo "== tests on PostgreSQL =="
-scripts/with-postgres.sh .venv/bin/python -m pytest -m "not browser" "$@" || status=$?
+scripts/with-postgres.sh .venv/bin/python -m pytest -n 2 -m "not browser" "$@" || status=$?
 exit $status

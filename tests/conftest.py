@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# Timings belong in bench/, not in tests: no per-example deadline. CI runs the same examples every time.
+hypothesis_settings.register_profile(
+    "rectify", deadline=None, suppress_health_check=[HealthCheck.too_slow],
+    derandomize=os.environ.get("CI") == "true",
+)
+hypothesis_settings.load_profile("rectify")
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -28,6 +38,24 @@ def world(db):
     from tests.factories import build_world
 
     return build_world()
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    """One world for a whole module, rolled back at its end; each test still runs in its own savepoint.
+
+    For modules of many small tests that only read the world or add rows of their own.
+    """
+    from django.db import transaction
+    from django.test import override_settings
+
+    from tests.factories import build_world
+
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast:
+        with transaction.atomic():
+            yield build_world()
+            transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -16,8 +16,12 @@ COMMANDS = [
     ("export-ledger ID -o FILE", "导出 Excel 整改台账"),
     ("remind [--date YYYY-MM-DD] [--json]", "发送到期提醒和逾期预警"),
     ("backup -o FILE / restore FILE", "备份与恢复"),
+    ("token create USERNAME --name N --scope read|write --days 90 / token revoke ID", "个人接口令牌"),
     ("migrate, createsuperuser, check --deploy, runserver …", "Django 自带命令"),
 ]
+
+
+HYPHENATED = {"import-notice", "import-ledger", "export-ledger"}
 
 
 def print_help() -> None:
@@ -37,6 +41,11 @@ def main(argv: list[str] | None = None) -> int:
         from rectify.notice.command import main as parse_main
 
         return parse_main(args[1:])
+    if args[0] in HYPHENATED:
+        args[0] = args[0].replace("-", "_")
+    if args[0] == "demo":
+        # Demo accounts keep their printed password while the demo server runs.
+        os.environ.setdefault("RECTIFY_DEMO", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rectify.settings")
     from django.core.management import execute_from_command_line
 

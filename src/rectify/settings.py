@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -81,11 +82,20 @@ INSTALLED_APPS = [
     "rectify.audit",
     "rectify.inspections",
     "rectify.ledger",
+    "rectify.supervision",
+    "rectify.spreadsheets",
+    "rectify.reports",
+    "rectify.api",
     "rectify.demo",
+    "rectify.backup",
+    "rectify.totp",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "rectify.security.RequestSizeMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,6 +104,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "rectify.security.SecurityHeadersMiddleware",
+    "rectify.security.SecondFactorMiddleware",
+    "rectify.security.ForcePasswordChangeMiddleware",
+    # Last, so it turns any lockout raised while logging in into the "account locked" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rectify.urls"
@@ -109,6 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "rectify.organizations.navigation.nav",
             ],
         },
     }
@@ -145,7 +161,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "rectify.security.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
+# The lockout backend comes first: a locked-out user is refused before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "rectify.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout (django-axes): 5 failures for one user from one address lock that pair for 15 minutes.
+AXES_ENABLED = envbool("RECTIFY_LOCKOUT", True)
+AXES_FAILURE_LIMIT = envint("RECTIFY_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("RECTIFY_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The "account locked" page (registration/locked.html), status 429.
+AXES_LOCKOUT_CALLABLE = "rectify.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "rectify.security.client_ip"
+AXES_VERBOSE = False  # no start-up banner on every command; failures and lockouts are still logged
+# Behind N reverse proxies the client address is the Nth entry from the right of X-Forwarded-For.
+RECTIFY_PROXY_COUNT = envint("RECTIFY_PROXY_COUNT", 0)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -154,11 +188,16 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "static/"
+STATIC_URL = "/static/"
 STATIC_ROOT = RECTIFY_HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Static files are served by the app itself (no CDN, no separate web server needed on an intranet).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = RECTIFY_HOME / "files"
-# Uploaded files are never served by URL: only the scoped download view reads them.
-MEDIA_URL = None
+# No URL pattern serves MEDIA_URL: uploaded files are read only by the scoped download view.
+MEDIA_URL = "/media/"
 
 SESSION_COOKIE_AGE = envint("RECTIFY_SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
@@ -175,8 +214,15 @@ DEFAULT_FROM_EMAIL = envstr("RECTIFY_EMAIL_FROM", "rectify@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("RECTIFY_LOG_LEVEL", "WARNING")},
+    # Security events are logged whatever the general level: failed logins and lockouts (axes, WARNING),
+    # second-factor changes and failures (rectify.security, INFO), CSRF and host rejections (django.security).
+    "loggers": {
+        name: {"handlers": ["console"], "level": level, "propagate": False}
+        for name, level in (("rectify.security", "INFO"), ("axes", "WARNING"), ("django.security", "WARNING"))
+    },
 }
 
 # Workflow rules (DESIGN.md "Rules the workflow follows"); each can be changed per deployment.
@@ -190,6 +236,11 @@ RECTIFY_RULES = {
     "red_returns": envint("RECTIFY_RED_RETURNS", 2),
 }
 RECTIFY_UPLOAD_MAX_BYTES = envint("RECTIFY_UPLOAD_MAX_MB", 20) * 1024 * 1024
+RECTIFY_WEBHOOK_MAX_ATTEMPTS = envint("RECTIFY_WEBHOOK_MAX_ATTEMPTS", 8)
+RECTIFY_WEBHOOK_TIMEOUT = envint("RECTIFY_WEBHOOK_TIMEOUT", 5)
+RECTIFY_FEEDBACK_PER_HOUR = envint("RECTIFY_FEEDBACK_PER_HOUR", 5)
+# A whole request (several evidence files at once) may be at most this large; larger ones get 413 unread.
+RECTIFY_REQUEST_MAX_BYTES = envint("RECTIFY_REQUEST_MAX_MB", 100) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -197,6 +248,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: forms carry the token, and the API docs page gets it from the page.
+CSRF_COOKIE_HTTPONLY = True
 if not DEBUG and envbool("RECTIFY_HTTPS", False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -133,7 +133,22 @@ def test_department_of_another_unit_is_refused(unit, other):
     with pytest.raises(ValidationFailed) as err:
         make_task(unit, lead_org=other.departments[0])
     assert err.value.field == "lead_org"
-    assert other.departments[0].name in err.value.message
+    assert "不是本单位的部门" in err.value.message
+    assert other.departments[0].name not in err.value.message  # another unit's names stay hidden
+
+
+def test_leader_from_another_unit_is_refused(unit, other):
+    with pytest.raises(ValidationFailed) as err:
+        make_task(unit, leader=other.leader)
+    assert err.value.field == "leader"
+
+
+def test_submitted_task_cannot_become_long_term(unit):
+    task = submitted_task(unit)
+    with pytest.raises(ValidationFailed) as err:
+        ledger.update_task(unit.office_staff, task, category=Task.Category.LONG_TERM)
+    assert err.value.field == "category"
+    assert Task.objects.get(pk=task.pk).category == Task.Category.DEADLINE
 
 
 def test_bad_evidence_leaves_no_progress_behind(unit):

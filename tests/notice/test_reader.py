@@ -21,7 +21,7 @@ def _docx_bytes(text: str) -> bytes:
     for line in body:
         document.add_paragraph(line)
     table = document.add_table(rows=len(tail), cols=1)
-    for row, line in zip(table.rows, tail):
+    for row, line in zip(table.rows, tail, strict=True):
         row.cells[0].text = line
     buffer = io.BytesIO()
     document.save(buffer)

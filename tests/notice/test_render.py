@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from rectify.notice import Contact, Figure, Node, Notice, Number, parse, render_text
 from rectify.notice.headings import AR_DOT, AR_PAREN, CN_PAREN, make_label
 from rectify.notice.numerals import int_to_chinese
-from rectify.notice.sections.header import INSPECTORS
 from tests.notice.cases import SEED_CASES, Case
 
 HEADER_FIELDS = (

@@ -101,7 +101,8 @@ def outcome(call: Callable[[], Any]) -> str:
 
 @pytest.mark.parametrize("who", PERSONAS)
 @pytest.mark.parametrize("service", sorted(SERVICES))
-def test_scoping_matrix(world, service, who):
+def test_scoping_matrix(shared_world, db, service, who):
+    world = shared_world
     prepare, call, _allowed = SERVICES[service]
     own = world.units[0]
     actor = persona(world, own, who)

@@ -21,6 +21,7 @@ from rectify.ledger import services as ledger
 from rectify.ledger.models import LookBack, Outcome, RuleChange, Task
 from rectify.ledger.services.evidence import Upload
 from rectify.notice import Node, Notice
+from rectify.notice.numerals import int_to_chinese
 from rectify.organizations import services as orgs
 from rectify.organizations.models import Organization, Role, User
 
@@ -161,7 +162,7 @@ def _build_unit(system: User, office: Organization, plan: UnitPlan, feedback: dt
     with clock.frozen(feedback):
         inspection = inspections.create_inspection(
             office_staff, target=unit,
-            title=f"{notice.term or ''}{notice.inspector or '省委'}第{notice.round or 1}轮巡视",
+            title=f"{notice.term or ''}{notice.inspector or '省委'}第{int_to_chinese(notice.round or 1)}轮巡视",
             kind=notice.kind, inspector=notice.inspector or "", term=notice.term or "", round=notice.round,
             group=notice.group or "", type=Inspection.Type.REGULAR, office=office,
             onsite_start=onsite_start, onsite_end=onsite_start + dt.timedelta(days=68), feedback_date=feedback,
@@ -224,7 +225,12 @@ def _live(task: Task, scenario: str, handler: User, office: User, leader: User, 
         return
     step = feedback + dt.timedelta(days=15 + rng.randint(0, 10))
     silent = scenario == "silent"
-    last = today - dt.timedelta(days=12) if silent else min(today, step + dt.timedelta(days=rng.randint(5, 40)))
+    if silent:
+        last = today - dt.timedelta(days=12)
+    elif scenario in {"in_progress", "long_term"}:
+        last = today - dt.timedelta(days=rng.randint(1, 6))
+    else:
+        last = min(today, step + dt.timedelta(days=rng.randint(5, 40)))
     _progress(task, handler, step, "已制定具体整改措施，明确责任人和时间节点，正在推进落实。",
               meeting=task.number.endswith("7"))
     if scenario in {"in_progress", "overdue", "silent", "long_term"}:

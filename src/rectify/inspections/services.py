@@ -67,16 +67,22 @@ def update_inspection(actor: User, inspection: Inspection, **changes: Any) -> In
 def add_finding(
     actor: User, inspection: Inspection, *, title: str, parent: Finding | None = None, label: str = "",
     text: str = "", kind: str = Finding.Kind.PROBLEM, position: int | None = None,
-    exempt: bool = False, exempt_reason: str = "",
+    exempt: bool = False, exempt_reason: str = "", level: int | None = None,
 ) -> Finding:
-    """Add a node to the feedback tree (方面 → 问题 → 具体问题)."""
+    """Add a node to the feedback tree (方面 → 问题 → 具体问题).
+
+    `level` defaults to one below the parent; a sub-problem placed directly under an aspect passes 3.
+    """
     require_unit(actor, Action.EDIT_PLAN, inspection.target)
     title = (title or "").strip()
     if not title:
         raise ValidationFailed(_("「问题标题」不能为空"), field="title")
     if parent is not None and parent.inspection_id != inspection.pk:
         raise ValidationFailed(_("「上级问题」不属于本次巡视巡察"), field="parent")
-    level = 1 if parent is None else parent.level + 1
+    lowest = 1 if parent is None else parent.level + 1
+    level = lowest if level is None else level
+    if level < lowest:
+        raise ValidationFailed(_("问题层级必须低于上级问题"), field="parent")
     if level > 3:
         raise ValidationFailed(_("问题层级最多三级（方面、问题、具体问题）"), field="parent")
     if exempt and not exempt_reason.strip():

@@ -97,6 +97,8 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 def clean_name(name: str, kind: FileType) -> str:
     """A display name safe for any file system and header: no paths, no control characters."""
     name = unicodedata.normalize("NFC", name or "")
+    # Format characters (right-to-left overrides, zero-width joiners) can disguise an extension.
+    name = "".join(ch for ch in name if unicodedata.category(ch) != "Cf")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = _UNSAFE.sub("_", name).strip(" .") or "file"
     stem, dot, ext = name.rpartition(".")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
 from rectify import clock
@@ -65,3 +68,118 @@ def inspection_stats(inspections: QuerySet[Inspection]) -> list[dict[str, Any]]:
             "report_due": inspection.report_due.isoformat() if inspection.report_due else None,
         })
     return result
+
+
+@dataclass
+class TaskFilter:
+    """The ledger's filters (also the API's): every field optional; they survive a reload in the URL."""
+
+    inspection: int | None = None
+    status: str | None = None
+    lead_org: int | None = None
+    leader: int | None = None
+    category: str | None = None
+    overdue: bool | None = None
+    light: str | None = None
+    q: str | None = None
+
+    @classmethod
+    def from_params(cls, params: Any) -> TaskFilter:
+        """Read filters from a QueryDict-like mapping, ignoring what does not parse."""
+
+        def as_int(name: str) -> int | None:
+            value = (params.get(name) or "").strip()
+            return int(value) if value.isdigit() else None
+
+        status = params.get("status") or None
+        category = params.get("category") or None
+        light = params.get("light") or None
+        return cls(
+            inspection=as_int("inspection"),
+            status=status if status in Task.Status.values else None,
+            lead_org=as_int("lead_org"),
+            leader=as_int("leader"),
+            category=category if category in Task.Category.values else None,
+            overdue=True if params.get("overdue") in {"1", "true", "on"} else None,
+            light=light if light in Task.Light.values else None,
+            q=(params.get("q") or "").strip()[:100] or None,
+        )
+
+
+def red_q(today: dt.date) -> Q:
+    rules = settings.RECTIFY_RULES
+    return ~Q(status=Task.Status.CLOSED) & (Q(deadline__lt=today) | Q(returned_count__gte=rules["red_returns"]))
+
+
+def yellow_q(today: dt.date) -> Q:
+    rules = settings.RECTIFY_RULES
+    silent_since = clock.now() - dt.timedelta(days=rules["silent_days"])
+    near = Q(deadline__lte=today + dt.timedelta(days=rules["yellow_days"]))
+    silent = Q(last_progress_at__lt=silent_since) | Q(last_progress_at__isnull=True, created_at__lt=silent_since)
+    return ~Q(status=Task.Status.CLOSED) & ~red_q(today) & (near | silent)
+
+
+def filter_tasks(qs: QuerySet[Task], f: TaskFilter) -> QuerySet[Task]:
+    """Apply the ledger filters; the traffic light is computed in SQL the same way as `Task.light()`."""
+    today = clock.today()
+    if f.inspection:
+        qs = qs.filter(inspection_id=f.inspection)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.lead_org:
+        qs = qs.filter(Q(lead_org_id=f.lead_org) | Q(co_orgs__id=f.lead_org)).distinct()
+    if f.leader:
+        qs = qs.filter(leader_id=f.leader)
+    if f.category:
+        qs = qs.filter(category=f.category)
+    if f.overdue:
+        qs = qs.filter(deadline__lt=today).exclude(status=Task.Status.CLOSED)
+    if f.light == Task.Light.RED:
+        qs = qs.filter(red_q(today))
+    elif f.light == Task.Light.YELLOW:
+        qs = qs.filter(yellow_q(today))
+    elif f.light == Task.Light.GREEN:
+        qs = qs.exclude(red_q(today)).exclude(yellow_q(today) & ~Q(status=Task.Status.CLOSED))
+    if f.q:
+        qs = qs.filter(
+            Q(title__icontains=f.q) | Q(finding__title__icontains=f.q) | Q(leader_name__icontains=f.q)
+            | Q(lead_org__name__icontains=f.q) | Q(number=f.q)
+        )
+    return qs
+
+
+@dataclass
+class Event:
+    """One entry of a task's timeline."""
+
+    kind: str  # progress | phased | review | return | comment | flag | check
+    at: dt.datetime
+    who: str
+    title: str
+    text: str
+    files: list[Any]
+
+
+def timeline(task: Task) -> list[Event]:
+    """A task's timeline (进展、佐证、审核、意见、回头看), newest first, in four queries."""
+    from rectify.ledger.models import ClosureReview, Comment, LookBack, Progress
+
+    events: list[Event] = []
+    for p in Progress.objects.filter(task=task).select_related("author", "organization").prefetch_related("evidence"):
+        kind = "phased" if p.kind == Progress.Kind.PHASED_RESULT else "progress"
+        org = p.organization.name if p.organization else ""
+        events.append(Event(kind, p.created_at, f"{org} {p.author.display_name if p.author else ''}".strip(),
+                            p.get_kind_display(), p.text, list(p.evidence.all())))
+    for r in ClosureReview.objects.filter(task=task).select_related("reviewer"):
+        kind = "return" if r.decision == ClosureReview.Decision.RETURN else "review"
+        events.append(Event(kind, r.created_at, r.reviewer.display_name if r.reviewer else "",
+                            f"{r.get_stage_display()}：{r.get_decision_display()}", r.reason, []))
+    for c in Comment.objects.filter(task=task).select_related("author"):
+        events.append(Event(c.kind, c.created_at, c.author.display_name if c.author else "", c.get_kind_display(), c.text, []))
+    for lb in LookBack.objects.filter(task=task).exclude(result=LookBack.Result.PENDING).select_related("checker"):
+        moment = dt.datetime.combine(lb.checked_on, dt.time(12), tzinfo=dt.UTC) if lb.checked_on else lb.created_at
+        title = f"{lb.get_method_display()}：{lb.get_result_display()}"
+        text = "；".join(x for x in (f"核查对象：{lb.asked}" if lb.asked else "", lb.answer, lb.reason) if x)
+        events.append(Event("check", moment, lb.checker.display_name if lb.checker else "", title, text, []))
+    events.sort(key=lambda e: e.at, reverse=True)
+    return events

@@ -154,7 +154,7 @@ def split_measures(paragraph: str) -> tuple[str, list[str]]:
     """
     cuts: list[int] = []
     expected: int | None = None
-    first = len(paragraph) - len(paragraph.lstrip())
+    first = len(paragraph) - len(paragraph.lstrip()) if paragraph[:1].isspace() else 0
     for match in _MARKER_RE.finditer(paragraph):
         start = match.start()
         if start > first and paragraph[start - 1] not in _MARKER_AFTER:
@@ -173,5 +173,5 @@ def split_measures(paragraph: str) -> tuple[str, list[str]]:
     if not cuts:
         return paragraph.strip(), []
     lead = paragraph[: cuts[0]].strip()
-    measures = [paragraph[a:b].strip() for a, b in zip(cuts, cuts[1:] + [len(paragraph)])]
+    measures = [paragraph[a:b].strip() for a, b in zip(cuts, cuts[1:] + [len(paragraph)], strict=True)]
     return lead, [m for m in measures if m]

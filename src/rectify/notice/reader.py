@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from html.parser import HTMLParser
 from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +93,24 @@ def _decode(data: bytes, encoding: str) -> str:
         raise NoticeError(f"文件声明为 {encoding.upper()} 编码，但内容无法按此解码", line=line) from error
 
 
+MAX_DOCX_UNZIPPED = 200 * 1024 * 1024
+MAX_DOCX_RATIO = 200
+RATIO_FLOOR = 1024 * 1024
+
+
+def _refuse_zip_bomb(data: bytes) -> None:
+    """Check the package's declared sizes before anything is decompressed."""
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
+        raise NoticeError(f"文件不是有效的 .docx：{error}") from error
+    if sum(info.file_size for info in infos) > MAX_DOCX_UNZIPPED:
+        raise NoticeError("文件解压后过大（疑似压缩炸弹），已拒绝读取")
+    for info in infos:
+        if info.file_size > RATIO_FLOOR and info.file_size / max(info.compress_size, 1) > MAX_DOCX_RATIO:
+            raise NoticeError(f"文件中 {info.filename} 的压缩比异常（疑似压缩炸弹），已拒绝读取")
+
+
 def read_docx(data: bytes) -> str:
     """Paragraphs and table cells of a .docx, in document order, one paragraph a line."""
     try:
@@ -100,6 +118,7 @@ def read_docx(data: bytes) -> str:
         from docx.opc.exceptions import PackageNotFoundError
     except ImportError as error:  # pragma: no cover - python-docx is a dependency
         raise NoticeError("读取 .docx 需要安装 python-docx") from error
+    _refuse_zip_bomb(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:

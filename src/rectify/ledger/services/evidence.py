@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -44,12 +45,23 @@ def add_evidence(actor: User, task: Task, upload: Upload, *, progress: Progress 
         is_meeting_notice=any(word in name for word in MEETING_WORDS),
     )
     evidence.file.save(name, ContentFile(upload.data), save=False)
-    # A failed insert must not leave the stored file behind.
-    stored = evidence.file.name
+    stored, storage = evidence.file.name, evidence.file.storage
     try:
         evidence.save()
         audit.record(actor, "evidence.create", evidence, unit_id=task.unit_id)
     except Exception:
-        evidence.file.storage.delete(stored)
+        storage.delete(stored)
         raise
     return evidence
+
+
+def add_all_evidence(actor: User, task: Task, uploads: Iterable[Upload], *, progress: Progress | None = None) -> None:
+    """Attach several files, all or none: if one is refused, the files already stored are removed too."""
+    stored: list[Evidence] = []
+    try:
+        for upload in uploads:
+            stored.append(add_evidence(actor, task, upload, progress=progress))
+    except Exception:
+        for item in stored:
+            item.file.storage.delete(item.file.name)
+        raise

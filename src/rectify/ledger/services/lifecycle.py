@@ -13,7 +13,7 @@ from rectify import clock
 from rectify.audit import services as audit
 from rectify.errors import InvalidTransition, ValidationFailed
 from rectify.ledger.models import ClosureReview, Comment, Evidence, LookBack, Progress, Task
-from rectify.ledger.services.evidence import Upload, add_evidence
+from rectify.ledger.services.evidence import Upload, add_all_evidence
 from rectify.ledger.services.versioning import save_versioned
 from rectify.organizations.models import Role, User
 from rectify.organizations.scoping import Action, grants, require_task
@@ -78,8 +78,7 @@ def report_progress(
     progress = Progress.objects.create(
         task=task, text=text, reported_on=reported_on, author=actor, organization_id=_actor_org(actor, task)
     )
-    for upload in files:
-        add_evidence(actor, task, upload, progress=progress)
+    add_all_evidence(actor, task, files, progress=progress)
     before = audit.snapshot(task)
     task.last_progress_at = clock.now()
     fields = ["last_progress_at"]
@@ -107,8 +106,7 @@ def record_phased_result(
         task=task, kind=Progress.Kind.PHASED_RESULT, text=text, reported_on=clock.today(), author=actor,
         organization_id=_actor_org(actor, task),
     )
-    for upload in files:
-        add_evidence(actor, task, upload, progress=progress)
+    add_all_evidence(actor, task, files, progress=progress)
     task.last_progress_at = clock.now()
     _transition(actor, task, S.PHASED_RESULT, "task.phased_result", fields=["last_progress_at"],
                 expected_version=expected_version)

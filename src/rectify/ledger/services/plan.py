@@ -16,7 +16,7 @@ from rectify.errors import ValidationFailed
 from rectify.inspections.models import Finding
 from rectify.ledger.models import Handover, Task
 from rectify.ledger.services.versioning import save_versioned
-from rectify.organizations.models import Organization, User
+from rectify.organizations.models import Membership, Organization, User
 from rectify.organizations.scoping import Action, require_task, require_unit
 
 EDITABLE = ("title", "category", "deadline", "leader", "leader_name", "lead_org", "handler", "number",
@@ -27,9 +27,8 @@ def _check_org(unit: Organization, org: Organization | None, field: str, label: 
     if org is None:
         return
     if not org.path.startswith(unit.path) or org.kind != Organization.Kind.DEPARTMENT:
-        raise ValidationFailed(
-            _("「%(label)s」%(name)s 不是本单位的部门") % {"label": label, "name": org.name}, field=field
-        )
+        # Another unit's department is not named: its existence stays hidden.
+        raise ValidationFailed(_("「%(label)s」不是本单位的部门") % {"label": label}, field=field)
 
 
 def _check_task(task: Task, co_orgs: Iterable[Organization] | None) -> None:
@@ -56,6 +55,14 @@ def _check_task(task: Task, co_orgs: Iterable[Organization] | None) -> None:
     _check_org(inspection.target, task.lead_org, "lead_org", _("牵头单位"))
     for org in co_orgs or []:
         _check_org(inspection.target, org, "co_orgs", _("配合单位"))
+    if task.category == Task.Category.LONG_TERM and task.status in (
+        Task.Status.SUBMITTED, Task.Status.REVIEWED, Task.Status.CLOSED
+    ):
+        raise ValidationFailed(_("已申请销号或已销号的任务不能改为长期整改"), field="category")
+    if task.leader is not None and not Membership.objects.filter(
+        user=task.leader, organization__path__startswith=inspection.target.path
+    ).exists():
+        raise ValidationFailed(_("「责任领导」不是本单位的人员"), field="leader")
     if task.leader is not None and not task.leader_name:
         task.leader_name = task.leader.display_name
 

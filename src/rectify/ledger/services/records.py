@@ -95,6 +95,8 @@ def record_outcome(
         raise ValidationFailed(_("「数值」无法识别：%(value)s") % {"value": value}, field="value") from exc
     if amount < 0 or not amount.is_finite():
         raise ValidationFailed(_("「数值」不能为负数"), field="value")
+    if task is not None and task.inspection_id != inspection.pk:
+        raise ValidationFailed(_("「整改任务」不属于本次巡视巡察"), field="task")
     outcome = Outcome.objects.create(
         inspection=inspection, unit=inspection.target, task=task, kind=kind,
         what=_required(what, "what", _("事项")), value=amount, value_unit=_required(value_unit, "value_unit", _("单位")),

@@ -109,11 +109,13 @@ def numbers_in(clause: str) -> list[Number]:
 
 _SEPARATORS = "，,。；;！!？?：:\n"
 _SEPARATOR_RE = re.compile("[" + _SEPARATORS + "]")
+_LAST_SEPARATOR_RE = re.compile(".*[" + _SEPARATORS + "]", re.DOTALL)
 
 
 def _clause_of(paragraph: str, start: int, end: int) -> tuple[int, int]:
     """The span of the clause (between separators) around paragraph[start:end]."""
-    left = max(paragraph.rfind(ch, 0, start) for ch in _SEPARATORS) + 1
+    before = _LAST_SEPARATOR_RE.match(paragraph, 0, start)
+    left = before.end() if before else 0
     found = _SEPARATOR_RE.search(paragraph, end)
     return left, found.start() if found else len(paragraph)
 

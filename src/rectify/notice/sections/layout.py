@@ -18,10 +18,13 @@ _GAP_CHARS_RE = re.compile("[ \t\u3000\xa0]")
 _CJK_GAP_RE = re.compile(r"(?<=[\u4e00-\u9fff“”（）《》，、])[ \t\u3000\xa0]+(?=[\u4e00-\u9fff“”（）《》])")
 
 CHROME_RE = re.compile(
+    # The look-ahead names every alternative's first character: the engine skips to them.
+    r"(?=[首当您>分打【关字\[大扫二责编审来浏阅上下返收纠])(?:"
     r"^(?:首页|当前位置|您当前的位置|您的位置|当前位置)|>>|>\s*\S+\s*>|分享到|^分享$|打印本页|【打印|打印正文|【关闭|"
     r"关闭窗口|字号[:：]|【字号|字体[:：]|[【\[]\s*大\s*中\s*小|^\s*大\s+中\s+小\s*$|扫一扫|二维码|责编|责任编辑|"
     r"^编辑[:：]|^审核[:：]|^来源[:：]|浏览次数|阅读次数|上一篇|下一篇|返回顶部|^\s*收藏\s*$|【字体|"
     r"^\s*(?:打印|关闭|分享|收藏|纠错)(?:\s+(?:打印|关闭|分享|收藏|纠错))*\s*$"
+    r")"
 )
 _TITLE_RE = re.compile(r"(?:通报|公告|情况|报告)\s*[)）]?\s*$")
 _KIND_RE = re.compile(r"巡视|巡察")
@@ -104,7 +107,7 @@ def split_lines(text: str) -> list[Line]:
             continue
         if len(stripped) < 80 and _GAP_CHARS_RE.search(stripped):
             stripped = _CJK_GAP_RE.sub("", stripped)
-        chrome = len(stripped) < 60 and bool(CHROME_RE.search(stripped))
+        chrome = len(stripped) < 60 and bool(CHROME_RE.search(stripped) or is_footer_junk(stripped))
         lines.append(Line(number, stripped, chrome))
     return lines
 
@@ -159,6 +162,8 @@ def _document_end(layout: Layout) -> None:
     layout.end = len(lines)
     for index in range(len(lines) - 1, max(lower, len(lines) - 40) - 1, -1):
         text = lines[index].text
+        if not text.endswith("日"):
+            continue
         value = standalone_date(text)
         unit = None
         if value is None:

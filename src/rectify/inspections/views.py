@@ -1,0 +1,132 @@
+"""Inspections: the list a user can see, and registering a new one."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_date
+
+from rectify.errors import Forbidden, NotVisible, RectifyError
+from rectify.inspections import services
+from rectify.inspections.models import Inspection
+from rectify.ledger.selectors import inspection_stats, inspections_visible_to
+from rectify.organizations.models import Organization
+from rectify.organizations.scoping import Action, can_unit, visible_organizations
+
+
+def registrable_units(user) -> list[Organization]:  # type: ignore[no-untyped-def]
+    units = visible_organizations(user).filter(kind=Organization.Kind.UNIT).order_by("path")
+    return [u for u in units if can_unit(user, Action.REGISTER_INSPECTION, u)]
+
+
+@login_required
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(inspections_visible_to(request.user).order_by("-feedback_date", "-pk"), 50).get_page(  # type: ignore[arg-type]
+        request.GET.get("page"))
+    ids = [i.pk for i in page.object_list]
+    order = {pk: n for n, pk in enumerate(ids)}
+    rows = sorted(inspection_stats(Inspection.objects.filter(pk__in=ids).select_related("target")),
+                  key=lambda row: order[row["id"]])
+    for row in rows:
+        total = row["tasks"]["total"]
+        row["rate"] = round(100 * row["tasks"]["closed"] / total, 1) if total else 0
+    return render(request, "inspections/list.html", {
+        "rows": rows, "page": page, "can_create": bool(registrable_units(request.user)),
+    })
+
+
+@login_required
+def inspection_create(request: HttpRequest) -> HttpResponse:
+    units = registrable_units(request.user)
+    if not units:
+        return HttpResponse("您无权登记巡视巡察", status=403)
+    values = request.POST if request.method == "POST" else {}
+    error = field = None
+    if request.method == "POST":
+        unit = next((u for u in units if str(u.pk) == request.POST.get("target")), None)
+        dates = {}
+        for name, label in (("onsite_start", "进驻开始"), ("onsite_end", "进驻结束"), ("feedback_date", "反馈日期")):
+            raw = request.POST.get(name, "").strip()
+            dates[name] = parse_date(raw) if raw else None
+            if raw and dates[name] is None:
+                error, field = f"「{label}」无法识别：{raw}", name
+        round_raw = request.POST.get("round", "").strip()
+        if unit is None:
+            error, field = "请选择被巡视巡察单位", "target"
+        if error is None:
+            try:
+                inspection = services.create_inspection(
+                    request.user, target=unit, title=request.POST.get("title", ""),  # type: ignore[arg-type]
+                    kind=request.POST.get("kind") or Inspection.Kind.XUNSHI,
+                    type=request.POST.get("type") or Inspection.Type.REGULAR,
+                    inspector=request.POST.get("inspector", "").strip(), term=request.POST.get("term", "").strip(),
+                    round=int(round_raw) if round_raw.isdigit() else None, group=request.POST.get("group", "").strip(),
+                    **dates,
+                )
+            except (Forbidden, NotVisible):
+                return HttpResponse("您无权登记巡视巡察", status=403)
+            except RectifyError as exc:
+                error, field = exc.message, exc.field
+            else:
+                messages.success(request, "巡视巡察已登记，请录入反馈问题")
+                return redirect("ledger:findings", pk=inspection.pk)
+    return render(request, "inspections/create.html", {
+        "units": units, "values": values, "error": error, "field": field,
+        "kinds": Inspection.Kind.choices, "types": Inspection.Type.choices,
+    })
+
+
+NOTICE_PURPOSE = "notice-import"
+
+
+@login_required
+def import_notice_view(request: HttpRequest) -> HttpResponse:
+    """导入整改进展情况通报: upload, preview the parsed tree, confirm; importing twice does not duplicate."""
+    from django.conf import settings
+
+    from rectify import uploads
+    from rectify.inspections.notice_import import import_notice
+
+    units = registrable_units(request.user)
+    if not units:
+        return HttpResponse("您无权导入通报", status=403)
+    context: dict = {"units": units}
+    if request.method != "POST":
+        return render(request, "inspections/import_notice.html", context)
+    unit = next((u for u in units if str(u.pk) == request.POST.get("unit")), None)
+    context["selected"] = unit.pk if unit else None
+    if unit is None:
+        context["error"] = "请选择被巡视巡察单位"
+        return render(request, "inspections/import_notice.html", context)
+    confirm = request.POST.get("confirm") == "1"
+    if confirm:
+        held = uploads.take(request, request.POST.get("token", ""), NOTICE_PURPOSE)
+        if held is None:
+            messages.error(request, "上传的文件已过期，请重新上传")
+            return redirect("ledger:import_notice")
+        data, name = held
+    else:
+        upload = request.FILES.get("file")
+        if upload is None or upload.size > settings.RECTIFY_UPLOAD_MAX_BYTES:
+            context["error"] = "请选择不超过大小上限的通报文件（.txt、.docx、.html）"
+            return render(request, "inspections/import_notice.html", context)
+        data, name = upload.read(), upload.name or "notice.txt"
+    try:
+        result = import_notice(request.user, unit, data=data, filename=name, dry_run=not confirm)  # type: ignore[arg-type]
+    except (Forbidden, NotVisible):
+        return HttpResponse("您无权导入通报", status=403)
+    except RectifyError as exc:
+        context["error"] = exc.message
+        return render(request, "inspections/import_notice.html", context)
+    if confirm:
+        if result.created:
+            messages.success(request, f"通报已导入：{result.tasks} 项整改任务")
+        else:
+            messages.info(request, "该通报此前已导入，未重复创建")
+        return redirect("ledger:findings", pk=result.inspection.pk)
+    context.update({"result": result, "notice": result.notice, "filename": name, "unit": unit,
+                    "token": uploads.hold(request, data, name, NOTICE_PURPOSE)})
+    return render(request, "inspections/import_notice_preview.html", context)

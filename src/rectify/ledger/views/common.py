@@ -1,0 +1,56 @@
+"""What every ledger view shares: scoped lookups and running a service on behalf of a request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect
+
+from rectify.errors import Forbidden, NotVisible, RectifyError
+from rectify.inspections.models import Inspection
+from rectify.ledger.models import Task
+from rectify.ledger.selectors import inspections_visible_to, tasks_visible_to
+
+
+def get_task(request: HttpRequest, pk: int) -> Task:
+    """The task if the user may see it; otherwise 404, so existence stays hidden."""
+    try:
+        return tasks_visible_to(request.user).select_related("inspection", "handler", "finding__parent").get(pk=pk)  # type: ignore[arg-type]
+    except Task.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def get_inspection(request: HttpRequest, pk: int) -> Inspection:
+    try:
+        return inspections_visible_to(request.user).get(pk=pk)  # type: ignore[arg-type]
+    except Inspection.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def perform(request: HttpRequest, action: Callable[[], Any], *, success: str, back: str) -> HttpResponse:
+    """Run a service: 404/403 for scope and role, a message for a refused step, then back to `back`."""
+    try:
+        action()
+    except NotVisible as exc:
+        raise Http404 from exc
+    except Forbidden as exc:
+        return HttpResponseForbidden(exc.message)
+    except RectifyError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    messages.success(request, success)
+    return redirect(back)
+
+
+def paginate(request: HttpRequest, items: Any, per_page: int = 100) -> Page:
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()

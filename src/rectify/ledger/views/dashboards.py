@@ -1,0 +1,156 @@
+"""Dashboards: one unit's rectification at a glance, and all units for the inspection office."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.db.models.functions import TruncWeek
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from rectify import clock
+from rectify.inspections.models import Finding
+from rectify.ledger.models import Task
+from rectify.ledger.selectors import inspection_stats, inspections_visible_to, tasks_visible_to
+from rectify.organizations.models import Organization, Role
+from rectify.organizations.scoping import UNIT_ROLES, grants, roles_over_unit
+
+STATUS_COLORS = {
+    "not_started": "grey", "in_progress": "blue", "submitted": "purple", "reviewed": "purple",
+    "returned": "red", "closed": "green", "reopened": "red", "phased_result": "blue",
+}
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+@login_required
+def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    """A unit's dashboard (整改工作看板): completion, overdue, by aspect and by department."""
+    unit = Organization.objects.filter(pk=pk, kind=Organization.Kind.UNIT).first()
+    if unit is None or not roles_over_unit(request.user, unit) & UNIT_ROLES:  # type: ignore[arg-type]
+        raise Http404
+    today = clock.today()
+    tasks = tasks_visible_to(request.user).filter(unit=unit)  # type: ignore[arg-type]
+    by_status = dict(tasks.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    total = sum(by_status.values())
+    closed = by_status.get(Task.Status.CLOSED, 0)
+    open_q = ~Q(status=Task.Status.CLOSED)
+    overdue = tasks.filter(open_q, deadline__lt=today).count()
+
+    # By aspect: count per finding and status, then roll findings up to their top-level aspect.
+    findings = {f.pk: f for f in Finding.objects.filter(inspection__target=unit).only("pk", "parent_id", "title", "label")}
+
+    def root(fid: int) -> Finding:
+        node = findings[fid]
+        while node.parent_id and node.parent_id in findings:
+            node = findings[node.parent_id]
+        return node
+
+    aspect_counts: dict[int, dict[str, int]] = defaultdict(lambda: {"closed": 0, "open": 0, "overdue": 0})
+    rows = tasks.values("finding_id").annotate(
+        closed=Count("id", filter=Q(status=Task.Status.CLOSED)),
+        overdue=Count("id", filter=open_q & Q(deadline__lt=today)),
+        total=Count("id"),
+    )
+    for row in rows:
+        aspect = root(row["finding_id"])
+        counts = aspect_counts[aspect.pk]
+        counts["closed"] += row["closed"]
+        counts["overdue"] += row["overdue"]
+        counts["open"] += row["total"] - row["closed"] - row["overdue"]
+    aspects = sorted(aspect_counts.items())
+    dept_rows = list(tasks.values("lead_org__name").annotate(
+        closed=Count("id", filter=Q(status=Task.Status.CLOSED)),
+        overdue=Count("id", filter=open_q & Q(deadline__lt=today)),
+        total=Count("id"),
+    ).order_by("-overdue", "-total"))
+    labels = dict(Task.Status.choices)
+    charts = {
+        "status": {"items": [{"name": labels[s], "value": by_status.get(s, 0), "color": STATUS_COLORS[s]}
+                             for s in Task.Status.values if by_status.get(s)]},
+        "aspects": {
+            "labels": [f"{findings[a].label}{findings[a].title}"[:40] for a, _c in aspects],
+            "series": [{"name": "已销号", "values": [c["closed"] for _a, c in aspects], "color": "green"},
+                       {"name": "推进中", "values": [c["open"] for _a, c in aspects], "color": "blue"},
+                       {"name": "逾期", "values": [c["overdue"] for _a, c in aspects], "color": "red"}],
+        },
+        "departments": {
+            "labels": [r["lead_org__name"] or "未分派" for r in dept_rows],
+            "series": [{"name": "已销号", "values": [r["closed"] for r in dept_rows], "color": "green"},
+                       {"name": "推进中", "values": [r["total"] - r["closed"] - r["overdue"] for r in dept_rows], "color": "blue"},
+                       {"name": "逾期", "values": [r["overdue"] for r in dept_rows], "color": "red"}],
+        },
+    }
+    inspections = inspections_visible_to(request.user).filter(target=unit)  # type: ignore[arg-type]
+    return render(request, "ledger/unit_dashboard.html", {
+        "unit": unit, "total": total, "closed": closed, "rate": _rate(closed, total), "overdue": overdue,
+        "submitted": by_status.get(Task.Status.SUBMITTED, 0), "reviewed": by_status.get(Task.Status.REVIEWED, 0),
+        "returned": by_status.get(Task.Status.RETURNED, 0), "charts": charts,
+        "inspections": inspection_stats(inspections), "today": today,
+    })
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """All units at a glance (各单位整改总览): completion and overdue rates per unit, trend over 12 weeks."""
+    held = {g.role for g in grants(request.user)}  # type: ignore[arg-type]
+    if not held & {Role.INSPECTION_OFFICE, Role.ADMIN, Role.SUPERVISOR, Role.LEADER, Role.RECTIFICATION_OFFICE}:
+        raise Http404
+    today = clock.today()
+    tasks = tasks_visible_to(request.user)  # type: ignore[arg-type]
+    open_q = ~Q(status=Task.Status.CLOSED)
+    per_unit = list(tasks.values("unit_id", "unit__name").annotate(
+        total=Count("id"), closed=Count("id", filter=Q(status=Task.Status.CLOSED)),
+        overdue=Count("id", filter=open_q & Q(deadline__lt=today)),
+        waiting=Count("id", filter=Q(status__in=[Task.Status.SUBMITTED, Task.Status.REVIEWED])),
+    ).order_by("unit__name"))
+    for row in per_unit:
+        row["rate"] = _rate(row["closed"], row["total"])
+        row["overdue_rate"] = _rate(row["overdue"], row["total"])
+        row["url"] = reverse("ledger:unit_dashboard", args=[row["unit_id"]])
+    per_unit.sort(key=lambda r: (-r["overdue_rate"], r["unit__name"]))
+    total = sum(r["total"] for r in per_unit)
+    closed = sum(r["closed"] for r in per_unit)
+    overdue = sum(r["overdue"] for r in per_unit)
+    charts = {"trend": _trend(tasks, today), "units": {
+        "labels": [r["unit__name"] for r in per_unit],
+        "series": [{"name": "完成率", "values": [r["rate"] for r in per_unit], "color": "green"},
+                   {"name": "逾期率", "values": [r["overdue_rate"] for r in per_unit], "color": "red"}],
+        "links": [r["url"] for r in per_unit],
+    }}
+    return render(request, "ledger/overview.html", {
+        "units": per_unit, "total": total, "closed": closed, "overdue": overdue, "rate": _rate(closed, total),
+        "overdue_rate": _rate(overdue, total), "charts": charts,
+    })
+
+
+def _trend(tasks: Any, today: dt.date, weeks: int = 12) -> dict[str, Any]:
+    """Completion rate at the end of each of the last `weeks` weeks, from two grouped queries."""
+    start = today - dt.timedelta(days=7 * weeks)
+    created = dict(tasks.annotate(w=TruncWeek("created_at")).values("w").annotate(n=Count("id")).values_list("w", "n"))
+    closed = dict(tasks.filter(closed_at__isnull=False).annotate(w=TruncWeek("closed_at")).values("w").annotate(
+        n=Count("id")).values_list("w", "n"))
+    labels, values = [], []
+    for i in range(weeks + 1):
+        end = start + dt.timedelta(days=7 * i)
+        made = sum(n for w, n in created.items() if w and _day(w) <= end)
+        done = sum(n for w, n in closed.items() if w and _day(w) <= end)
+        labels.append(f"{end.month}月{end.day}日")
+        values.append(_rate(done, made))
+    return {"labels": labels, "series": [{"name": "完成率（%）", "values": values, "color": "green"}], "max": 100}
+
+
+def _day(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def chart_json(charts: dict[str, Any]) -> str:
+    return json.dumps(charts, ensure_ascii=False)

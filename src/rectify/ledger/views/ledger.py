@@ -1,0 +1,214 @@
+"""The ledger (整改台账) of one inspection: grouped by finding, filtered in the URL, editable by the office."""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import groupby
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Count, Max, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_POST
+
+from rectify import clock
+from rectify.errors import RectifyError
+from rectify.inspections.models import Finding
+from rectify.ledger import services
+from rectify.ledger.models import Task
+from rectify.ledger.selectors import TaskFilter, filter_tasks, tasks_visible_to
+from rectify.ledger.views.common import get_inspection, get_task, paginate, perform, query_without_page
+from rectify.organizations.models import Organization, Role, User
+from rectify.organizations.scoping import Action, can_unit
+
+
+def unit_choices(inspection: Any) -> tuple[list[Organization], list[User]]:
+    """Departments and leaders of the inspected unit, for filters and assignment."""
+    unit = inspection.target
+    departments = list(Organization.objects.filter(path__startswith=unit.path, kind=Organization.Kind.DEPARTMENT).order_by("pk"))
+    leaders = list(User.objects.filter(memberships__organization=unit, memberships__role=Role.LEADER).order_by("pk").distinct())
+    return departments, leaders
+
+
+def ledger_rows(tasks: list[Task], today: Any) -> list[dict[str, Any]]:
+    """Rows for the ledger table: a group row whenever the finding changes, then the task rows."""
+    rows: list[dict[str, Any]] = []
+    for finding, group in groupby(tasks, key=lambda t: t.finding):
+        parent = finding.parent
+        rows.append({"group": True, "finding": finding, "parent": parent})
+        for task in group:
+            rows.append({"task": task, "light": task.light(today), "overdue": task.is_overdue(today)})
+    return rows
+
+
+@login_required
+def ledger(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = get_inspection(request, pk)
+    f = TaskFilter.from_params(request.GET)
+    f.inspection = inspection.pk
+    tasks = (
+        filter_tasks(tasks_visible_to(request.user), f)  # type: ignore[arg-type]
+        .select_related("finding__parent", "lead_org", "leader")
+        .prefetch_related(Prefetch("co_orgs", queryset=Organization.objects.only("pk", "name", "short_name")))
+        .order_by("finding__position", "finding_id", "position", "pk")
+    )
+    page = paginate(request, tasks, per_page=50)
+    departments, leaders = unit_choices(inspection)
+    can_edit = can_unit(request.user, Action.EDIT_PLAN, inspection.target)  # type: ignore[arg-type]
+    context = {
+        "inspection": inspection, "page": page, "rows": ledger_rows(list(page.object_list), clock.today()),
+        "filter": f, "departments": departments, "leaders": leaders, "can_edit": can_edit,
+        "statuses": Task.Status.choices, "categories": Task.Category.choices, "lights": Task.Light.choices,
+        "query": query_without_page(request), "tab": "ledger",
+    }
+    return render(request, "ledger/ledger.html", context)
+
+
+@login_required
+@require_POST
+def bulk_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Assign leader, department, deadline or category to the selected tasks at once (批量分派)."""
+    inspection = get_inspection(request, pk)
+    back = request.POST.get("next") or reverse("ledger:ledger", args=[inspection.pk])
+    ids = [int(x) for x in request.POST.getlist("task") if x.isdigit()]
+    changes: dict[str, Any] = {}
+    post = request.POST
+    if post.get("leader", "").isdigit():
+        changes["leader"] = User.objects.filter(pk=int(post["leader"])).first()
+    if post.get("lead_org", "").isdigit():
+        changes["lead_org"] = Organization.objects.filter(pk=int(post["lead_org"])).first()
+    if post.get("category") in Task.Category.values:
+        changes["category"] = post["category"]
+    if post.get("deadline"):
+        deadline = parse_date(post["deadline"])
+        if deadline is None:
+            messages.error(request, f"「完成时限」无法识别：{post['deadline']}")
+            return redirect(back)
+        changes["deadline"] = deadline
+    if not ids or not changes:
+        messages.error(request, "请先勾选任务，并选择要批量设置的责任领导、牵头单位、完成时限或整改类型")
+        return redirect(back)
+    tasks = list(tasks_visible_to(request.user).filter(inspection=inspection, pk__in=ids))  # type: ignore[arg-type]
+
+    @transaction.atomic
+    def assign_all() -> None:
+        for task in tasks:
+            services.update_task(request.user, task, **changes)  # type: ignore[arg-type]
+
+    return perform(request, assign_all, success=f"已批量更新 {len(tasks)} 项任务", back=back)
+
+
+@login_required
+def task_row_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Inline editing of one ledger row (htmx): GET the form, POST saves and returns the row."""
+    task = get_task(request, pk)
+    departments, leaders = unit_choices(task.inspection)
+    error = None
+    if request.method == "POST":
+        post = request.POST
+        deadline = parse_date(post.get("deadline") or "") if post.get("deadline") else None
+        try:
+            services.update_task(
+                request.user, task,  # type: ignore[arg-type]
+                expected_version=int(post["version"]) if post.get("version", "").isdigit() else None,
+                title=post.get("title", ""), category=post.get("category", task.category), deadline=deadline,
+                leader=User.objects.filter(pk=post.get("leader") or 0).first(),
+                lead_org=Organization.objects.filter(pk=post.get("lead_org") or 0).first(),
+            )
+        except RectifyError as exc:
+            error = exc.message
+        else:
+            task = get_task(request, pk)
+            row = {"task": task, "light": task.light(), "overdue": task.is_overdue()}
+            return render(request, "ledger/partials/_task_row.html", {"row": row, "can_edit": True})
+    return render(request, "ledger/partials/_task_row_form.html", {
+        "task": task, "departments": departments, "leaders": leaders, "categories": Task.Category.choices,
+        "error": error,
+    })
+
+
+@login_required
+def task_row(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task(request, pk)
+    row = {"task": task, "light": task.light(), "overdue": task.is_overdue()}
+    can_edit = can_unit(request.user, Action.EDIT_PLAN, task.unit)  # type: ignore[arg-type]
+    return render(request, "ledger/partials/_task_row.html", {"row": row, "can_edit": can_edit})
+
+
+@login_required
+def findings(request: HttpRequest, pk: int) -> HttpResponse:
+    """问题清单: the findings tree with its tasks counted; the office adds findings and tasks here."""
+    inspection = get_inspection(request, pk)
+    visible = tasks_visible_to(request.user).filter(inspection=inspection)  # type: ignore[arg-type]
+    counts = {row["finding_id"]: row for row in visible.values("finding_id").annotate(
+        total=Count("id"), closed=Count("id", filter=Q(status=Task.Status.CLOSED)))}
+    nodes = list(Finding.objects.filter(inspection=inspection).order_by("position", "pk"))
+    parents = {n.parent_id for n in nodes if n.parent_id}
+    can_edit = can_unit(request.user, Action.EDIT_PLAN, inspection.target)  # type: ignore[arg-type]
+    departments, leaders = unit_choices(inspection)
+    return render(request, "ledger/findings.html", {
+        "inspection": inspection, "nodes": [(n, counts.get(n.pk, {})) for n in nodes], "can_edit": can_edit,
+        "tab": "findings", "departments": departments, "leaders": leaders, "categories": Task.Category.choices,
+        "unanswered": [n for n in nodes if n.pk not in parents and not counts.get(n.pk)] if can_edit else [],
+    })
+
+
+@login_required
+@require_POST
+def add_finding(request: HttpRequest, pk: int) -> HttpResponse:
+    from rectify.inspections import services as inspection_services
+
+    inspection = get_inspection(request, pk)
+    post = request.POST
+    parent = Finding.objects.filter(inspection=inspection, pk=post.get("parent") or 0).first()
+    return perform(request, lambda: inspection_services.add_finding(
+        request.user, inspection, title=post.get("title", ""), label=post.get("label", ""),  # type: ignore[arg-type]
+        parent=parent, text=post.get("text", "")),
+        success="问题已添加", back=reverse("ledger:findings", args=[inspection.pk]))
+
+
+@login_required
+@require_POST
+def add_task(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = get_inspection(request, pk)
+    post = request.POST
+    finding = Finding.objects.filter(inspection=inspection, pk=post.get("finding") or 0).first()
+    back = reverse("ledger:findings", args=[inspection.pk])
+    if finding is None:
+        messages.error(request, "请选择任务所对应的反馈问题")
+        return redirect(back)
+    deadline = parse_date(post.get("deadline") or "") if post.get("deadline") else None
+    return perform(request, lambda: services.create_task(
+        request.user, finding, title=post.get("title", ""), category=post.get("category") or Task.Category.DEADLINE,  # type: ignore[arg-type]
+        deadline=deadline, leader=User.objects.filter(pk=post.get("leader") or 0).first(),
+        lead_org=Organization.objects.filter(pk=post.get("lead_org") or 0).first(),
+        co_orgs=Organization.objects.filter(pk__in=[x for x in post.getlist("co_orgs") if x.isdigit()])),
+        success="任务已添加", back=back)
+
+
+@login_required
+def responsibility(request: HttpRequest, pk: int) -> HttpResponse:
+    """责任清单 and 各部门更新情况: per leader and per department, open, overdue and silent tasks."""
+    inspection = get_inspection(request, pk)
+    today = clock.today()
+    visible = tasks_visible_to(request.user).filter(inspection=inspection)  # type: ignore[arg-type]
+    silent_since = clock.now() - dt.timedelta(days=settings.RECTIFY_RULES["silent_days"])
+    open_q = ~Q(status=Task.Status.CLOSED)
+    stats = dict(
+        total=Count("id"), closed=Count("id", filter=Q(status=Task.Status.CLOSED)),
+        overdue=Count("id", filter=open_q & Q(deadline__lt=today)),
+        silent=Count("id", filter=open_q & (Q(last_progress_at__lt=silent_since) | Q(last_progress_at__isnull=True))),
+        last=Max("last_progress_at"),
+    )
+    by_leader = visible.values("leader_name").annotate(**stats).order_by("leader_name")
+    by_dept = visible.values("lead_org__name", "lead_org_id").annotate(**stats).order_by("-silent", "lead_org__name")
+    return render(request, "ledger/responsibility.html", {
+        "inspection": inspection, "by_leader": by_leader, "by_dept": by_dept, "tab": "responsibility",
+        "silent_days": settings.RECTIFY_RULES["silent_days"],
+    })

@@ -1,0 +1,237 @@
+"""Office-side report pages (/reports/…): list, generate, edit sections, publish, versions, compare,
+download, and the inbox of feedback from the public. Out of scope → 404, no role → 403."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from rectify.errors import InvalidTransition, NotVisible, StaleWrite, ValidationFailed
+from rectify.reports import selectors, services
+from rectify.reports.forms import GenerateForm, HandleForm, PublishForm, SectionForm, TitleForm
+from rectify.reports.models import Report, ReportSection
+from rectify.reports.rendering import FORMATS, html_context
+from rectify.reports.rendering import render as render_format
+
+
+def scoped(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Login required; NotVisible becomes 404 (existence stays hidden); Forbidden is a 403 already."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotVisible as exc:
+            raise Http404(exc.message) from exc
+
+    return login_required(wrapper)
+
+
+@scoped
+@require_GET
+def inspection_reports(request: HttpRequest, inspection_id: int) -> HttpResponse:
+    inspection = selectors.inspection_for(request.user, inspection_id)
+    return render(request, "reports/inspection_reports.html", {
+        "inspection": inspection,
+        "reports": selectors.reports_of(inspection),
+        "due": selectors.reports_due([inspection]),
+        "kinds": Report.Kind.choices,
+        **selectors.report_flags(request.user, inspection),
+    })
+
+
+@scoped
+@require_POST
+def generate(request: HttpRequest, inspection_id: int) -> HttpResponse:
+    inspection = selectors.inspection_for(request.user, inspection_id)
+    form = GenerateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择报告类别"))
+        return redirect("reports:inspection", inspection_id=inspection.pk)
+    report = services.generate_report(request.user, inspection, form.cleaned_data["kind"])
+    messages.success(request, _("已根据台账最新数据生成「%(title)s」") % {"title": report.title})
+    return redirect("reports:detail", report_id=report.pk)
+
+
+def _detail_context(request: HttpRequest, report: Report, **extra: Any) -> dict[str, Any]:
+    sections = list(report.sections.order_by("position"))
+    forms = {s.pk: SectionForm(initial={"heading": s.heading, "body": s.body, "version": s.version}) for s in sections}
+    forms.update(extra.pop("forms", {}))
+    return {
+        "report": report,
+        "sections": [(s, forms[s.pk]) for s in sections],
+        "title_form": extra.pop("title_form", None)
+        or TitleForm(initial={"title": report.title, "signer": report.signer, "version": report.version}),
+        "preview": html_context(selectors.draft_content(report)),
+        **selectors.report_flags(request.user, report.inspection, report.kind),
+        **extra,
+    }
+
+
+@scoped
+@require_GET
+def detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = selectors.report_for(request.user, report_id)
+    return render(request, "reports/report_detail.html", _detail_context(request, report))
+
+
+@scoped
+@require_POST
+def rename(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = selectors.report_for(request.user, report_id, "edit")
+    form = TitleForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.rename_report(request.user, report, title=form.cleaned_data["title"],
+                                   signer=form.cleaned_data["signer"], expected_version=form.cleaned_data["version"])
+            messages.success(request, _("标题已保存"))
+            return redirect("reports:detail", report_id=report.pk)
+        except (ValidationFailed, StaleWrite) as exc:
+            form.add_error(None, exc.message)
+            status = 409 if isinstance(exc, StaleWrite) else 400
+    report.refresh_from_db()
+    return render(request, "reports/report_detail.html", _detail_context(request, report, title_form=form), status=status)
+
+
+@scoped
+@require_http_methods(["GET", "POST"])
+def edit_section(request: HttpRequest, report_id: int, section_id: int) -> HttpResponse:
+    report = selectors.report_for(request.user, report_id, "edit")
+    section = get_object_or_404(ReportSection, pk=section_id, report=report)
+    if request.method == "GET":
+        form = SectionForm(initial={"heading": section.heading, "body": section.body, "version": section.version})
+        return render(request, "reports/section_edit.html", {"report": report, "section": section, "form": form})
+    form = SectionForm(request.POST)
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_section(request.user, section, heading=data["heading"], body=data["body"],
+                                    expected_version=data["version"])
+            messages.success(request, _("章节「%(heading)s」已保存") % {"heading": data["heading"] or _("正文")})
+            return redirect(f"{report.get_absolute_url()}#section-{section.pk}")
+        except (ValidationFailed, StaleWrite) as exc:
+            form.add_error(None, exc.message)
+            status = 409 if isinstance(exc, StaleWrite) else 400
+    section.refresh_from_db()
+    return render(request, "reports/section_edit.html", {"report": report, "section": section, "form": form},
+                  status=status)
+
+
+@scoped
+@require_http_methods(["GET", "POST"])
+def publish(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = selectors.report_for(request.user, report_id, "publish")
+    error, status = "", 200
+    if request.method == "POST":
+        form = PublishForm(request.POST)
+        if form.is_valid():
+            try:
+                version = services.publish_report(
+                    request.user, report, expected_version=form.cleaned_data["version"], note=form.cleaned_data["note"]
+                )
+                messages.success(request, _("已发布第 %(number)d 版") % {"number": version.number})
+                return redirect("reports:version", report_id=report.pk, number=version.number)
+            except (ValidationFailed, StaleWrite, InvalidTransition) as exc:
+                error, status = exc.message, 409
+                report.refresh_from_db()
+        else:
+            error, status = _("表单已失效，请刷新后重试"), 400
+    return render(request, "reports/publish_confirm.html", {
+        "report": report, "form": PublishForm(initial={"version": report.version}), "error": error,
+        "preview": html_context(selectors.draft_content(report)),
+    }, status=status)
+
+
+@scoped
+@require_GET
+def versions(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = selectors.report_for(request.user, report_id)
+    return render(request, "reports/versions.html", {"report": report, "versions": selectors.versions_of(report)})
+
+
+@scoped
+@require_GET
+def version(request: HttpRequest, report_id: int, number: int) -> HttpResponse:
+    report = selectors.report_for(request.user, report_id)
+    frozen = selectors.version_of(report, number)
+    return render(request, "reports/version_detail.html", {
+        "report": report, "version": frozen, "document": html_context(frozen.content), "formats": FORMATS,
+    })
+
+
+@scoped
+@require_GET
+def compare(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = selectors.report_for(request.user, report_id)
+    numbers = [v.number for v in selectors.versions_of(report)]
+    try:
+        a, b = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
+    except ValueError:
+        a, b = (numbers[1], numbers[0]) if len(numbers) > 1 else (0, 0)
+    if not a or not b:
+        return render(request, "reports/compare.html", {"report": report, "numbers": numbers, "diff": None})
+    old, new = selectors.version_of(report, a), selectors.version_of(report, b)
+    return render(request, "reports/compare.html", {
+        "report": report, "numbers": numbers, "old": old, "new": new, "diff": services.diff_versions(old, new),
+    })
+
+
+def _download(content: dict[str, Any], fmt: str, name: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404(_("不支持的格式"))
+    content_type, extension = FORMATS[fmt]
+    response = HttpResponse(render_format(content, fmt), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="report.{extension}"; filename*=UTF-8\'\'{_quote(name)}.{extension}'
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name[:80], safe="")
+
+
+@scoped
+@require_GET
+def download(request: HttpRequest, report_id: int, number: int, fmt: str) -> HttpResponse:
+    report = selectors.report_for(request.user, report_id)
+    frozen = selectors.version_of(report, number)
+    return _download(frozen.content, fmt, f"{frozen.title}（第{frozen.number}版）")
+
+
+@scoped
+@require_GET
+def download_draft(request: HttpRequest, report_id: int, fmt: str) -> HttpResponse:
+    report = selectors.report_for(request.user, report_id)
+    return _download(selectors.draft_content(report), fmt, f"{report.title}（草稿）")
+
+
+@scoped
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    items = selectors.inbox_for(request.user)
+    return render(request, "reports/inbox.html", {"items": items[:200], "form": HandleForm()})
+
+
+@scoped
+@require_POST
+def handle(request: HttpRequest, feedback_id: int) -> HttpResponse:
+    feedback = selectors.feedback_for(request.user, feedback_id)
+    form = HandleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.handle_feedback(request.user, feedback, note=form.cleaned_data["note"])
+            messages.success(request, _("意见 %(ref)s 已标记为已处理") % {"ref": feedback.reference})
+        except (ValidationFailed, InvalidTransition) as exc:
+            messages.error(request, exc.message)
+    return redirect("reports:inbox")

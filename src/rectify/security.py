@@ -1,0 +1,152 @@
+"""Login security: headers (CSP without inline scripts), password rules, lockout, second factor,
+forced password changes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from axes.backends import AxesStandaloneBackend
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+log = logging.getLogger("rectify.security")
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+class RequestSizeMiddleware:
+    """Refuse a request body larger than RECTIFY_REQUEST_MAX_BYTES before any of it is read (413),
+    so an oversized upload never reaches the views that read files into memory."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        limit = settings.RECTIFY_REQUEST_MAX_BYTES
+        if length.isdigit() and int(length) > limit:
+            log.warning("request body of %s bytes refused on %s", length, request.path)
+            return HttpResponse(
+                _("提交的内容过大（超过 %(mb)d MB），请减少或压缩附件后分次上传") % {"mb": limit // (1024 * 1024)},
+                status=413, content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+class ForcePasswordChangeMiddleware:
+    """Accounts created by an administrator (or the demo) must set their own password first, outside demo mode."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None and user.is_authenticated and getattr(user, "must_change_password", False)
+            and not settings.RECTIFY_DEMO
+        ):
+            allowed = {reverse("password_change"), reverse("logout")}
+            if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
+                return redirect("password_change")
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """A session that logged in with the password but still owes its authenticator code reaches
+    only the code page and logout; the API treats it as not logged in."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from rectify.totp.services import second_factor_pending
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and second_factor_pending(request):
+            if request.path.startswith("/api/"):
+                request.user = AnonymousUser()
+            elif request.path not in {reverse("totp_verify"), reverse("logout")} and not request.path.startswith(
+                settings.STATIC_URL
+            ):
+                return redirect(f"{reverse('totp_verify')}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+
+class CharacterClassesValidator:
+    """Password rule: characters from at least `min_classes` of upper case, lower case, digits, symbols."""
+
+    def __init__(self, min_classes: int = 3) -> None:
+        self.min_classes = min_classes
+
+    def validate(self, password: str, user: Any = None) -> None:
+        classes = [
+            any(c.isupper() for c in password),
+            any(c.islower() for c in password),
+            any(c.isdigit() for c in password),
+            any(not c.isalnum() for c in password),
+        ]
+        if sum(classes) < self.min_classes:
+            raise ValidationError(self._message(), code="password_too_simple")
+
+    def get_help_text(self) -> str:
+        return self._message()
+
+    def _message(self) -> str:
+        return _("密码须包含大写字母、小写字母、数字、符号四类中的至少 %(count)d 类") % {"count": self.min_classes}
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout check for every login through a web request (the login page, the admin).
+
+    Authentication without a request (management commands, the test client's `login()`) has no
+    address to lock, so it is left to the next backend instead of failing.
+    """
+
+    def authenticate(self, request: HttpRequest | None, username: str | None = None,
+                     password: str | None = None, **kwargs: Any) -> None:
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address for lockouts: REMOTE_ADDR, or behind RECTIFY_PROXY_COUNT trusted reverse
+    proxies the entry they appended to X-Forwarded-For (entries further left can be forged)."""
+    proxies = getattr(settings, "RECTIFY_PROXY_COUNT", 0)
+    if proxies > 0:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR")
+
+
+def lockout_response(request: HttpRequest, original_response: HttpResponse | None = None,
+                     credentials: dict[str, Any] | None = None) -> HttpResponse:
+    """The page shown instead of the login form while a user and address are locked out (axes)."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    log.warning("login locked out: user %r from %s", username, client_ip(request))
+    return render(request, "registration/locked.html",
+                  {"username": username, "minutes": minutes, "failures": settings.AXES_FAILURE_LIMIT}, status=429)

@@ -1,0 +1,423 @@
+"""Import an Excel ledger (整改台账) into an inspection's plan, and export the plan as a ledger.
+
+The reading itself is pure (`read_ledger`, `write_ledger`); here each ledger row becomes findings
+and a task through the same services as the web pages, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext as _
+
+from rectify import clock
+from rectify.audit import services as audit
+from rectify.errors import Forbidden, NotVisible, RectifyError
+from rectify.inspections import services as inspections
+from rectify.inspections.models import Finding, Inspection
+from rectify.ledger import services as ledger
+from rectify.ledger.models import Progress, Task
+from rectify.ledger.selectors import inspections_visible_to
+from rectify.organizations.models import Membership, Organization, Role, User
+from rectify.organizations.scoping import ALLOWED, UNIT_ROLES, Action, require_unit, roles_over_unit
+from rectify.spreadsheets.model import (
+    CATEGORY_DEADLINE,
+    CATEGORY_IMMEDIATE,
+    CATEGORY_LONG_TERM,
+    FIELD_LABELS,
+    ExportRow,
+    LedgerParse,
+    LedgerRow,
+    RowError,
+)
+from rectify.spreadsheets.reader import read_ledger
+from rectify.spreadsheets.writer import write_ledger
+
+__all__ = ["LedgerImportResult", "describe_error", "export_ledger", "import_ledger"]
+
+CATEGORY_OF_LABEL = {
+    CATEGORY_IMMEDIATE: Task.Category.IMMEDIATE,
+    CATEGORY_DEADLINE: Task.Category.DEADLINE,
+    CATEGORY_LONG_TERM: Task.Category.LONG_TERM,
+}
+LABEL_OF_CATEGORY = {value: label for label, value in CATEGORY_OF_LABEL.items()}
+# Which ledger column a service's `ValidationFailed.field` points at.
+COLUMN_OF_FIELD = {
+    "title": "measure",
+    "deadline": "deadline",
+    "category": "category",
+    "lead_org": "lead_org",
+    "co_orgs": "co_orgs",
+    "leader": "leader",
+    "leader_name": "leader",
+    "finding": "finding",
+    "parent": "finding",
+    "text": "progress",
+    "reported_on": "progress",
+}
+LEADER_NAME_MAX = Task._meta.get_field("leader_name").max_length or 128
+
+_SPACES = re.compile(r"\s+")
+_ROLE_MARK = re.compile(r"[(\[【]\s*(?:牵头|牵头单位|主责|负责|配合|配合单位|协办|协同|参与)\s*[)\]】]")
+_BRACKETED = re.compile(r"[(\[【][^)\]】]*[)\]】]")
+
+
+@dataclass
+class LedgerImportResult:
+    """What an import read, what it wrote (or would write, in a dry run), and every row it refused."""
+
+    parse: LedgerParse
+    errors: list[RowError] = field(default_factory=list)  # the reader's and the import's, in sheet order
+    created: dict[str, int] = field(default_factory=dict)
+    reused_findings: int = 0
+    dry_run: bool = False
+    committed: bool = False  # True when the rows were written to the database
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def imported_rows(self) -> int:
+        return self.created.get("tasks", 0)
+
+    def to_json(self) -> dict[str, Any]:
+        """The reader's contract ({"tasks", "errors"}) plus what was created."""
+        return {
+            **self.parse.to_json(),
+            "errors": [error.to_json() for error in self.errors],
+            "created": dict(self.created),
+            "reused_findings": self.reused_findings,
+            "dry_run": self.dry_run,
+            "committed": self.committed,
+            "warnings": list(self.warnings),
+        }
+
+
+def describe_error(error: RowError) -> str:
+    """One line naming the sheet, the row and the column: 第 5 行「牵头单位」未找到部门：宣传处（工作表…，F 列）."""
+    place = _("工作表「%(sheet)s」") % {"sheet": error.sheet}
+    if error.column:
+        place += _("，%(column)s 列") % {"column": error.column}
+    return _("第 %(row)d 行%(why)s（%(place)s）") % {"row": error.row, "why": error.why, "place": place}
+
+
+def import_ledger(
+    actor: User,
+    inspection: Inspection,
+    *,
+    data: bytes,
+    filename: str,
+    dry_run: bool = False,
+    skip_bad_rows: bool = False,
+) -> LedgerImportResult:
+    """Import an Excel ledger (导入整改台账) into the plan, all or nothing unless `skip_bad_rows`.
+
+    Raises `LedgerFileError` when the file cannot be read at all, `NotVisible`/`Forbidden` when
+    the actor may not edit this inspection's plan.
+    """
+    require_unit(actor, Action.EDIT_PLAN, inspection.target)
+    parsed = read_ledger(data, filename, year=inspection.year)
+    result = LedgerImportResult(parse=parsed, dry_run=dry_run)
+    with transaction.atomic():
+        importer = _Importer(actor, inspection, parsed)
+        row_errors: list[RowError] = []
+        for row in parsed.tasks:
+            error = importer.import_row(row, savepoint=skip_bad_rows)
+            if error is not None:
+                row_errors.append(error)
+        result.errors = _in_sheet_order(parsed, [*parsed.errors, *row_errors])
+        result.created = importer.created
+        result.reused_findings = importer.reused
+        result.warnings = importer.warnings()
+        write = not dry_run and importer.created["tasks"] > 0 and (skip_bad_rows or not result.errors)
+        if write:
+            audit.record(
+                actor, "ledger.import", inspection, unit_id=inspection.target_id,
+                after={"filename": filename, **importer.created, "errors": len(result.errors)},
+            )
+            result.committed = True
+        else:
+            # Validated through every service check; now undo it all.
+            transaction.set_rollback(True)
+    return result
+
+
+def _in_sheet_order(parsed: LedgerParse, errors: list[RowError]) -> list[RowError]:
+    order = {sheet.name: index for index, sheet in enumerate(parsed.sheets)}
+    return sorted(errors, key=lambda e: (order.get(e.sheet, len(order)), e.row, e.column or ""))
+
+
+def _norm(text: str) -> str:
+    """Compare names and titles ignoring width, spaces and role marks such as "（牵头）"."""
+    text = unicodedata.normalize("NFKC", text or "")
+    return _SPACES.sub("", _ROLE_MARK.sub("", text))
+
+
+class _RowFailed(Exception):
+    def __init__(self, column_field: str | None, why: str) -> None:
+        super().__init__(why)
+        self.column_field = column_field
+        self.why = why
+
+
+class _Importer:
+    """Turns ledger rows into findings and tasks; caches what it found so each name is looked up once."""
+
+    def __init__(self, actor: User, inspection: Inspection, parsed: LedgerParse) -> None:
+        self.actor = actor
+        self.inspection = inspection
+        self.unit = inspection.target
+        self.created = {"aspects": 0, "findings": 0, "tasks": 0, "progress": 0}
+        self.reused = 0
+        self.progress_skipped = 0
+        self.columns = {
+            sheet.name: {
+                col.field: (col.letter, (col.header.split("/")[-1].strip() or FIELD_LABELS[col.field]))
+                for col in reversed(sheet.columns)
+                if col.field
+            }
+            for sheet in parsed.sheets
+        }
+        existing = list(Finding.objects.filter(inspection=inspection).order_by("level", "position", "id"))
+        for finding in existing:
+            finding.inspection = inspection  # services read finding.inspection: no query per row
+        self.findings: list[Finding] = []
+        self.by_title: dict[str, list[Finding]] = {}
+        self.aspects: dict[str, Finding] = {}
+        for finding in existing:
+            self.remember(finding)
+        self.position = max((f.position for f in existing), default=-1) + 1
+        self.task_position = inspection.tasks.count()
+        self.departments = list(
+            Organization.objects.filter(kind=Organization.Kind.DEPARTMENT, path__startswith=self.unit.path)
+        )
+        self.leaders: dict[str, User] = {}
+        for membership in Membership.objects.filter(
+            role=Role.LEADER, organization__path__startswith=self.unit.path
+        ).select_related("user"):
+            name = _norm(membership.user.full_name)
+            if name:
+                self.leaders.setdefault(name, membership.user)
+        roles = roles_over_unit(actor, self.unit)
+        self.may_report = bool(roles & ALLOWED[Action.REPORT_PROGRESS])
+
+    # ------------------------------------------------------------------ rows
+
+    def import_row(self, row: LedgerRow, *, savepoint: bool) -> RowError | None:
+        """Write one row; with `savepoint` a refused row leaves nothing behind.
+
+        Without it (all or nothing) a refused row may leave a new problem in the transaction,
+        which is then rolled back as a whole: two queries per row saved.
+        """
+        known = len(self.findings)
+        counts = dict(self.created)
+        reused = self.reused
+        try:
+            if savepoint:
+                with transaction.atomic():
+                    self._write(row)
+            else:
+                self._write(row)
+        except (_RowFailed, RectifyError) as error:
+            if savepoint:
+                # The savepoint rolled back the findings this row created: forget them too.
+                for finding in self.findings[known:]:
+                    self.forget(finding)
+                self.created, self.reused = counts, reused
+            if isinstance(error, _RowFailed):
+                return self.row_error(row, error.column_field, error.why)
+            return self.row_error(row, COLUMN_OF_FIELD.get(error.field or ""), error.message)
+        return None
+
+    def row_error(self, row: LedgerRow, column_field: str | None, why: str) -> RowError:
+        letter = self.columns.get(row.sheet, {}).get(column_field or "", (None, ""))[0]
+        return RowError(row.sheet, row.row, letter, why)
+
+    def remember(self, finding: Finding) -> None:
+        self.findings.append(finding)
+        self.by_title.setdefault(_norm(finding.title), []).append(finding)
+        if finding.level == Finding.Level.ASPECT:
+            self.aspects.setdefault(_norm(finding.title), finding)
+
+    def forget(self, finding: Finding) -> None:
+        self.findings.remove(finding)
+        key = _norm(finding.title)
+        self.by_title[key].remove(finding)
+        if self.aspects.get(key) is finding:
+            del self.aspects[key]
+
+    def label(self, row: LedgerRow, column_field: str) -> str:
+        return self.columns.get(row.sheet, {}).get(column_field, (None, FIELD_LABELS[column_field]))[1]
+
+    def _write(self, row: LedgerRow) -> None:
+        lead_orgs = self.match_orgs(row, "lead_org", row.lead_org)
+        co_orgs = [org for org in self.match_orgs(row, "co_orgs", row.co_orgs) if org not in lead_orgs]
+        leader, leader_name = self.match_leader(row)
+        finding = self.finding_for(row)
+        category = CATEGORY_OF_LABEL.get(row.category, Task.Category.DEADLINE)
+        task = ledger.create_task(
+            self.actor, finding, title=row.measure, category=category, deadline=row.deadline,
+            leader=leader, leader_name=leader_name,
+            lead_org=lead_orgs[0] if lead_orgs else None,
+            co_orgs=[*lead_orgs[1:], *co_orgs],  # joint leads: the first leads, the others co-operate
+            position=self.task_position,
+        )
+        self.task_position += 1
+        self.created["tasks"] += 1
+        if row.progress:
+            if self.may_report:
+                ledger.report_progress(self.actor, task, text=row.progress)
+                self.created["progress"] += 1
+            else:
+                self.progress_skipped += 1
+
+    def warnings(self) -> list[str]:
+        if not self.progress_skipped:
+            return []
+        return [
+            _("%(count)d 条「整改进展」未导入：当前用户无权报送整改进展（请由整改办账号导入）")
+            % {"count": self.progress_skipped}
+        ]
+
+    # ------------------------------------------------------------------ matching
+
+    def match_orgs(self, row: LedgerRow, column_field: str, names: Iterable[str]) -> list[Organization]:
+        found: list[Organization] = []
+        for name in names:
+            org = self.department(name)
+            if org is None:
+                raise _RowFailed(
+                    column_field,
+                    _("「%(label)s」未找到部门：%(name)s") % {"label": self.label(row, column_field), "name": name},
+                )
+            if org not in found:
+                found.append(org)
+        return found
+
+    def department(self, name: str) -> Organization | None:
+        """Exact name, then normalized name or 简称, then a unique containment match."""
+        for org in self.departments:
+            if org.name == name:
+                return org
+        wanted = _norm(name)
+        if not wanted:
+            return None
+        same = [org for org in self.departments if wanted in {_norm(org.name), _norm(org.short_name)}]
+        if len(same) == 1:
+            return same[0]
+        if same:
+            return None
+        close = [
+            org
+            for org in self.departments
+            if any(n and (wanted in n or n in wanted) for n in (_norm(org.name), _norm(org.short_name)))
+        ]
+        return close[0] if len(close) == 1 else None
+
+    def match_leader(self, row: LedgerRow) -> tuple[User | None, str]:
+        names = [name.strip() for name in row.leader if name.strip()]
+        leader_name = "、".join(names)
+        if len(leader_name) > LEADER_NAME_MAX:
+            raise _RowFailed("leader", _("「%(label)s」过长") % {"label": self.label(row, "leader")})
+        for name in names:
+            user = self.leaders.get(_norm(name)) or self.leaders.get(_norm(_BRACKETED.sub("", _norm(name))))
+            if user is not None:
+                return user, leader_name
+        return None, leader_name
+
+    def finding_for(self, row: LedgerRow) -> Finding:
+        aspect = self.aspect_for(row.aspect) if row.aspect else None
+        same = self.by_title.get(_norm(row.finding), [])
+        if aspect is not None:
+            under = [f for f in same if f.parent_id == aspect.pk]
+            same = under or [f for f in same if f.level > 1]
+        if same:
+            self.reused += 1
+            return same[0]
+        finding = inspections.add_finding(
+            self.actor, self.inspection, title=row.finding, parent=aspect, position=self.next_position()
+        )
+        self.remember(finding)
+        self.created["findings"] += 1
+        return finding
+
+    def aspect_for(self, title: str) -> Finding:
+        aspect = self.aspects.get(_norm(title))
+        if aspect is None:
+            aspect = inspections.add_finding(self.actor, self.inspection, title=title, position=self.next_position())
+            self.remember(aspect)
+            self.created["aspects"] += 1
+        return aspect
+
+    def next_position(self) -> int:
+        self.position += 1
+        return self.position - 1
+
+
+# ---------------------------------------------------------------------- export
+
+
+def export_ledger(actor: User, inspection: Inspection, *, per_aspect: bool = False) -> bytes:
+    """Export an inspection's plan as the standard ledger workbook (导出整改台账, .xlsx bytes)."""
+    visible = inspections_visible_to(actor).filter(pk=inspection.pk).first()
+    if visible is None:
+        raise NotVisible(_("未找到该记录"))
+    if not roles_over_unit(actor, visible.target) & UNIT_ROLES:
+        raise Forbidden(_("只有整改办、领导、纪检监督或巡视巡察办可以导出整改台账"))
+    rows = export_rows(visible)
+    today = clock.today()
+    return write_ledger(
+        rows,
+        title=f"{visible.title}整改台账",
+        unit=visible.target.name,
+        date_label=_("填报日期：%(year)d年%(month)d月%(day)d日") % {"year": today.year, "month": today.month, "day": today.day},
+        per_aspect=per_aspect,
+    )
+
+
+def export_rows(inspection: Inspection) -> list[ExportRow]:
+    """The ledger rows of an inspection, problem by problem in plan order (three queries in all)."""
+    latest = Progress.objects.filter(task=OuterRef("pk")).order_by("-reported_on", "-id").values("text")[:1]
+    tasks = list(
+        Task.objects.filter(inspection=inspection)
+        .select_related("finding__parent__parent", "lead_org", "leader")
+        .prefetch_related("co_orgs")
+        .annotate(latest_progress=Subquery(latest))
+    )
+    today = clock.today()
+
+    def chain(finding: Finding) -> list[Finding]:
+        nodes = [finding]
+        while nodes[0].parent_id is not None and nodes[0].parent is not None:
+            nodes.insert(0, nodes[0].parent)
+        return nodes
+
+    def order(task: Task) -> tuple[Any, ...]:
+        return (tuple((node.position, node.pk) for node in chain(task.finding)), task.position, task.pk)
+
+    rows = []
+    for task in sorted(tasks, key=order):
+        nodes = chain(task.finding)
+        leader = [name for name in re.split(r"[、，,]", task.leader_name) if name.strip()]
+        if not leader and task.leader is not None:
+            leader = [task.leader.display_name]
+        rows.append(
+            ExportRow(
+                aspect=nodes[0].title if len(nodes) > 1 else None,
+                finding=task.finding.title,
+                measure=task.title,
+                leader=leader,
+                lead_org=[task.lead_org.name] if task.lead_org else [],
+                co_orgs=[org.name for org in task.co_orgs.all()],
+                deadline=task.deadline,
+                category=LABEL_OF_CATEGORY.get(task.category, CATEGORY_DEADLINE),
+                status=str(task.get_status_display()),
+                light=task.light(today),
+                progress=task.latest_progress,  # type: ignore[attr-defined]
+            )
+        )
+    return rows

@@ -1,0 +1,98 @@
+"""Excel ledgers in the browser: upload → preview (rows, recognised columns, bad rows) → confirm; export."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+
+from rectify import clock, uploads
+from rectify.errors import Forbidden, NotVisible, RectifyError
+from rectify.ledger.views.common import get_inspection
+from rectify.organizations.scoping import Action, can_unit
+from rectify.spreadsheets import FIELD_LABELS, LedgerFileError, blank_template
+from rectify.spreadsheets.services import describe_error, export_ledger, import_ledger
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PURPOSE = "ledger-import"
+
+
+def _attachment(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+def import_ledger_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """导入整改台账: the first POST previews (a dry run through every check), the second confirms."""
+    inspection = get_inspection(request, pk)
+    if not can_unit(request.user, Action.EDIT_PLAN, inspection.target):  # type: ignore[arg-type]
+        return HttpResponse("只有整改办可以导入整改台账", status=403)
+    context: dict = {"inspection": inspection, "tab": "ledger"}
+    if request.method != "POST":
+        return render(request, "spreadsheets/import.html", context)
+    confirm = request.POST.get("confirm") == "1"
+    skip = request.POST.get("skip_bad_rows") == "1"
+    if confirm:
+        held = uploads.take(request, request.POST.get("token", ""), PURPOSE)
+        if held is None:
+            messages.error(request, "上传的文件已过期，请重新上传")
+            return redirect("ledger:import_ledger", pk=inspection.pk)
+        data, name = held
+    else:
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["error"] = "请选择要导入的 Excel 或 CSV 文件"
+            return render(request, "spreadsheets/import.html", context)
+        if upload.size > settings.RECTIFY_UPLOAD_MAX_BYTES:
+            context["error"] = f"文件 {upload.name} 超过大小上限"
+            return render(request, "spreadsheets/import.html", context)
+        data, name = upload.read(), upload.name or "ledger.xlsx"
+    try:
+        result = import_ledger(request.user, inspection, data=data, filename=name, dry_run=not confirm,  # type: ignore[arg-type]
+                               skip_bad_rows=skip)
+    except (NotVisible, Forbidden) as exc:
+        raise Http404 from exc
+    except (LedgerFileError, RectifyError) as exc:
+        context["error"] = getattr(exc, "message", None) or str(exc)
+        return render(request, "spreadsheets/import.html", context)
+    if confirm:
+        if result.committed:
+            messages.success(request, f"已导入 {result.created.get('tasks', 0)} 项整改任务"
+                             + (f"，跳过 {len(result.errors)} 行有问题的数据" if result.errors else ""))
+            return redirect("ledger:ledger", pk=inspection.pk)
+        messages.error(request, "有问题的行未处理，未导入任何数据")
+        return redirect("ledger:import_ledger", pk=inspection.pk)
+    context.update({
+        "result": result, "rows": result.parse.tasks[:500], "more": max(0, len(result.parse.tasks) - 500),
+        "errors": [describe_error(e) for e in result.errors],
+        "sheets": [{"name": s.name, "ignored": s.ignored, "reason": s.reason,
+                    "columns": [(c.letter, c.header, FIELD_LABELS.get(c.field, c.field)) for c in s.columns if c.field]}
+                   for s in result.parse.sheets],
+        "token": uploads.hold(request, data, name, PURPOSE), "filename": name,
+    })
+    return render(request, "spreadsheets/import_preview.html", context)
+
+
+@login_required
+def export_ledger_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """导出整改台账 as the standard .xlsx."""
+    inspection = get_inspection(request, pk)
+    try:
+        data = export_ledger(request.user, inspection, per_aspect=request.GET.get("per_aspect") == "1")  # type: ignore[arg-type]
+    except NotVisible as exc:
+        raise Http404 from exc
+    name = f"{slugify(inspection.title, allow_unicode=True) or 'ledger'}-整改台账-{clock.today():%Y%m%d}.xlsx"
+    return _attachment(data, name)
+
+
+@login_required
+def ledger_template(request: HttpRequest) -> HttpResponse:
+    """A blank ledger to fill in, with a sheet explaining the columns."""
+    return _attachment(blank_template(), "整改台账模板.xlsx")

@@ -1,0 +1,116 @@
+/* Rectify page behaviour: no inline scripts (the Content-Security-Policy forbids them). */
+(function () {
+  "use strict";
+
+  function onReady(root) {
+    // Confirm irreversible steps: <form data-confirm="…">.
+    root.querySelectorAll("form[data-confirm]").forEach(function (form) {
+      if (form.dataset.bound) return;
+      form.dataset.bound = "1";
+      form.addEventListener("submit", function (event) {
+        if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+      });
+    });
+
+    // Long work shows it is under way: <form data-busy="正在导入…"> disables its button and says so.
+    root.querySelectorAll("form[data-busy]").forEach(function (form) {
+      if (form.dataset.boundBusy) return;
+      form.dataset.boundBusy = "1";
+      form.addEventListener("submit", function (event) {
+        if (event.defaultPrevented) return;
+        var button = form.querySelector("button[type=submit]");
+        if (button) { button.disabled = true; button.textContent = form.dataset.busy; }
+      });
+    });
+
+    // Drag-and-drop evidence upload onto a file input: <div class="dropzone"><input type=file multiple></div>.
+    root.querySelectorAll(".dropzone").forEach(function (zone) {
+      if (zone.dataset.bound) return;
+      zone.dataset.bound = "1";
+      var input = zone.querySelector("input[type=file]");
+      var list = zone.querySelector("ul") || zone.appendChild(document.createElement("ul"));
+      function show() {
+        list.innerHTML = "";
+        Array.prototype.forEach.call(input.files, function (file) {
+          var li = document.createElement("li");
+          li.textContent = file.name + "（" + Math.max(1, Math.round(file.size / 1024)) + " KB）";
+          list.appendChild(li);
+        });
+      }
+      input.addEventListener("change", show);
+      ["dragenter", "dragover"].forEach(function (name) {
+        zone.addEventListener(name, function (event) { event.preventDefault(); zone.classList.add("over"); });
+      });
+      ["dragleave", "drop"].forEach(function (name) {
+        zone.addEventListener(name, function () { zone.classList.remove("over"); });
+      });
+      zone.addEventListener("drop", function (event) {
+        event.preventDefault();
+        var merged = new DataTransfer();
+        Array.prototype.forEach.call(input.files, function (f) { merged.items.add(f); });
+        Array.prototype.forEach.call(event.dataTransfer.files, function (f) { merged.items.add(f); });
+        input.files = merged.files;
+        show();
+      });
+    });
+
+    // "Select all" for bulk assignment.
+    root.querySelectorAll("input[data-select-all]").forEach(function (box) {
+      if (box.dataset.bound) return;
+      box.dataset.bound = "1";
+      box.addEventListener("change", function () {
+        document.querySelectorAll("input[name=" + box.dataset.selectAll + "]").forEach(function (item) {
+          item.checked = box.checked;
+        });
+      });
+    });
+
+    // Charts: <div class="chart" data-chart="id-of-json-script" data-kind="pie|bar|stack|line">.
+    if (window.echarts) {
+      root.querySelectorAll("[data-chart]").forEach(function (el) {
+        if (el.dataset.bound) return;
+        el.dataset.bound = "1";
+        var data = JSON.parse(document.getElementById(el.dataset.chart).textContent);
+        var chart = window.echarts.init(el, null, { renderer: "svg" });
+        chart.setOption(chartOption(el.dataset.kind, data));
+        window.addEventListener("resize", function () { chart.resize(); });
+        if (data.links) {
+          chart.on("click", function (params) {
+            var url = data.links[params.dataIndex];
+            if (url) window.location.href = url;
+          });
+        }
+      });
+    }
+  }
+
+  var COLORS = { green: "#2e7d32", yellow: "#d69e2e", red: "#c62828", blue: "#1d5fa7", grey: "#94a3b8", purple: "#7c3aed" };
+
+  function chartOption(kind, data) {
+    var base = { textStyle: { fontFamily: "inherit" }, tooltip: { trigger: kind === "pie" ? "item" : "axis" },
+      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true } };
+    if (kind === "pie") {
+      base.legend = { bottom: 0, type: "scroll" };
+      base.series = [{ type: "pie", radius: ["40%", "68%"], center: ["50%", "45%"], label: { formatter: "{b}\n{c}" },
+        data: data.items.map(function (item) { return { name: item.name, value: item.value, itemStyle: { color: COLORS[item.color] || undefined } }; }) }];
+      return base;
+    }
+    if (kind === "line") {
+      base.legend = { top: 0 };
+      base.xAxis = { type: "category", data: data.labels, boundaryGap: false };
+      base.yAxis = { type: "value", max: data.max || null, axisLabel: { formatter: data.unit ? "{value}" + data.unit : "{value}" } };
+      base.series = data.series.map(function (s) { return { type: "line", name: s.name, data: s.values, smooth: true, itemStyle: { color: COLORS[s.color] } }; });
+      return base;
+    }
+    base.legend = { top: 0 };
+    base.xAxis = { type: "value" };
+    base.yAxis = { type: "category", data: data.labels, inverse: true, axisLabel: { width: 130, overflow: "truncate" } };
+    base.series = data.series.map(function (s) {
+      return { type: "bar", name: s.name, stack: kind === "stack" ? "total" : undefined, data: s.values, itemStyle: { color: COLORS[s.color] }, barMaxWidth: 22 };
+    });
+    return base;
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { onReady(document); });
+  document.addEventListener("htmx:load", function (event) { onReady(event.target); });
+})();

@@ -1,0 +1,19 @@
+"""Supervision records: notifications and their delivery, dispatch meetings, orders (五书), plan
+versions and reviews, evaluations."""
+
+from rectify.supervision.models.meetings import Dispatch, DispatchDecision, Order
+from rectify.supervision.models.notifications import Notification, WebhookDelivery, WebhookEndpoint
+from rectify.supervision.models.reviews import Evaluation, PlanReview, PlanVersion, SecondRound
+
+__all__ = [
+    "Dispatch",
+    "DispatchDecision",
+    "Evaluation",
+    "Notification",
+    "Order",
+    "PlanReview",
+    "PlanVersion",
+    "SecondRound",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+]

@@ -1,0 +1,97 @@
+"""Plan integrity (every feedback problem answered) and the clocks an inspection's feedback starts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rectify import clock
+from rectify.inspections.models import Finding, Inspection
+from rectify.ledger.models import Lead, Task
+from rectify.supervision.deadlines import deadline_clock
+
+DATELESS = (Task.Category.IMMEDIATE, Task.Category.LONG_TERM)
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    finding: Finding
+    reason: str
+
+
+@dataclass(frozen=True)
+class Integrity:
+    """Whether every leaf feedback problem has at least one complete task (owner, department, deadline)."""
+
+    problems: int
+    unanswered: tuple[Unanswered, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.unanswered
+
+
+def _missing(task: Task) -> list[str]:
+    missing = []
+    if not task.leader_id and not task.leader_name.strip():
+        missing.append("责任领导")
+    if not task.lead_org_id:
+        missing.append("牵头单位")
+    if task.deadline is None and task.category not in DATELESS:
+        missing.append("完成时限")
+    return missing
+
+
+def plan_integrity(inspection: Inspection) -> Integrity:
+    """方案完整性: each leaf 反馈问题 needs ≥1 task with a leader, a department and a deadline (or a
+    立行立改/长期整改 category); recommendations (整改建议) are not problems."""
+    findings = list(Finding.objects.filter(inspection=inspection).order_by("position", "pk"))
+    parents = {f.parent_id for f in findings if f.parent_id}
+    leaves = [f for f in findings if f.pk not in parents and f.kind != Finding.Kind.RECOMMENDATION]
+    tasks: dict[int, list[Task]] = {}
+    for task in Task.objects.filter(inspection=inspection).only(
+        "pk", "finding_id", "leader_id", "leader_name", "lead_org_id", "deadline", "category"
+    ):
+        tasks.setdefault(task.finding_id, []).append(task)
+    unanswered: list[Unanswered] = []
+    for finding in leaves:
+        own = tasks.get(finding.pk, [])
+        if not own:
+            unanswered.append(Unanswered(finding, "没有对应的整改任务"))
+            continue
+        gaps = [_missing(t) for t in own]
+        if all(gaps):
+            fewest = min(gaps, key=len)
+            unanswered.append(Unanswered(finding, "整改任务缺少" + "、".join(fewest)))
+    return Integrity(len(leaves), tuple(unanswered))
+
+
+@dataclass(frozen=True)
+class ClockRow:
+    label: str
+    due: dt.date
+    basis: str
+    exact: bool
+    days_left: int
+    done: bool = False
+
+    @property
+    def overdue(self) -> bool:
+        return not self.done and self.days_left < 0
+
+
+def inspection_clocks(inspection: Inspection, *, plan_done: bool = False, report_done: bool = False) -> list[ClockRow]:
+    """整改方案 (15 working days), 整改情况报告 (2 months) and each open lead's reply (3 months)."""
+    today = clock.today()
+    deadline = deadline_clock()
+    rows: list[ClockRow] = []
+    if inspection.feedback_date is not None:
+        for due, done in ((deadline.plan_due(inspection.feedback_date), plan_done),
+                          (deadline.report_due(inspection.feedback_date), report_done)):
+            rows.append(ClockRow(due.label, due.date, due.basis, due.exact, (due.date - today).days, done))
+    for lead in Lead.objects.filter(inspection=inspection).order_by("received_on", "pk"):
+        due = deadline.lead_reply_due(lead.received_on)
+        label = f"{due.label}：{lead.reference or lead.summary[:20]}"
+        rows.append(ClockRow(label, due.date, due.basis, due.exact, (due.date - today).days,
+                             lead.status == Lead.Status.CONCLUDED))
+    return rows

@@ -1,0 +1,161 @@
+"""五书: 督办通知书 → 阶段督查指导书 → 提醒书 → 告诫书 → 问责书, each addressed, dated and tracked to its reply."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from rectify import clock
+from rectify.audit import services as audit
+from rectify.errors import Forbidden, InvalidTransition, NotVisible, ValidationFailed
+from rectify.ledger.models import Task
+from rectify.organizations.models import Membership, Organization, Role, User
+from rectify.organizations.scoping import grants, roles_over_unit
+from rectify.supervision.models import Notification, Order
+from rectify.supervision.services.access import ORDER_ISSUE, require_roles
+from rectify.supervision.services.notifications import Warning, notify
+
+SEQUENCE: tuple[str, ...] = (
+    Order.Kind.SUPERVISE, Order.Kind.GUIDANCE, Order.Kind.REMINDER, Order.Kind.WARNING, Order.Kind.ACCOUNTABILITY,
+)
+
+OPENINGS: dict[str, str] = {
+    Order.Kind.SUPERVISE: "经调度，你单位牵头的下列整改任务推进缓慢，现予督办。请压实责任、倒排工期，确保按时完成。",
+    Order.Kind.GUIDANCE: "根据阶段督查情况，你单位牵头的下列整改任务还存在差距，现提出督查指导意见，请对照抓好落实。",
+    Order.Kind.REMINDER: "你单位牵头的下列整改任务完成时限临近或已经逾期，现予提醒。请抓紧推进，按时报送整改进展。",
+    Order.Kind.WARNING: "你单位牵头的下列整改任务经督办、提醒后仍未整改到位，现予告诫。请主要负责人亲自过问，限期整改到位。",
+    Order.Kind.ACCOUNTABILITY: "你单位牵头的下列整改任务经督办、提醒、告诫后仍未整改到位，"
+    "依据《中国共产党问责条例》，现启动问责程序。请如实说明情况，按要求报送。",
+}
+
+
+def order_tasks(order: Order) -> list[Task]:
+    """The task(s) an order names: its task, or the department's open tasks."""
+    if order.task_id:
+        return [order.task]  # type: ignore[list-item]
+    return list(
+        Task.objects.filter(Q(lead_org=order.department) | Q(co_orgs=order.department), unit=order.unit)
+        .exclude(status=Task.Status.CLOSED).distinct().order_by("deadline", "position", "pk")
+    )
+
+
+def default_body(kind: str, tasks: list[Task], reply_due: dt.date) -> str:
+    lines = [OPENINGS[kind]]
+    for i, task in enumerate(tasks, start=1):
+        deadline = f"{task.deadline.year}年{task.deadline.month}月{task.deadline.day}日" if task.deadline else "长期坚持"
+        lines.append(f"{i}.{task.title.strip()}（完成时限：{deadline}）")
+    lines.append(f"请于{reply_due.year}年{reply_due.month}月{reply_due.day}日前将整改情况书面回复。")
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def issue_order(
+    actor: User, *, kind: str, reply_due: dt.date, task: Task | None = None, department: Organization | None = None,
+    body: str = "", number: str = "", issuer: str = "", issued_on: dt.date | None = None,
+) -> Order:
+    """Issue one of the five supervision documents (五书) about a task or a department's tasks."""
+    if kind not in Order.Kind.values:
+        raise ValidationFailed(_("「文书类别」无法识别：%(value)s") % {"value": kind}, field="kind")
+    if task is None and department is None:
+        raise ValidationFailed(_("请选择整改任务或责任单位"), field="task")
+    unit = task.unit if task is not None else department.unit  # type: ignore[union-attr]
+    require_roles(actor, unit, ORDER_ISSUE, _("只有整改办、纪检监督或巡视巡察办可以印发督办文书"))
+    if task is not None and department is None:
+        department = task.lead_org
+    if department is not None and not department.path.startswith(unit.path):
+        raise ValidationFailed(_("「责任单位」不属于本单位"), field="department")
+    issued_on = issued_on or clock.today()
+    if reply_due < issued_on:
+        raise ValidationFailed(_("「回复时限」不能早于印发日期"), field="reply_due")
+    order = Order(
+        unit=unit, kind=kind, number=number.strip(), task=task, department=department,
+        addressee=(department.name if department else unit.name), issuer=issuer.strip() or f"{unit.name}整改工作领导小组办公室",
+        issued_on=issued_on, reply_due=reply_due, issued_by=actor, body="",
+    )
+    order.body = (body or "").strip() or default_body(kind, order_tasks(order), reply_due)
+    order.save()
+    audit.record(actor, "order.issue", order, unit_id=unit.pk)
+    recipients = list(
+        Membership.objects.filter(organization=department, role=Role.DEPARTMENT).values_list("user_id", flat=True)
+    ) if department else []
+    notify([Warning(
+        kind=Notification.Kind.ORDER, key=f"order:{order.pk}", title=f"【{order.get_kind_display()}】{order.addressee}",
+        body=order.body, recipients=recipients, unit_id=unit.pk, task_id=task.pk if task else None,
+        inspection_id=task.inspection_id if task else None, due_on=reply_due,
+    )])
+    return order
+
+
+def can_reply(actor: User, order: Order) -> bool:
+    if roles_over_unit(actor, order.unit) & {Role.RECTIFICATION_OFFICE}:
+        return True
+    department = order.department
+    return department is not None and any(
+        g.role == Role.DEPARTMENT and department.path.startswith(g.path) for g in grants(actor)
+    )
+
+
+@transaction.atomic
+def reply_order(actor: User, order: Order, *, text: str, replied_on: dt.date | None = None) -> Order:
+    """The addressed department replies (书面回复) to an order."""
+    if not roles_over_unit(actor, order.unit):
+        raise NotVisible(_("未找到该记录"))
+    if not can_reply(actor, order):
+        raise Forbidden(_("只有被督办的责任单位或整改办可以回复"))
+    if order.status != Order.Status.ISSUED:
+        raise InvalidTransition(_("该文书已回复"))
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed(_("「回复内容」不能为空"), field="reply_text")
+    before = audit.snapshot(order)
+    order.reply_text, order.replied_on, order.status = text, replied_on or clock.today(), Order.Status.REPLIED
+    order.save(update_fields=["reply_text", "replied_on", "status"])
+    audit.record(actor, "order.reply", order, unit_id=order.unit_id, before=before)
+    return order
+
+
+@transaction.atomic
+def close_order(actor: User, order: Order, *, note: str = "") -> Order:
+    """The issuer accepts the reply (办结)."""
+    require_roles(actor, order.unit, ORDER_ISSUE, _("只有印发部门可以办结督办文书"))
+    if order.status != Order.Status.REPLIED:
+        raise InvalidTransition(_("只有已回复的文书才能办结"))
+    before = audit.snapshot(order)
+    order.status = Order.Status.CLOSED
+    order.save(update_fields=["status"])
+    audit.record(actor, "order.close", order, unit_id=order.unit_id, before=before, note=note)
+    return order
+
+
+def _overdue_warnings(task: Task, after: Order | None) -> int:
+    """Distinct 逾期警示 about the task (one per week bucket), after an order was issued."""
+    qs = Notification.objects.filter(task=task, kind=Notification.Kind.OVERDUE)
+    if after is not None:
+        qs = qs.filter(created_at__gt=after.created_at)
+    return qs.values("warning_key").distinct().count()
+
+
+def suggest_next_order(task: Task, today: dt.date | None = None) -> str | None:
+    """The next of the five documents when warnings repeat; None when nothing calls for one.
+
+    No order yet: 督办通知书 once the task has an overdue warning. After an order: the next kind when
+    two or more overdue warnings came since it and it is unanswered or the task is still overdue, or
+    when its reply is late.
+    """
+    today = today or clock.today()
+    if task.status == Task.Status.CLOSED:
+        return None
+    last = Order.objects.filter(task=task).order_by("-issued_on", "-pk").first()
+    if last is None:
+        return SEQUENCE[0] if _overdue_warnings(task, None) >= 1 else None
+    position = SEQUENCE.index(last.kind)
+    if position + 1 >= len(SEQUENCE):
+        return None
+    unanswered = last.status == Order.Status.ISSUED
+    repeated = _overdue_warnings(task, last) >= 2
+    if (repeated and (unanswered or task.is_overdue(today))) or (unanswered and last.reply_due < today):
+        return SEQUENCE[position + 1]
+    return None

@@ -1,0 +1,259 @@
+"""`rectify remind`: the warnings due on a date, each delivered once (DESIGN.md "Warnings escalate").
+
+- 20 days before the deadline → the lead department's handler(s) (到期提醒);
+- 10 days before → the handler(s) and the responsible leader (分管领导) (临期预警);
+- overdue → the lead department's members and the unit's principal leader (主要负责人), at most weekly;
+- 7 days without progress → the handler(s) (长期未报送), again every further 7 days of silence;
+- a lead past its reply clock → the unit's rectification office, at most weekly;
+- the 整改情况报告 past its due date → the rectification office and the principal leader, at most weekly.
+
+A warning's key is kind + object + threshold or date bucket, so running again on the same date (or
+on a later date inside the same bucket) sends nothing new, and a changed deadline re-arms it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from rectify import clock
+from rectify.audit import services as audit
+from rectify.inspections.models import Inspection
+from rectify.ledger.models import Lead, Task
+from rectify.organizations.models import Membership, Role
+from rectify.supervision.deadlines import deadline_clock
+from rectify.supervision.models import Notification, PlanReview
+from rectify.supervision.notify import WebhookRun, process_webhooks
+from rectify.supervision.services.notifications import Warning, notify
+
+FAR_DAYS = 20
+NEAR_DAYS = 10
+WAITING = (Task.Status.SUBMITTED, Task.Status.REVIEWED)
+
+
+@dataclass
+class People:
+    """Who holds which position, looked up once per run for every organization involved."""
+
+    handlers: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    members: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    principals: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    offices: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def load(cls, org_ids: set[int]) -> People:
+        people = cls()
+        rows = Membership.objects.filter(organization_id__in=org_ids, user__is_active=True).values_list(
+            "organization_id", "user_id", "role", "is_handler", "is_principal"
+        ).order_by("organization_id", "user_id")
+        for org, user, role, is_handler, is_principal in rows:
+            if role == Role.DEPARTMENT:
+                people.members[org].append(user)
+                if is_handler:
+                    people.handlers[org].append(user)
+            if is_principal:
+                people.principals[org].append(user)
+            if role == Role.RECTIFICATION_OFFICE:
+                people.offices[org].append(user)
+        return people
+
+
+def _day(value: dt.date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _short(text: str, limit: int = 30) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _task_handlers(task: Task, people: People) -> list[int]:
+    found = [task.handler_id] if task.handler_id else []
+    found += people.handlers.get(task.lead_org_id or 0, [])
+    return list(dict.fromkeys(found))
+
+
+def _task_warning(task: Task, kind: str, key: str, title: str, body: str, recipients: list[int]) -> Warning:
+    return Warning(kind=kind, key=key, title=title, body=body, recipients=recipients, unit_id=task.unit_id,
+                   task_id=task.pk, inspection_id=task.inspection_id, due_on=task.deadline)
+
+
+def deadline_warnings(today: dt.date, tasks: list[Task], people: People) -> list[Warning]:
+    """到期提醒 (20 days), 临期预警 (10 days) and 逾期警示 (weekly) for open tasks with a deadline."""
+    found: list[Warning] = []
+    for task in tasks:
+        if task.deadline is None:
+            continue
+        left = (task.deadline - today).days
+        name = _short(task.title)
+        handlers = _task_handlers(task, people)
+        due = f"{_day(task.deadline)}"
+        if NEAR_DAYS < left <= FAR_DAYS and task.status not in WAITING:
+            found.append(_task_warning(
+                task, Notification.Kind.DUE_20, f"due_20:task:{task.pk}:{task.deadline}",
+                f"【到期提醒】整改任务「{name}」将于{due}到期",
+                f"距完成时限还有{left}天，请抓紧推进，按时报送整改进展和佐证材料。", handlers))
+        elif 0 <= left <= NEAR_DAYS and task.status not in WAITING:
+            leader = [task.leader_id] if task.leader_id else []
+            found.append(_task_warning(
+                task, Notification.Kind.DUE_10, f"due_10:task:{task.pk}:{task.deadline}",
+                f"【临期预警】整改任务「{name}」还有{left}天到期",
+                f"完成时限为{due}，请分管领导督促牵头单位按期完成。", handlers + leader))
+        elif left < 0:
+            over = -left
+            unit_principals = people.principals.get(task.unit_id, [])
+            members = people.members.get(task.lead_org_id or 0, []) + ([task.handler_id] if task.handler_id else [])
+            found.append(_task_warning(
+                task, Notification.Kind.OVERDUE, f"overdue:task:{task.pk}:{task.deadline}:w{(over - 1) // 7}",
+                f"【逾期警示】整改任务「{name}」已逾期{over}天",
+                f"完成时限为{due}，至今未销号。请牵头单位说明原因、明确完成时间，主要负责人督促落实。",
+                list(dict.fromkeys(members + unit_principals))))
+    return found
+
+
+def silence_warnings(today: dt.date, tasks: list[Task], people: People) -> list[Warning]:
+    """长期未报送: no progress for `silent_days` (7) days, again every further 7 days."""
+    days = settings.RECTIFY_RULES["silent_days"]
+    found: list[Warning] = []
+    for task in tasks:
+        if task.status in WAITING:
+            continue
+        last = timezone.localtime(task.last_progress_at or task.created_at).date()
+        quiet = (today - last).days
+        if quiet < days:
+            continue
+        found.append(_task_warning(
+            task, Notification.Kind.SILENT, f"silent:task:{task.pk}:{last}:n{quiet // days}",
+            f"【进展提醒】整改任务「{_short(task.title)}」已{quiet}天未报送进展",
+            f"最近一次报送为{_day(last)}，请及时报送整改进展（一周一报）。", _task_handlers(task, people)))
+    return found
+
+
+def lead_warnings(today: dt.date) -> list[Warning]:
+    """问题线索超期: not concluded past the reply clock (3 months), to the rectification office, weekly."""
+    clock_ = deadline_clock()
+    months = clock_.rules.lead_reply_months
+    horizon = today - dt.timedelta(days=28 * months)  # no month is shorter: a cheap index range first
+    late = []
+    for lead in Lead.objects.exclude(status=Lead.Status.CONCLUDED).filter(received_on__lt=horizon).order_by("pk"):
+        due = clock_.lead_reply_due(lead.received_on).date
+        if (today - due).days >= 1:
+            late.append((lead, due, (today - due).days))
+    people = People.load({lead.unit_id for lead, _d, _o in late})
+    found: list[Warning] = []
+    for lead, due, over in late:
+        found.append(Warning(
+            kind=Notification.Kind.LEAD_OVERDUE, key=f"lead_overdue:lead:{lead.pk}:{due}:w{(over - 1) // 7}",
+            title=f"【超期提醒】{lead.get_kind_display()}「{_short(lead.summary)}」已超过办理时限{over}天",
+            body=f"办理时限为{_day(due)}（移交后{months}个月），请整改办督促办结并报告结果。",
+            recipients=list(people.offices.get(lead.unit_id, [])), unit_id=lead.unit_id, lead_id=lead.pk,
+            inspection_id=lead.inspection_id, due_on=due))
+    return found
+
+
+def report_warnings(today: dt.date) -> list[Warning]:
+    """整改情况报告超期: past the report clock (2 months) and not yet handed in, weekly."""
+    from rectify.reports.models import Report
+
+    clock_ = deadline_clock()
+    months = clock_.rules.report_due_months
+    handed_in = Q(reports__kind=Report.Kind.INTERNAL, reports__status=Report.Status.PUBLISHED)
+    reviewed = Q(plan_reviews__subject=PlanReview.Subject.REPORT)
+    inspections = (
+        Inspection.objects.filter(feedback_date__lt=today - dt.timedelta(days=28 * months))
+        .exclude(handed_in).exclude(reviewed).order_by("pk")
+    )
+    late = []
+    for inspection in inspections:
+        due = clock_.report_due(inspection.feedback_date).date  # type: ignore[arg-type]
+        if (today - due).days >= 1:
+            late.append((inspection, due, (today - due).days))
+    people = People.load({inspection.target_id for inspection, _d, _o in late})
+    found: list[Warning] = []
+    for inspection, due, over in late:
+        unit = inspection.target_id
+        found.append(Warning(
+            kind=Notification.Kind.REPORT_OVERDUE,
+            key=f"report_overdue:inspection:{inspection.pk}:{due}:w{(over - 1) // 7}",
+            title=f"【超期提醒】「{_short(inspection.title)}」整改情况报告已超过报送时限{over}天",
+            body=f"报送时限为{_day(due)}（反馈后{months}个月），请整改办抓紧起草报送，主要负责人审定签字。",
+            recipients=list(dict.fromkeys(people.offices.get(unit, []) + people.principals.get(unit, []))),
+            unit_id=unit, inspection_id=inspection.pk, due_on=due))
+    return found
+
+
+def collect_warnings(today: dt.date) -> list[Warning]:
+    """Every warning due on `today` (already-sent ones included: `notify` drops them)."""
+    near = today + dt.timedelta(days=FAR_DAYS)
+    silent_before = clock.now() - dt.timedelta(days=settings.RECTIFY_RULES["silent_days"] - 1)
+    open_tasks = Task.objects.exclude(status=Task.Status.CLOSED).only(
+        "pk", "title", "deadline", "status", "unit_id", "inspection_id", "lead_org_id", "handler_id", "leader_id",
+        "last_progress_at", "created_at",
+    )
+    dated = list(open_tasks.filter(deadline__isnull=False, deadline__lte=near).order_by("pk"))
+    silent = list(
+        open_tasks.filter(Q(last_progress_at__lt=silent_before)
+                          | Q(last_progress_at__isnull=True, created_at__lt=silent_before)).order_by("pk")
+    )
+    people = People.load({t.lead_org_id for t in dated + silent if t.lead_org_id} | {t.unit_id for t in dated})
+    return [
+        *deadline_warnings(today, dated, people),
+        *silence_warnings(today, silent, people),
+        *lead_warnings(today),
+        *report_warnings(today),
+    ]
+
+
+@dataclass
+class RemindResult:
+    day: dt.date
+    sent: list[Notification]
+    webhooks: WebhookRun
+
+    def counts(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for n in self.sent:
+            found[n.kind] = found.get(n.kind, 0) + 1
+        return found
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "date": self.day.isoformat(),
+            "counts": self.counts(),
+            "sent": [
+                {"kind": n.kind, "warning": n.warning_key, "recipient": n.recipient.username,
+                 "title": n.title, "due_on": n.due_on.isoformat() if n.due_on else None,
+                 "task": n.task_id, "lead": n.lead_id, "inspection": n.inspection_id,
+                 "email": bool(n.recipient.email)}
+                for n in self.sent
+            ],
+            "webhooks": self.webhooks.as_dict(),
+        }
+
+
+def run_reminders(day: dt.date | None = None, *, email: bool = True, webhooks: bool = True) -> RemindResult:
+    """Find and deliver the warnings due on `day` (today by default), then due webhook (re)tries.
+
+    With a date the run happens on a frozen clock ("today" is that date, 10:00 Beijing time), for
+    catching up or simulating; without one it runs on the real clock, so webhook back-off works when
+    the command is started every few minutes.
+    """
+    frozen = clock.frozen(day) if day is not None else contextlib.nullcontext()
+    day = day or clock.today()
+    with frozen:
+        sent = notify(collect_warnings(day), email=email)
+        if sent:
+            counts: dict[str, int] = defaultdict(int)
+            for n in sent:
+                counts[n.kind] += 1
+            audit.record(None, "supervision.remind", object_type="supervision.remind", object_id=day.isoformat(),
+                         after={"date": day.isoformat(), "counts": dict(counts)})
+        run = process_webhooks() if webhooks else WebhookRun()
+    return RemindResult(day, sent, run)

@@ -1,0 +1,104 @@
+"""Plan submission and review (方案审核): versions, grades 好/中/差, send-back (退回/回炉)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from rectify.audit import services as audit
+from rectify.errors import InvalidTransition, ValidationFailed
+from rectify.inspections.models import Inspection
+from rectify.organizations.models import Membership, Role, User
+from rectify.supervision.models import Notification, PlanReview, PlanVersion
+from rectify.supervision.selectors.plan import plan_integrity
+from rectify.supervision.services.access import PLAN_SUBMITTERS, REVIEWERS, require_roles
+from rectify.supervision.services.notifications import Warning, notify
+
+SHOWN_UNANSWERED = 5
+
+
+@transaction.atomic
+def submit_plan(actor: User, inspection: Inspection, *, note: str = "", signed_by: str = "") -> PlanVersion:
+    """Submit the plan (报送整改方案) as a new version; refused while a feedback problem is unanswered."""
+    require_roles(actor, inspection.target, PLAN_SUBMITTERS, _("只有整改办可以报送整改方案"))
+    latest = PlanVersion.objects.select_for_update().filter(inspection=inspection).order_by("-number").first()
+    if latest is not None and latest.status != PlanVersion.Status.RETURNED:
+        raise InvalidTransition(
+            _("第 %(n)d 版整改方案%(status)s，不能重复报送") % {"n": latest.number, "status": latest.get_status_display()}
+        )
+    integrity = plan_integrity(inspection)
+    if not integrity.ok:
+        names = "；".join(f"{u.finding.label}{u.finding.title[:20]}（{u.reason}）" for u in integrity.unanswered[:SHOWN_UNANSWERED])
+        more = _("等 %(n)d 个问题") % {"n": len(integrity.unanswered)} if len(integrity.unanswered) > SHOWN_UNANSWERED else ""
+        raise ValidationFailed(_("整改方案不完整，不能报送：%(names)s%(more)s") % {"names": names, "more": more},
+                               field="plan")
+    version = PlanVersion.objects.create(
+        inspection=inspection, number=(latest.number + 1) if latest else 1, note=note.strip(),
+        signed_by=signed_by.strip(), task_count=inspection.tasks.count(), submitted_by=actor,
+    )
+    audit.record(actor, "plan.submit", version, unit_id=inspection.target_id)
+    return version
+
+
+def _check_review(party: str, grade: str, comments: str, send_back: bool) -> str:
+    if party not in PlanReview.Party.values:
+        raise ValidationFailed(_("「审核方」无法识别：%(value)s") % {"value": party}, field="party")
+    if grade not in PlanReview.Grade.values:
+        raise ValidationFailed(_("「评价」无法识别：%(value)s") % {"value": grade}, field="grade")
+    comments = (comments or "").strip()
+    if send_back and not comments:
+        raise ValidationFailed(_("退回重报须写明审核意见"), field="comments")
+    return comments
+
+
+def _tell_office(review: PlanReview, inspection: Inspection, title: str) -> None:
+    office = list(Membership.objects.filter(organization=inspection.target, role=Role.RECTIFICATION_OFFICE)
+                  .values_list("user_id", flat=True))
+    notify([Warning(kind=Notification.Kind.REVIEW, key=f"review:{review.pk}", title=title, body=review.comments,
+                    recipients=office, unit_id=inspection.target_id, inspection_id=inspection.pk)])
+
+
+@transaction.atomic
+def review_plan(
+    actor: User, version: PlanVersion, *, party: str, grade: str, comments: str = "", send_back: bool = False
+) -> PlanReview:
+    """A party (纪委, 组织部, 巡视办, 巡视组) grades a plan version 好/中/差 and may send it back (退回/回炉)."""
+    inspection = version.inspection
+    require_roles(actor, inspection.target, REVIEWERS, _("只有巡视巡察办或纪检监督可以审核整改方案"))
+    comments = _check_review(party, grade, comments, send_back)
+    version = PlanVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status == PlanVersion.Status.RETURNED:
+        raise InvalidTransition(_("第 %(n)d 版整改方案已退回，请审核新版本") % {"n": version.number})
+    review = PlanReview.objects.create(
+        inspection=inspection, subject=PlanReview.Subject.PLAN, plan_version=version, party=party, grade=grade,
+        comments=comments, sent_back=send_back, reviewer=actor,
+    )
+    before = audit.snapshot(version)
+    version.status = PlanVersion.Status.RETURNED if send_back else PlanVersion.Status.ACCEPTED
+    version.save(update_fields=["status"])
+    audit.record(actor, "plan.review", review, unit_id=inspection.target_id)
+    audit.record(actor, "plan.return" if send_back else "plan.accept", version, unit_id=inspection.target_id,
+                 before=before, note=comments)
+    verdict = "退回重报" if send_back else f"评价为「{review.get_grade_display()}」"
+    _tell_office(review, inspection, f"【方案审核】{review.get_party_display()}对第{version.number}版整改方案{verdict}")
+    return review
+
+
+@transaction.atomic
+def review_report(
+    actor: User, inspection: Inspection, *, subject: str = PlanReview.Subject.REPORT, party: str, grade: str,
+    comments: str = "", send_back: bool = False,
+) -> PlanReview:
+    """A party reviews the 整改情况报告 or the 主要负责人组织落实情况报告: 好/中/差, may send it back (回炉)."""
+    require_roles(actor, inspection.target, REVIEWERS, _("只有巡视巡察办或纪检监督可以审核整改报告"))
+    if subject not in (PlanReview.Subject.REPORT, PlanReview.Subject.LEADER_REPORT):
+        raise ValidationFailed(_("「审核对象」无法识别：%(value)s") % {"value": subject}, field="subject")
+    comments = _check_review(party, grade, comments, send_back)
+    review = PlanReview.objects.create(
+        inspection=inspection, subject=subject, party=party, grade=grade, comments=comments, sent_back=send_back,
+        reviewer=actor,
+    )
+    audit.record(actor, "report.review", review, unit_id=inspection.target_id, note=comments)
+    verdict = "退回重写（回炉）" if send_back else f"评价为「{review.get_grade_display()}」"
+    _tell_office(review, inspection, f"【报告审核】{review.get_party_display()}对{review.get_subject_display()}{verdict}")
+    return review

@@ -1,0 +1,350 @@
+"""Supervision pages: inbox, dispatch, orders (五书), plan review, common problems. Views parse input
+and call one service or selector; out of scope is 404, in scope without the role 403."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from rectify import clock
+from rectify.errors import NotVisible, RectifyError, ValidationFailed
+from rectify.ledger.models import LookBack, Task
+from rectify.ledger.selectors import tasks_visible_to
+from rectify.ledger.views.common import get_inspection, paginate
+from rectify.organizations.models import Organization
+from rectify.supervision import documents, selectors, services
+from rectify.supervision.models import Evaluation, Order, PlanReview, PlanVersion, SecondRound
+from rectify.supervision.selectors.problems import DEFAULT_THRESHOLD
+from rectify.supervision.services.access import (
+    EVALUATORS,
+    LOOK_BACK,
+    ORDER_ISSUE,
+    PLAN_SUBMITTERS,
+    REVIEWERS,
+    has_roles,
+    require_roles,
+)
+from rectify.supervision.services.dispatch import monday
+from rectify.supervision.services.orders import can_reply, order_tasks
+from rectify.supervision.templatetags.supervision import task_flags_context
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+VIEW_ANY = ("inspection_office", "rectification_office", "leader", "supervisor", "admin")
+
+
+def scoped(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Login required; NotVisible becomes 404 (Forbidden is a PermissionDenied, so 403 already)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotVisible as exc:
+            raise Http404 from exc
+
+    return login_required(wrapper)
+
+
+def _run(request: HttpRequest, action: Callable[[], Any], *, success: str, back: str) -> HttpResponse:
+    """Run a service for a form: a refused step becomes a message, then back to the page."""
+    try:
+        action()
+    except NotVisible:
+        raise
+    except RectifyError as exc:
+        if exc.code == "forbidden":
+            raise
+        messages.error(request, exc.message)
+        return redirect(back)
+    messages.success(request, success)
+    return redirect(back)
+
+
+def _date(value: str | None, field: str, label: str, *, required: bool = True) -> dt.date | None:
+    value = (value or "").strip()
+    if not value:
+        if required:
+            raise ValidationFailed(f"「{label}」不能为空", field=field)
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValidationFailed(f"「{label}」无法识别：{value}", field=field) from exc
+
+
+def _unit(request: HttpRequest, pk: int) -> Organization:
+    unit = Organization.objects.filter(pk=pk, kind=Organization.Kind.UNIT).first()
+    if unit is None:
+        raise Http404
+    require_roles(request.user, unit, VIEW_ANY + ("department",), "您无权查看该单位")  # type: ignore[arg-type]
+    return unit
+
+
+def _task_of(request: HttpRequest, pk: str | None) -> Task:
+    if not (pk or "").isdigit():
+        raise ValidationFailed("请选择整改任务", field="task")
+    task = tasks_visible_to(request.user).filter(pk=int(pk)).first()  # type: ignore[arg-type,arg-type]
+    if task is None:
+        raise ValidationFailed("请选择整改任务", field="task")
+    return task
+
+
+# --- inbox ---------------------------------------------------------------------------------------
+
+
+@scoped
+def inbox(request: HttpRequest) -> HttpResponse:
+    """站内通知: the user's notifications, unread first in count, newest first in order."""
+    items = selectors.inbox(request.user)  # type: ignore[arg-type]
+    if request.GET.get("unread"):
+        items = items.filter(read_at__isnull=True)
+    return render(request, "supervision/inbox.html", {
+        "page": paginate(request, items, 50), "unread": selectors.unread_count(request.user),  # type: ignore[arg-type]
+        "only_unread": bool(request.GET.get("unread")),
+    })
+
+
+@require_POST
+@scoped
+def inbox_read(request: HttpRequest) -> HttpResponse:
+    """Mark one notification (pk) or all as read."""
+    pk = request.POST.get("pk", "")
+    notification = None
+    if pk.isdigit():
+        notification = selectors.inbox(request.user).filter(pk=int(pk)).first()  # type: ignore[arg-type]
+        if notification is None:
+            raise Http404
+    count = services.mark_read(request.user, notification=notification)  # type: ignore[arg-type]
+    messages.success(request, f"已标记 {count} 条通知为已读")
+    return redirect("supervision:inbox")
+
+
+# --- dispatch ------------------------------------------------------------------------------------
+
+
+def _week(request: HttpRequest) -> dt.date:
+    try:
+        return monday(dt.date.fromisoformat(request.GET.get("week", "")))
+    except ValueError:
+        return monday(clock.today())
+
+
+@scoped
+def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
+    """一周一调度: the unit's sheet for a week, its decisions, and the form to record one."""
+    unit = _unit(request, pk)
+    sheet = services.build_dispatch(request.user, unit, _week(request))  # type: ignore[arg-type]
+    return render(request, "supervision/dispatch.html", {
+        "sheet": sheet, "unit": unit, "can_record": has_roles(request.user, unit, ["rectification_office"]),  # type: ignore[arg-type]
+        "previous": sheet.week_of - dt.timedelta(days=7), "next": sheet.week_of + dt.timedelta(days=7),
+        "tasks": sorted({r.task for _k, _l, rows in sheet.sections() for r in rows}, key=lambda t: t.pk),
+    })
+
+
+@require_POST
+@scoped
+def dispatch_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit(request, pk)
+    try:
+        week = monday(dt.date.fromisoformat(request.POST.get("week", "")))
+    except ValueError:
+        week = monday(clock.today())
+    back = f"{reverse('supervision:dispatch', args=[unit.pk])}?week={week.isoformat()}"
+    return _run(request, lambda: services.record_decision(
+        request.user, unit, week_of=week, task=_task_of(request, request.POST.get("task")),  # type: ignore[arg-type]
+        text=request.POST.get("text", ""), responsible=request.POST.get("responsible", ""),
+        due_on=_date(request.POST.get("due_on"), "due_on", "完成时限"),
+    ), success="调度意见已记录", back=back)
+
+
+@scoped
+def dispatch_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The dispatch sheet as .docx (公文) or .xlsx."""
+    if fmt not in ("docx", "xlsx"):
+        raise Http404
+    unit = _unit(request, pk)
+    sheet = services.build_dispatch(request.user, unit, _week(request))  # type: ignore[arg-type]
+    data, mime = (documents.dispatch_docx(sheet), DOCX) if fmt == "docx" else (documents.dispatch_xlsx(sheet), XLSX)
+    response = HttpResponse(data, content_type=mime)
+    name = f"dispatch-{unit.pk}-{sheet.week_of.isoformat()}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --- orders --------------------------------------------------------------------------------------
+
+
+@scoped
+def orders(request: HttpRequest, pk: int) -> HttpResponse:
+    """督办文书 of a unit, and the form to issue one (五书)."""
+    unit = _unit(request, pk)
+    if request.method == "POST":
+        back = reverse("supervision:orders", args=[unit.pk])
+        return _run(request, lambda: services.issue_order(
+            request.user, kind=request.POST.get("kind", ""), task=_task_of(request, request.POST.get("task")),  # type: ignore[arg-type]
+            reply_due=_date(request.POST.get("reply_due"), "reply_due", "回复时限"),  # type: ignore[arg-type]
+            number=request.POST.get("number", ""), body=request.POST.get("body", ""),
+        ), success="督办文书已印发", back=back)
+    can_issue = has_roles(request.user, unit, ORDER_ISSUE)  # type: ignore[arg-type]
+    open_tasks = (tasks_visible_to(request.user).filter(unit=unit)  # type: ignore[arg-type]
+                  .exclude(status=Task.Status.CLOSED).order_by("deadline", "pk")[:300]) if can_issue else []
+    return render(request, "supervision/orders.html", {
+        "unit": unit, "orders": selectors.orders_visible_to(request.user).filter(unit=unit),  # type: ignore[arg-type]
+        "can_issue": can_issue, "kinds": Order.Kind.choices, "tasks": open_tasks,
+        "suggested": {t.pk: services.suggest_next_order(t) for t in open_tasks[:50]},
+        "default_due": clock.today() + dt.timedelta(days=7),
+    })
+
+
+def _order(request: HttpRequest, pk: int) -> Order:
+    order = selectors.orders_visible_to(request.user).filter(pk=pk).first()  # type: ignore[arg-type]
+    if order is None:
+        raise Http404
+    return order
+
+
+@scoped
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order(request, pk)
+    return render(request, "supervision/order.html", {
+        "order": order, "tasks": order_tasks(order),
+        "can_reply": order.status == Order.Status.ISSUED and can_reply(request.user, order),  # type: ignore[arg-type]
+        "can_close": order.status == Order.Status.REPLIED and has_roles(request.user, order.unit, ORDER_ISSUE),  # type: ignore[arg-type]
+    })
+
+
+@require_POST
+@scoped
+def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    order = _order(request, pk)
+    back = reverse("supervision:order", args=[order.pk])
+    if action == "reply":
+        return _run(request, lambda: services.reply_order(request.user, order, text=request.POST.get("text", "")),  # type: ignore[arg-type]
+                    success="回复已提交", back=back)
+    if action == "close":
+        return _run(request, lambda: services.close_order(request.user, order), success="已办结", back=back)  # type: ignore[arg-type]
+    raise Http404
+
+
+@scoped
+def order_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order(request, pk)
+    response = HttpResponse(documents.order_docx(order), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="order-{order.pk}.docx"'
+    return response
+
+
+# --- plan review ---------------------------------------------------------------------------------
+
+
+@scoped
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    """方案审核: integrity, formalism flags, clocks, versions and reviews, look-back and evaluation."""
+    inspection = get_inspection(request, pk)
+    require_roles(request.user, inspection.target, VIEW_ANY, "只有整改办、领导、纪检监督或巡视巡察办可以查看方案审核")  # type: ignore[arg-type]
+    versions = list(PlanVersion.objects.filter(inspection=inspection).prefetch_related("reviews__reviewer"))
+    report_reviews = PlanReview.objects.filter(inspection=inspection).exclude(subject=PlanReview.Subject.PLAN)
+    user = request.user
+    return render(request, "supervision/review.html", {
+        "inspection": inspection, "integrity": selectors.plan_integrity(inspection), "flags": selectors.plan_flags(inspection),
+        "clocks": selectors.inspection_clocks(inspection, plan_done=bool(versions),
+                                              report_done=report_reviews.exists()),
+        "versions": versions, "latest": versions[0] if versions else None, "report_reviews": report_reviews,
+        "evaluations": Evaluation.objects.filter(inspection=inspection)[:5],
+        "second_round": SecondRound.objects.filter(inspection=inspection).first(),
+        "can_submit": has_roles(user, inspection.target, PLAN_SUBMITTERS),  # type: ignore[arg-type]
+        "can_review": has_roles(user, inspection.target, REVIEWERS),  # type: ignore[arg-type]
+        "can_evaluate": has_roles(user, inspection.target, EVALUATORS),  # type: ignore[arg-type]
+        "can_look_back": has_roles(user, inspection.target, LOOK_BACK),  # type: ignore[arg-type]
+        "parties": PlanReview.Party.choices, "grades": PlanReview.Grade.choices,
+        "subjects": [c for c in PlanReview.Subject.choices if c[0] != PlanReview.Subject.PLAN],
+        "categories": Task.Category.choices, "methods": LookBack.Method.choices,
+    })
+
+
+@require_POST
+@scoped
+def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    inspection = get_inspection(request, pk)
+    back = reverse("supervision:review", args=[inspection.pk])
+    post, user = request.POST, request.user
+    send_back = post.get("send_back") in ("1", "on", "true")
+    if action == "submit":
+        run = lambda: services.submit_plan(user, inspection, note=post.get("note", ""), signed_by=post.get("signed_by", ""))  # noqa: E731
+        done = "整改方案已报送"
+    elif action == "review-plan":
+        version = PlanVersion.objects.filter(inspection=inspection).order_by("-number").first()
+        if version is None:
+            raise Http404
+        run = lambda: services.review_plan(user, version, party=post.get("party", ""), grade=post.get("grade", ""),  # noqa: E731
+                                           comments=post.get("comments", ""), send_back=send_back)
+        done = "审核意见已记录"
+    elif action == "review-report":
+        run = lambda: services.review_report(user, inspection, subject=post.get("subject", "report"),  # noqa: E731
+                                             party=post.get("party", ""), grade=post.get("grade", ""),
+                                             comments=post.get("comments", ""), send_back=send_back)
+        done = "审核意见已记录"
+    elif action == "look-back":
+        run = lambda: services.sample_for_look_back(  # noqa: E731
+            user, inspection, post.get("percent", "0"), categories=post.getlist("categories"),
+            seed=int(post["seed"]) if post.get("seed", "").isdigit() else None,
+            scheduled_on=_date(post.get("scheduled_on"), "scheduled_on", "计划日期", required=False),
+            method=post.get("method", LookBack.Method.LOOK_BACK))
+        done = "已安排回头看"
+    elif action == "evaluate":
+        deductions = [
+            (post.get(f"section_{i}", ""), post.get(f"points_{i}", ""), post.get(f"reason_{i}", ""))
+            for i in range(3) if post.get(f"points_{i}", "").strip()
+        ]
+        run = lambda: services.evaluate_inspection(user, inspection, deductions=deductions,  # noqa: E731
+                                                   satisfaction=post.get("satisfaction") or None)
+        done = "评估结果已记录"
+    else:
+        raise Http404
+    return _run(request, run, success=done, back=back)
+
+
+# --- tasks and common problems -------------------------------------------------------------------
+
+
+@scoped
+def task_flags(request: HttpRequest, pk: int) -> HttpResponse:
+    """The formalism flags of a task as a partial (for the task page, through htmx or include)."""
+    task = tasks_visible_to(request.user).select_related("inspection").filter(pk=pk).first()  # type: ignore[arg-type]
+    if task is None:
+        raise Http404
+    return render(request, "supervision/partials/_task_flags.html", task_flags_context(task))
+
+
+def _threshold(request: HttpRequest) -> float:
+    try:
+        value = float(request.GET.get("threshold", DEFAULT_THRESHOLD))
+    except ValueError:
+        return DEFAULT_THRESHOLD
+    return min(max(value, 0.2), 1.0)
+
+
+@scoped
+def common_problems(request: HttpRequest) -> HttpResponse:
+    """共性问题: similar findings across the units the inspection office follows."""
+    threshold = _threshold(request)
+    clusters = selectors.common_problems(request.user, threshold=threshold)  # type: ignore[arg-type]
+    return render(request, "supervision/common_problems.html", {"clusters": clusters, "threshold": threshold})
+
+
+@scoped
+def common_problems_xlsx(request: HttpRequest) -> HttpResponse:
+    clusters = selectors.common_problems(request.user, threshold=_threshold(request))  # type: ignore[arg-type]
+    response = HttpResponse(documents.common_problems_xlsx(clusters), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="common-problems.xlsx"'
+    return response

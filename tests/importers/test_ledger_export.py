@@ -1,0 +1,115 @@
+"""`export_ledger`: the plan as the standard ledger workbook, scoped, and readable back."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from rectify.errors import Forbidden, NotVisible
+from rectify.inspections import services as inspections
+from rectify.ledger.models import Task
+from rectify.spreadsheets.services import export_ledger, import_ledger
+from rectify.spreadsheets.writer import COLUMNS
+from tests.factories import make_task
+from tests.importers.conftest import ledger_bytes
+
+
+@pytest.fixture
+def planned(unit, messy_rows):
+    import_ledger(unit.office_staff, unit.inspection, data=ledger_bytes(messy_rows), filename="台账.xlsx")
+    return unit
+
+
+def signature(inspection) -> list[tuple]:
+    """What a ledger says about each task, independent of database ids."""
+    rows = []
+    for task in Task.objects.filter(inspection=inspection).select_related("finding__parent", "lead_org", "leader"):
+        parent = task.finding.parent
+        rows.append((
+            parent.title if parent else None, task.finding.title, task.title, task.category, task.deadline,
+            task.leader_id, task.leader_name, task.lead_org.name if task.lead_org else None,
+            tuple(sorted(o.name for o in task.co_orgs.all())),
+            tuple(task.progress.values_list("text", flat=True)),
+        ))
+    return sorted(rows, key=repr)
+
+
+def test_export_then_import_gives_the_same_tasks(planned):
+    data = export_ledger(planned.office_staff, planned.inspection)
+    again = inspections.create_inspection(
+        planned.office_staff, target=planned.org, title="再次导入", feedback_date=planned.inspection.feedback_date
+    )
+    result = import_ledger(planned.office_staff, again, data=data, filename="导出.xlsx")
+    assert result.errors == []
+    assert signature(again) == signature(planned.inspection)
+    assert len(signature(again)) == 5
+
+
+def test_exported_workbook_has_title_header_and_merged_problems(planned):
+    data = export_ledger(planned.office_staff, planned.inspection)
+    ws = load_workbook(io.BytesIO(data)).active
+
+    assert ws["A1"].value == f"{planned.inspection.title}整改台账"
+    assert "A1:M1" in {str(r) for r in ws.merged_cells.ranges}
+    assert planned.org.name in ws["A2"].value
+    assert [ws.cell(row=3, column=c).value for c in range(1, len(COLUMNS) + 1)] == [c.header for c in COLUMNS]
+    measures = {ws.cell(row=r, column=4).value: r for r in range(4, ws.max_row + 1)}
+    first, second = measures["修订党组理论学习中心组学习制度"], measures["每季度开展一次专题研讨"]
+    assert abs(first - second) == 1
+    top = min(first, second)
+    assert f"C{top}:C{top + 1}" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws.cell(row=top, column=3).value == "理论学习不深入，学用结合不紧"
+    row = measures["修订党组理论学习中心组学习制度"]
+    assert ws.cell(row=row, column=10).value == "推进中"  # status label
+    assert ws.cell(row=row, column=11).value in {"绿", "黄", "红"}
+    assert ws.cell(row=row, column=12).value == "已起草修订稿"
+    assert ws.cell(row=measures["每季度开展一次专题研讨"], column=9).value == "长期整改"
+
+
+def test_per_aspect_export_puts_each_aspect_on_its_own_sheet(planned):
+    data = export_ledger(planned.office_staff, planned.inspection, per_aspect=True)
+    names = load_workbook(io.BytesIO(data)).sheetnames
+    assert set(names) == {"政治建设方面", "全面从严治党方面", planned.aspect.title[:31]}
+
+
+def test_export_query_count_does_not_grow_with_tasks(unit):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            export_ledger(unit.leader, unit.inspection)
+        return len(captured)
+
+    make_task(unit)
+    queries()  # the first call also loads the actor's memberships, cached on the user afterwards
+    few = queries()
+    for _ in range(6):
+        make_task(unit)
+    assert queries() == few
+
+
+@pytest.mark.parametrize("persona", ["office_staff", "leader", "supervisor"])
+def test_unit_roles_may_export(unit, persona):
+    make_task(unit)
+    assert export_ledger(getattr(unit, persona), unit.inspection)[:2] == b"PK"
+
+
+def test_inspection_office_above_the_unit_may_export(world, unit):
+    assert export_ledger(world.inspection_office, unit.inspection)[:2] == b"PK"
+
+
+def test_another_units_inspection_is_not_visible(unit, other):
+    with pytest.raises(NotVisible):
+        export_ledger(other.office_staff, unit.inspection)
+
+
+def test_unit_under_another_office_is_not_visible(world, unit):
+    with pytest.raises(NotVisible):
+        export_ledger(world.far.office_staff, unit.inspection)
+
+
+def test_department_persona_may_not_export_the_whole_ledger(unit):
+    with pytest.raises(Forbidden):
+        export_ledger(unit.dept_handler, unit.inspection)

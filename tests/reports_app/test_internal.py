@@ -1,0 +1,53 @@
+"""Internal reports and their due dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rectify.reports import services
+from rectify.reports.internal import internal_draft, leader_draft
+from rectify.reports.selectors import reports_due
+from tests.reports_app.conftest import SECRET_LEAD, SECRET_OUTCOME
+
+
+def test_internal_report_lists_every_task_lead_and_outcome(filled) -> None:
+    draft = internal_draft(filled.unit.inspection)
+    sections = {s.key: s for s in draft.sections}
+    assert len(sections["tasks"].table["rows"]) == 6  # exempt ones included
+    assert "6项整改任务中已完成2项" in sections["organisation"].body
+    assert [row[3] for row in sections["leads"].table["rows"]] == [SECRET_LEAD]
+    assert any(row[2] == SECRET_OUTCOME and row[-1] == "否" for row in sections["outcomes"].table["rows"])
+    assert draft.addressee == "省委巡视工作领导小组"
+
+
+def test_leader_report_counts_the_principals_tasks_and_approvals(filled) -> None:
+    draft = leader_draft(filled.unit.inspection)
+    duty = next(s for s in draft.sections if s.key == "duty").body
+    assert "本人作为责任领导牵头整改任务6项，已完成2项。" in duty
+    assert "审批同意销号2项" in duty
+    assert draft.signer == filled.unit.leader.display_name
+
+
+def test_reports_due_two_months_after_feedback(world, filled) -> None:
+    unit = filled.unit
+    rows = reports_due([unit.inspection, world.units[1].inspection])
+    mine = [r for r in rows if r.inspection.pk == unit.inspection.pk]
+    assert {r.kind for r in mine} == {"internal", "leader"}
+    assert all(r.due == unit.inspection.report_due for r in mine)
+    assert not any(r.done for r in rows)
+    report = services.generate_report(unit.office_staff, unit.inspection, "internal")
+    services.publish_report(unit.office_staff, report)
+    done = {(r.inspection.pk, r.kind): r.done for r in reports_due([unit.inspection])}
+    assert done == {(unit.inspection.pk, "internal"): True, (unit.inspection.pk, "leader"): False}
+
+
+def test_reports_due_is_overdue_after_the_deadline(filled) -> None:
+    row = reports_due([filled.unit.inspection])[0]
+    assert not row.is_overdue(row.due)
+    assert row.is_overdue(row.due + dt.timedelta(days=1))
+
+
+def test_reports_due_queries_do_not_grow_with_inspections(world, django_assert_max_num_queries) -> None:
+    inspections = [u.inspection for u in world.units] + [world.far.inspection]
+    with django_assert_max_num_queries(1):
+        reports_due(inspections)

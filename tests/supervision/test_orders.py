@@ -1,0 +1,107 @@
+"""The five orders (五书): issued, replied, closed, generated as .docx, and suggested in sequence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from docx import Document
+
+from rectify import clock
+from rectify.errors import Forbidden, InvalidTransition, NotVisible, ValidationFailed
+from rectify.supervision import services
+from rectify.supervision.documents import order_docx
+from rectify.supervision.models import Notification, Order
+from tests.factories import make_task
+
+from .conftest import START
+
+
+def _day(n: int) -> dt.date:
+    return START + dt.timedelta(days=n)
+
+
+def _docx_text(data: bytes) -> str:
+    document = Document(io.BytesIO(data))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+@pytest.mark.parametrize("kind", [k for k, _ in Order.Kind.choices])
+def test_each_order_is_issued_replied_and_closed(sw, on_start, kind: str) -> None:
+    unit = sw.units[0]
+    task = make_task(unit, title="规范公务用车管理，年底前完成车辆清查", deadline=_day(30))
+    order = services.issue_order(unit.office_staff, kind=kind, task=task, reply_due=_day(7), number="整改办〔2025〕3号")
+    assert order.addressee == unit.departments[0].name
+    assert order.status == Order.Status.ISSUED
+    # The department is told, in its inbox.
+    assert Notification.objects.filter(kind="order", recipient=unit.dept_handler, task=task).exists()
+
+    text = _docx_text(order_docx(order))
+    assert str(Order.Kind(kind).label) in text
+    assert f"{unit.departments[0].name}：" in text
+    assert "规范公务用车管理" in text and "2025年3月10日" in text
+    assert f"{unit.org.name}整改工作领导小组办公室" in text
+
+    services.reply_order(unit.dept_handler, order, text="已完成车辆清查，形成台账")
+    assert order.status == Order.Status.REPLIED and order.replied_on == START
+    with pytest.raises(InvalidTransition):
+        services.reply_order(unit.dept_handler, order, text="再次回复")
+    services.close_order(unit.office_staff, order)
+    assert order.status == Order.Status.CLOSED
+
+
+def test_order_about_a_department_names_all_its_open_tasks(sw, on_start) -> None:
+    unit = sw.units[0]
+    first = make_task(unit, title="清理违规配备的办公用房", deadline=_day(20))
+    second = make_task(unit, title="修订差旅费管理办法", deadline=_day(40))
+    order = services.issue_order(unit.office_staff, kind=Order.Kind.SUPERVISE, department=unit.departments[0],
+                                 reply_due=_day(5))
+    assert first.title in order.body and second.title in order.body
+    text = _docx_text(order_docx(order))
+    assert "清理违规配备的办公用房" in text and "修订差旅费管理办法" in text
+
+
+def test_orders_are_refused_to_the_wrong_people(sw, on_start) -> None:
+    unit, other = sw.units[0], sw.units[1]
+    task = make_task(unit, deadline=_day(20))
+    with pytest.raises(Forbidden):
+        services.issue_order(unit.dept_handler, kind="supervise", task=task, reply_due=_day(5))
+    with pytest.raises(NotVisible):
+        services.issue_order(other.office_staff, kind="supervise", task=task, reply_due=_day(5))
+    with pytest.raises(ValidationFailed):
+        services.issue_order(unit.office_staff, kind="supervise", task=task, reply_due=_day(-1))
+    order = services.issue_order(unit.supervisor, kind="reminder", task=task, reply_due=_day(5))
+    with pytest.raises(Forbidden):
+        services.reply_order(unit.co_handler, order, text="不是我们牵头")  # another department
+    with pytest.raises(NotVisible):
+        services.reply_order(other.dept_handler, order, text="越权回复")
+    with pytest.raises(InvalidTransition):
+        services.close_order(unit.office_staff, order)  # nothing replied yet
+
+
+def test_next_order_follows_the_sequence_as_overdue_warnings_repeat(sw, on_start) -> None:
+    unit = sw.units[0]
+    task = make_task(unit, deadline=_day(3))
+    assert services.suggest_next_order(task) is None  # no warning yet
+    services.run_reminders(_day(4))  # first overdue warning
+    assert services.suggest_next_order(task, _day(4)) == Order.Kind.SUPERVISE
+    with clock.frozen(_day(4)):
+        order = services.issue_order(unit.office_staff, kind=Order.Kind.SUPERVISE, task=task, reply_due=_day(20))
+    services.run_reminders(_day(11))  # one warning since the order: not yet
+    assert services.suggest_next_order(task, _day(11)) is None
+    services.run_reminders(_day(18))  # two warnings since, no reply: next level
+    assert services.suggest_next_order(task, _day(18)) == Order.Kind.GUIDANCE
+    with clock.frozen(_day(18)):
+        services.reply_order(unit.dept_handler, order, text="正在推进")
+    # Replied, but the task is still overdue after repeated warnings: still the next level.
+    assert services.suggest_next_order(task, _day(18)) == Order.Kind.GUIDANCE
+
+
+def test_an_unanswered_order_past_its_reply_date_escalates(sw, on_start) -> None:
+    unit = sw.units[0]
+    task = make_task(unit, deadline=_day(30))
+    services.issue_order(unit.office_staff, kind=Order.Kind.WARNING, task=task, reply_due=_day(5))
+    assert services.suggest_next_order(task, _day(5)) is None
+    assert services.suggest_next_order(task, _day(6)) == Order.Kind.ACCOUNTABILITY
