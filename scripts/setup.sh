@@ -14,7 +14,7 @@ command -v python3.11 >/dev/null 2>&1 || command -v python3 >/dev/null 2>&1 || p
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || packages+=(python3-venv)
 if [ $want_test = 1 ]; then
   command -v chromium >/dev/null 2>&1 || packages+=(chromium)
-  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || packages+=(fonts-noto-cjk)
+  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || packages+=(fonts-noto-cjk)
   ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || packages+=(postgresql)
   command -v runuser >/dev/null 2>&1 || packages+=(util-linux)
 fi
@@ -29,10 +29,12 @@ if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 stamp=.venv/.rectify-installed
-extras=""
-[ $want_test = 1 ] && extras="[test]"
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || ! grep -qx "$extras" "$stamp" 2>/dev/null; then
+need=""
+[ $want_test = 1 ] && need="[test]"
+have=$(cat "$stamp" 2>/dev/null || true)
+# Reinstall when the dependencies changed, or when the tests need extras the last install lacked.
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || { [ -n "$need" ] && [ "$have" != "[test]" ]; }; then
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".${extras}"
-  [ $want_test = 1 ] && echo "[test]" > "$stamp" || { grep -qx "\[test\]" "$stamp" 2>/dev/null || echo "" > "$stamp"; }
+  .venv/bin/python -m pip install -q -e ".${need}"
+  echo "${need:-[base]}" > "$stamp"
 fi

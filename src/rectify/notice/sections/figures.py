@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 
 from rectify.notice.model import Figure, Number
@@ -109,15 +110,14 @@ def numbers_in(clause: str) -> list[Number]:
 
 _SEPARATORS = "，,。；;！!？?：:\n"
 _SEPARATOR_RE = re.compile("[" + _SEPARATORS + "]")
-_LAST_SEPARATOR_RE = re.compile(".*[" + _SEPARATORS + "]", re.DOTALL)
 
 
-def _clause_of(paragraph: str, start: int, end: int) -> tuple[int, int]:
-    """The span of the clause (between separators) around paragraph[start:end]."""
-    before = _LAST_SEPARATOR_RE.match(paragraph, 0, start)
-    left = before.end() if before else 0
-    found = _SEPARATOR_RE.search(paragraph, end)
-    return left, found.start() if found else len(paragraph)
+def _clause_of(separators: list[int], length: int, start: int, end: int) -> tuple[int, int]:
+    """The span of the clause (between separators) around [start, end), from the separators' positions."""
+    i = bisect_left(separators, start)
+    left = separators[i - 1] + 1 if i else 0
+    j = bisect_left(separators, end)
+    return left, separators[j] if j < len(separators) else length
 
 
 def extract_figures(paragraphs: Iterable[str]) -> list[Figure]:
@@ -127,9 +127,10 @@ def extract_figures(paragraphs: Iterable[str]) -> list[Figure]:
         matches = list(_NUMBER_RE.finditer(paragraph))
         if not matches:
             continue
+        separators = [m.start() for m in _SEPARATOR_RE.finditer(paragraph)]
         position = 0
         while position < len(matches):
-            start, end = _clause_of(paragraph, matches[position].start(), matches[position].end())
+            start, end = _clause_of(separators, len(paragraph), matches[position].start(), matches[position].end())
             found = [matches[position]]
             position += 1
             while position < len(matches) and matches[position].end() <= end:
