@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 from django.conf import settings
@@ -12,13 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify import clock
 from rectify.organizations.models import Organization
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Same day `months` later, clamped to the month's end (1月31日 + 1 month = 2月28/29日)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+from rectify.supervision.rules.calendar import add_months
 
 
 class Inspection(models.Model):

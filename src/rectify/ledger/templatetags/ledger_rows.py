@@ -1,0 +1,58 @@
+"""The ledger row, rendered in Python: one markup for the full page and the htmx swap, and fast at 500 rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+
+register = template.Library()
+
+LIGHTS = {"red": ("red", "红灯"), "yellow": ("yellow", "预警"), "green": ("green", "正常")}
+
+
+@register.simple_tag
+def task_row(row: dict[str, Any], can_edit: bool) -> SafeString:
+    task = row["task"]
+    number = task.number or str(task.pk)
+    url = reverse("ledger:task", args=[task.pk])
+    css, label = LIGHTS.get(row["light"], LIGHTS["green"])
+    if row["light"] == "red" and row.get("overdue"):
+        label = "逾期"
+    co = format_html_join("", '<div class="muted small">配合：{}</div>', ((o.name,) for o in task.co_orgs.all()))
+    deadline = (
+        format_html("{}", task.deadline.strftime("%Y-%m-%d")) if task.deadline
+        else format_html('<span class="muted">{}</span>', task.get_category_display())
+    )
+    last = timezone.localtime(task.last_progress_at).strftime("%m-%d") if task.last_progress_at else "未报送"
+    select = edit = ""
+    if can_edit:
+        select = format_html(
+            '<td><input type="checkbox" name="task" value="{}" form="bulk-form" aria-label="选择任务 {}"></td>',
+            task.pk, number,
+        )
+        edit = format_html(
+            '<td class="nowrap no-print"><button class="btn small" type="button" hx-get="{}" '
+            'hx-target="#task-row-{}" hx-swap="outerHTML" aria-label="编辑任务 {}">编辑</button></td>',
+            reverse("ledger:task_row_edit", args=[task.pk]), task.pk, number,
+        )
+    return format_html(
+        '<tr id="task-row-{pk}">{select}'
+        '<td class="nowrap muted" data-label="编号">{number}</td>'
+        '<td class="measure" data-label="整改措施"><a href="{url}">{title}</a></td>'
+        '<td data-label="牵头单位">{lead}{co}</td>'
+        '<td class="nowrap" data-label="责任领导">{leader}</td>'
+        '<td class="nowrap" data-label="完成时限">{deadline}</td>'
+        '<td class="nowrap" data-label="状态"><span class="badge s-{status}">{status_label}</span></td>'
+        '<td class="nowrap" data-label="预警"><span class="light {css}">{light}</span></td>'
+        '<td class="nowrap muted small" data-label="最近报送">{last}</td>{edit}</tr>',
+        pk=task.pk, select=select, number=number, url=url, title=Truncator(task.title).chars(90),
+        lead=task.lead_org.name if task.lead_org_id else "—", co=co, leader=task.leader_name or "—",
+        deadline=deadline, status=task.status, status_label=task.get_status_display(), css=css, light=label,
+        last=last, edit=edit,
+    )
