@@ -113,3 +113,13 @@ def test_unit_under_another_office_is_not_visible(world, unit):
 def test_department_persona_may_not_export_the_whole_ledger(unit):
     with pytest.raises(Forbidden):
         export_ledger(unit.dept_handler, unit.inspection)
+
+
+def test_importing_an_export_into_the_same_inspection_adds_nothing(planned):
+    before = signature(planned.inspection)
+    data = export_ledger(planned.office_staff, planned.inspection)
+    result = import_ledger(planned.office_staff, planned.inspection, data=data, filename="导出.xlsx")
+    assert result.errors == []
+    assert result.created["tasks"] == 0
+    assert any("已跳过" in warning for warning in result.warnings)
+    assert signature(planned.inspection) == before

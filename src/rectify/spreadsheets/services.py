@@ -204,6 +204,11 @@ class _Importer:
                 self.leaders.setdefault(name, membership.user)
         roles = roles_over_unit(actor, self.unit)
         self.may_report = bool(roles & ALLOWED[Action.REPORT_PROGRESS])
+        # Tasks already in the plan: importing the same ledger again (or an export of it) adds nothing.
+        self.existing_tasks = {
+            (finding_id, _norm(title)) for finding_id, title in inspection.tasks.values_list("finding_id", "title")
+        }
+        self.already_there = 0
 
     # ------------------------------------------------------------------ rows
 
@@ -258,6 +263,9 @@ class _Importer:
         co_orgs = [org for org in self.match_orgs(row, "co_orgs", row.co_orgs) if org not in lead_orgs]
         leader, leader_name = self.match_leader(row)
         finding = self.finding_for(row)
+        if (finding.pk, _norm(row.measure)) in self.existing_tasks:
+            self.already_there += 1
+            return
         category = CATEGORY_OF_LABEL.get(row.category, Task.Category.DEADLINE)
         task = ledger.create_task(
             self.actor, finding, title=row.measure, category=category, deadline=row.deadline,
@@ -276,12 +284,15 @@ class _Importer:
                 self.progress_skipped += 1
 
     def warnings(self) -> list[str]:
-        if not self.progress_skipped:
-            return []
-        return [
-            _("%(count)d 条「整改进展」未导入：当前用户无权报送整改进展（请由整改办账号导入）")
-            % {"count": self.progress_skipped}
-        ]
+        found: list[str] = []
+        if self.already_there:
+            found.append(_("%(count)d 行与台账中已有的任务相同（同一问题下的同一措施），已跳过") % {"count": self.already_there})
+        if self.progress_skipped:
+            found.append(
+                _("%(count)d 条「整改进展」未导入：当前用户无权报送整改进展（请由整改办账号导入）")
+                % {"count": self.progress_skipped}
+            )
+        return found
 
     # ------------------------------------------------------------------ matching
 

@@ -67,8 +67,11 @@ def import_ledger_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"已导入 {result.created.get('tasks', 0)} 项整改任务"
                              + (f"，跳过 {len(result.errors)} 行有问题的数据" if result.errors else ""))
             return redirect("ledger:ledger", pk=inspection.pk)
-        messages.error(request, "有问题的行未处理，未导入任何数据")
-        return redirect("ledger:import_ledger", pk=inspection.pk)
+        if result.errors:
+            messages.error(request, "有问题的行未处理，未导入任何数据")
+            return redirect("ledger:import_ledger", pk=inspection.pk)
+        messages.info(request, "没有新的任务需要导入。" + "；".join(result.warnings))
+        return redirect("ledger:ledger", pk=inspection.pk)
     context.update({
         "result": result, "rows": result.parse.tasks[:500], "more": max(0, len(result.parse.tasks) - 500),
         "errors": [describe_error(e) for e in result.errors],
