@@ -46,11 +46,3 @@ def take(request: HttpRequest, token: str, purpose: str) -> tuple[bytes, str] | 
     request.session["held_uploads"] = held
     return data, entry["name"]
 
-
-def peek(request: HttpRequest, token: str, purpose: str) -> tuple[bytes, str] | None:
-    """Like `take`, but leaves the file held (for re-rendering a preview)."""
-    entry = request.session.get("held_uploads", {}).get(token)
-    path = _folder() / token
-    if entry is None or entry.get("purpose") != purpose or not token.isalnum() or not path.exists():
-        return None
-    return path.read_bytes(), entry["name"]

@@ -11,6 +11,7 @@ from rectify.api.errors import ApiError
 from rectify.api.schemas import MAX_ID, errors
 from rectify.errors import NotVisible
 from rectify.ledger import filetypes
+from rectify.ledger.downloads import evidence_response
 from rectify.ledger.models import Evidence
 from rectify.ledger.selectors import tasks_visible_to
 
@@ -34,13 +35,6 @@ def download_evidence(request: HttpRequest, evidence_id: int = Path(..., ge=1, l
     if evidence is None:
         raise NotVisible(_("未找到该记录"))
     try:
-        handle = evidence.file.open("rb")
+        return evidence_response(evidence)
     except FileNotFoundError as exc:
         raise ApiError(404, "file_missing", _("文件 %(name)s 已丢失，请联系管理员") % {"name": evidence.original_name}) from exc
-    response = FileResponse(handle, as_attachment=True, filename=evidence.original_name,
-                            content_type=evidence.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    # Even if a browser were told to show it, the file may run nothing and load nothing.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from rectify.audit.models import AuditEvent
 from rectify.ledger import services
+from rectify.ledger.downloads import evidence_response
 from rectify.ledger.models import Evidence, LookBack, Task
 from rectify.ledger.selectors import tasks_visible_to, timeline
 from rectify.ledger.services.evidence import Upload
@@ -144,8 +145,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
         item = Evidence.objects.select_related("task").get(pk=pk, task__in=tasks_visible_to(request.user))  # type: ignore[arg-type]
     except Evidence.DoesNotExist as exc:
         raise Http404 from exc
-    response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name,
-                            content_type=item.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    try:
+        return evidence_response(item)
+    except FileNotFoundError as exc:
+        raise Http404 from exc
