@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rectify.notice.numerals import to_int
 
@@ -51,6 +52,20 @@ class Label:
     rest: str
 
 
+_STYLES = {
+    "cn_comma": CN_COMMA,
+    "cn_paren": CN_PAREN,
+    "ar_dot": AR_DOT,
+    "ar_paren": AR_PAREN,
+    "ar_close": AR_PAREN,
+    "circled": CIRCLED,
+}
+# After "1.": a quantity ("1.5万元"), not a label.
+_NUMERIC_AT = re.compile(r"\d|[%％‰万亿元]")
+# Label numbers are a few characters ("十二", "3"): their values are cached.
+_label_number = lru_cache(maxsize=4096)(to_int)
+
+
 def match_label(line: str) -> Label | None:
     """The heading label that starts `line`, if any: "（二）加强组织领导" → style CN_PAREN, 2."""
     if not line or line[0] not in _LABEL_START or line[1:2] == "是":
@@ -58,34 +73,20 @@ def match_label(line: str) -> Label | None:
     match = _LABEL_RE.match(line)
     if not match:
         return None
-    rest = line[match.end():].strip()
+    end = match.end()
+    rest = line[end:].strip()
     if not rest:
         return None
     kind = match.lastgroup
     raw = match.group(kind or "")
-    if kind == "ar_dot" and _looks_numeric(line[match.end():]):
+    if kind == "ar_dot" and _NUMERIC_AT.match(line, end):
+        # "1.5万元" is a quantity, not the label "1." followed by text.
         return None
     try:
-        number = _CIRCLED_DIGITS.index(raw) + 1 if kind == "circled" else to_int(raw)
+        number = _CIRCLED_DIGITS.index(raw) + 1 if kind == "circled" else _label_number(raw)
     except ValueError:
         return None
-    style = {
-        "cn_comma": CN_COMMA,
-        "cn_paren": CN_PAREN,
-        "ar_dot": AR_DOT,
-        "ar_paren": AR_PAREN,
-        "ar_close": AR_PAREN,
-        "circled": CIRCLED,
-    }[kind or "cn_comma"]
-    return Label(style=style, number=number, label=line[: match.end()].strip(), rest=rest)
-
-
-_NUMERIC_START = re.compile(r"^(?:\d|[%％‰万亿元])")
-
-
-def _looks_numeric(after: str) -> bool:
-    # "1.5万元" is a quantity, not the label "1." followed by text.
-    return bool(_NUMERIC_START.match(after))
+    return Label(_STYLES[kind or "cn_comma"], number, line[:end].strip(), rest)
 
 
 def style_of(label: str) -> int | None:
@@ -122,6 +123,12 @@ def split_title(rest: str) -> tuple[str, str]:
 
     "强化党的政治建设。一是…" → ("强化党的政治建设", "一是…").
     """
+    first = _TITLE_END_RE.search(rest)
+    if first is None:
+        return rest.strip().rstrip("：:；;，,"), ""
+    index = first.start()
+    if _QUOTE_RE.search(rest, 0, index) is None:  # the common case: no quotes before the first 。
+        return rest[:index].strip(), rest[index + 1:].strip()
     depth = 0
     previous = 0
     for match in _TITLE_END_RE.finditer(rest):
@@ -139,10 +146,12 @@ def split_title(rest: str) -> tuple[str, str]:
     return rest.strip().rstrip("：:；;，,"), ""
 
 
-# 一是 … 二是 …: a marker starts the paragraph or follows a sentence break (checked in code,
-# where it is cheaper than a look-behind at every position).
-_MARKER_RE = re.compile(r"[一二三四五六七八九十]{1,3}是")
+# 一是 … 二是 …: a marker is one to three of these numerals before 是, and starts the paragraph
+# or follows a sentence break. Markers are found from each 是 (str.find is far cheaper than a
+# regular expression scan of the paragraph), reading the numerals back from it.
+_MARKER_NUMERALS = frozenset("一二三四五六七八九十")
 _MARKER_AFTER = frozenset("。；;！!？?：: \t\u3000")
+_marker_number = lru_cache(maxsize=None)(to_int)  # at most 1,110 keys: 一 … 十十十
 
 
 def split_measures(paragraph: str) -> tuple[str, list[str]]:
@@ -152,24 +161,28 @@ def split_measures(paragraph: str) -> tuple[str, list[str]]:
     inside a sentence does not cut the paragraph. A run may start at any number when it starts
     the paragraph (the paragraphs of one list: "五是…").
     """
+    find = paragraph.find
+    shi = find("是")
+    if shi < 0:
+        return paragraph.strip(), []
     cuts: list[int] = []
     expected: int | None = None
     first = len(paragraph) - len(paragraph.lstrip()) if paragraph[:1].isspace() else 0
-    for match in _MARKER_RE.finditer(paragraph):
-        start = match.start()
-        if start > first and paragraph[start - 1] not in _MARKER_AFTER:
-            continue
-        try:
-            number = to_int(match.group()[:-1])
-        except ValueError:
-            continue
-        if expected is None:
-            if number == 1 or (start == first and number < 20):
+    while shi >= 0:
+        # The marker starts at the leftmost of the (at most three) numerals right before 是.
+        start = shi
+        while start > 0 and shi - start < 3 and paragraph[start - 1] in _MARKER_NUMERALS:
+            start -= 1
+        if start < shi and (start <= first or paragraph[start - 1] in _MARKER_AFTER):
+            number = _marker_number(paragraph[start:shi])
+            if expected is None:
+                if number == 1 or (start == first and number < 20):
+                    cuts.append(start)
+                    expected = number + 1
+            elif number == expected:
                 cuts.append(start)
-                expected = number + 1
-        elif number == expected:
-            cuts.append(start)
-            expected += 1
+                expected += 1
+        shi = find("是", shi + 1)
     if not cuts:
         return paragraph.strip(), []
     lead = paragraph[: cuts[0]].strip()

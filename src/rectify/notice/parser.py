@@ -42,8 +42,8 @@ def parse(text: str) -> Notice:
     if layout.findings:
         start, end = layout.findings
         builder = TreeBuilder()
-        for index in range(start, end):
-            builder.feed(lines[index].text, lines[index].label)
+        for line in lines[start:end]:
+            builder.feed(line.text, line.label)
         notice.findings = builder.roots
 
     body_start = (layout.opening if layout.opening is not None else layout.title_end) + 1

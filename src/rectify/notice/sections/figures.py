@@ -6,8 +6,8 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rectify.notice.model import Figure, Number
 from rectify.notice.numerals import to_number
@@ -30,11 +30,13 @@ _CN_UNITS = "个方面|个问题|项|条|名|人|次|个|件|篇|场|家|批|期
 # Full-width digits match \d too, so text needs no folding. An Arabic number must not be part of a larger number, a
 # date (2021年), an ordinal (第8), a phone or a code; a Chinese one must be ≥ 2 (一项 is idiom).
 _NUMBER_RE = re.compile(
-    # The leading look-ahead lets the engine skip to candidate characters; the look-behinds sit
-    # after the first digit, so they only run where a number starts.
-    r"(?=[\d二三四五六七八九十两])(?:"
-    r"(?P<a>\d(?<![\d.．\-－/第]\d)\d*+(?:,\d{3})*+(?:[.．]\d+)?+)\s*+(?P<more>余|多)?\s*+(?P<au>" + _UNIT + r")"
-    r"|(?P<c>[二三四五六七八九十两](?<![第一二三四五六七八九十百千两零〇].)[十百千]?[一二三四五六七八九十]?)"
+    # The number's first character comes first, outside the groups: a pattern that starts with a
+    # character class lets the engine skip to candidate characters (a leading look-ahead does not).
+    # The look-behinds then tell the two kinds apart and check what precedes the number, so they
+    # only run where a number can start. Groups `a` and `c` hold the number after its first character.
+    r"[\d二三四五六七八九十两](?:"
+    r"(?<=\d)(?<![\d.．\-－/第]\d)(?P<a>\d*+(?:,\d{3})*+(?:[.．]\d+)?+)\s*+(?P<more>余|多)?\s*+(?P<au>" + _UNIT + r")"
+    r"|(?<=[二三四五六七八九十两])(?<![第一二三四五六七八九十百千两零〇].)(?P<c>[十百千]?[一二三四五六七八九十]?)"
     r"(?P<cmore>余|多)?(?P<cu>" + _CN_UNITS + r"))"
 )
 # Set phrases whose numerals are not quantities: “两个维护”, 三会一课 …
@@ -58,13 +60,13 @@ def _in_quotes(text: str, index: int) -> bool:
     return opened > closed
 
 
+# The words naming what was counted: CJK ideographs and “”, up to a stop character (no ideograph
+# of U+4E00–U+9FFF is a digit, so str.isdigit() excludes nothing more).
+_WHAT_AFTER_RE = re.compile("(?:(?![" + re.escape("".join(sorted(_STOP_AFTER))) + "])[\u4e00-\u9fff“”])*")
+
+
 def _what(text: str, start: int, end: int) -> str:
-    after = []
-    for ch in text[end:end + 12]:
-        if ch in _STOP_AFTER or ch.isdigit() or not ("\u4e00" <= ch <= "\u9fff" or ch in "“”"):
-            break
-        after.append(ch)
-    following = "".join(after)
+    following = _WHAT_AFTER_RE.match(text, end, end + 12).group()  # type: ignore[union-attr]
     verb = _VERB_AFTER.search(following)
     if verb:
         following = following[: verb.start()]
@@ -80,22 +82,26 @@ def _what(text: str, start: int, end: int) -> str:
     return "".join(reversed(before)).strip("“”") or following
 
 
+_UNIT_NAMES = {"余万元": "万元", "％": "%"}
+# Quantities are a few characters ("173", "120.5", "二十三"): their values are cached.
+_value_of = lru_cache(maxsize=4096)(to_number)
+
+
 def _numbers(clause: str, matches: Iterable[re.Match[str]], offset: int) -> list[Number]:
     found: list[Number] = []
     for match in matches:
         start, end = match.start() - offset, match.end() - offset
         if match["a"] is not None:
-            raw, unit = match["a"], match["au"]
-            unit = {"余万元": "万元", "％": "%"}.get(unit, unit)
+            raw, unit = clause[start:match.end("a") - offset], match["au"]
+            unit = _UNIT_NAMES.get(unit, unit)
         else:
-            raw, unit = match["c"], match["cu"]
-            tail = clause[start:end + 4]
-            if any(tail.startswith(p) for p in _IDIOMS):
+            raw, unit = clause[start:match.end("c") - offset], match["cu"]
+            if clause.startswith(_IDIOMS, start, end + 4):
                 continue
         if _in_quotes(clause, start):
             continue
         try:
-            value = to_number(raw)
+            value = _value_of(raw)
         except ValueError:
             continue
         what = _what(clause, start, end) or (found[-1].what if found else "")
@@ -112,28 +118,29 @@ _SEPARATORS = "，,。；;！!？?：:\n"
 _SEPARATOR_RE = re.compile("[" + _SEPARATORS + "]")
 
 
-def _clause_of(separators: list[int], length: int, start: int, end: int) -> tuple[int, int]:
-    """The span of the clause (between separators) around [start, end), from the separators' positions."""
-    i = bisect_left(separators, start)
-    left = separators[i - 1] + 1 if i else 0
-    j = bisect_left(separators, end)
-    return left, separators[j] if j < len(separators) else length
-
-
 def extract_figures(paragraphs: Iterable[str]) -> list[Figure]:
     """Figures of the report body, one per clause (text between ，。；：) that states a quantity."""
     figures: list[Figure] = []
+    separator = _SEPARATOR_RE.search
     for paragraph in paragraphs:
         matches = list(_NUMBER_RE.finditer(paragraph))
         if not matches:
             continue
-        separators = [m.start() for m in _SEPARATOR_RE.finditer(paragraph)]
+        # A clause runs from after the last separator before its first number to the first
+        # separator after that number's end; the last one before is found in the reversed text.
+        length = len(paragraph)
+        backwards = paragraph[::-1]
+        count = len(matches)
         position = 0
-        while position < len(matches):
-            start, end = _clause_of(separators, len(paragraph), matches[position].start(), matches[position].end())
-            found = [matches[position]]
+        while position < count:
+            match = matches[position]
+            left = separator(backwards, length - match.start())
+            start = length - left.start() if left else 0
+            right = separator(paragraph, match.end())
+            end = right.start() if right else length
+            found = [match]
             position += 1
-            while position < len(matches) and matches[position].end() <= end:
+            while position < count and matches[position].end() <= end:
                 found.append(matches[position])
                 position += 1
             raw = paragraph[start:end]

@@ -24,10 +24,11 @@ class TreeBuilder:
 
     def heading(self, style: int, label: str, rest: str) -> Node:
         rank = self._ranks.setdefault(style, len(self._ranks))
-        while self._stack and self._stack[-1][0] >= rank:
-            self._stack.pop()
+        stack = self._stack
+        while stack and stack[-1][0] >= rank:
+            stack.pop()
         title, remainder = split_title(rest)
-        node = Node(label=label, title=title)
+        node = Node(label, title)
         if remainder:
             self._body(node, remainder)
         elif title:
@@ -36,8 +37,8 @@ class TreeBuilder:
             if measures and lead:
                 node.title = lead.rstrip("：:；;，, ")
                 node.measures.extend(measures)
-        (self._stack[-1][1].children if self._stack else self.roots).append(node)
-        self._stack.append((rank, node))
+        (stack[-1][1].children if stack else self.roots).append(node)
+        stack.append((rank, node))
         return node
 
     def paragraph(self, text: str) -> None:
@@ -67,7 +68,8 @@ class TreeBuilder:
     def feed(self, text: str, label: Label | None) -> None:
         """Feed one line whose heading label (or None) is already known."""
         if label is None:
-            self.paragraph(text)
+            if self._stack:  # else the section's own lead-in, before its first finding
+                self._body(self._stack[-1][1], text)
         else:
             self.heading(label.style, label.label, label.rest)
 
