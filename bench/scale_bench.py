@@ -88,7 +88,8 @@ def explain(queries: list[dict[str, str]], path: Path, title: str, top: int = 3)
     """Save EXPLAIN (ANALYZE, BUFFERS) of the slowest queries of one run."""
     from django.db import connection
 
-    slowest = sorted(queries, key=lambda q: float(q["time"]), reverse=True)[:top]
+    reads = [q for q in queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
+    slowest = sorted(reads, key=lambda q: float(q["time"]), reverse=True)[:top]
     parts = [f"# {title}\n# {len(queries)} queries in one run; the {len(slowest)} slowest below.\n"]
     with connection.cursor() as cur:
         for q in slowest:

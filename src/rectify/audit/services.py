@@ -7,19 +7,25 @@ import decimal
 import hashlib
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 
-from rectify import clock
+from rectify import bulk, clock
 from rectify.audit.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
 
 
 def _jsonable(value: Any) -> Any:
+    """The value as JSON gives it back: dates as ISO text, decimals and UUIDs as text, tuples as lists."""
+    if value is None or type(value) in (str, int, bool, float):
+        return value
+    if isinstance(value, str):  # a choice such as Task.Status.CLOSED
+        return str(value)
     if isinstance(value, dt.datetime):
         return value.isoformat()
     if isinstance(value, dt.date):
@@ -34,7 +40,8 @@ def _jsonable(value: Any) -> Any:
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
-    return value
+    # Anything else as JSON would store it, or a TypeError.
+    return json.loads(json.dumps(value, ensure_ascii=False))
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
@@ -47,23 +54,19 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     return data
 
 
-def canonical(event: AuditEvent) -> bytes:
+def canonical(event: AuditEvent | dict[str, Any]) -> bytes:
     """The bytes the hash covers: every recorded field and the previous hash."""
+    values = event if isinstance(event, dict) else event.__dict__
     payload = {
-        "id": event.pk,
-        "created_at": event.created_at.astimezone(dt.UTC).isoformat(),
-        "actor_id": event.actor_id,
-        "actor_name": event.actor_name,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "unit_id": event.unit_id,
-        "before": event.before,
-        "after": event.after,
-        "note": event.note,
-        "prev_hash": event.prev_hash,
+        "id": values["id"],
+        "created_at": values["created_at"].astimezone(dt.UTC).isoformat(),
+        **{name: values[name] for name in _HASHED},
     }
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+_HASHED = ("actor_id", "actor_name", "action", "object_type", "object_id", "unit_id", "before", "after", "note",
+           "prev_hash")
 
 
 def _head_for_update() -> AuditHead:
@@ -72,6 +75,61 @@ def _head_for_update() -> AuditHead:
         AuditHead.objects.get_or_create(pk=1)
         head = AuditHead.objects.select_for_update().get(pk=1)
     return head
+
+
+@dataclass
+class Entry:
+    """One event to append with `record_many`: what `record` takes, for a batch of writes."""
+
+    action: str
+    obj: models.Model | None = None
+    unit_id: int | None = None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    note: str = ""
+    object_type: str | None = None
+    object_id: Any = None
+    json_ready: bool = False  # `after`/`before` hold only what JSON gives back (e.g. a snapshot)
+
+
+def _chain(actor: Any, entries: list[Entry], head: AuditHead) -> list[dict[str, Any]]:
+    """The events for `entries` as column values, numbered and hashed after the head (nothing is written)."""
+    actor_id = getattr(actor, "pk", None) if actor is not None else None
+    actor_name = (getattr(actor, "username", None) or "system") if actor is not None else "system"
+    now = clock.now()
+    last_id, last_hash = head.last_id, head.last_hash
+    events = []
+    for entry in entries:
+        object_type, object_id, after = entry.object_type, entry.object_id, entry.after
+        ready = entry.json_ready
+        if entry.obj is not None:
+            object_type = object_type or entry.obj._meta.label_lower
+            object_id = entry.obj.pk
+            if after is None:
+                after, ready = snapshot(entry.obj), entry.before is None
+        event = {
+            "id": last_id + 1,
+            "created_at": now,
+            "actor_id": actor_id,
+            "actor_name": actor_name,
+            "action": entry.action,
+            "object_type": object_type or "",
+            "object_id": str(object_id if object_id is not None else ""),
+            "unit_id": entry.unit_id,
+            # What JSON gives back, so the hash covers exactly what the database will return.
+            "before": entry.before if ready else _roundtrip(entry.before),
+            "after": after if ready else _roundtrip(after),
+            "note": entry.note,
+            "prev_hash": last_hash,
+        }
+        event["hash"] = hashlib.sha256(canonical(event)).hexdigest()
+        last_id, last_hash = event["id"], event["hash"]
+        events.append(event)
+    return events
+
+
+def _roundtrip(value: dict[str, Any] | None) -> Any:
+    return None if value is None else _jsonable(value)
 
 
 @transaction.atomic
@@ -88,34 +146,27 @@ def record(
     note: str = "",
 ) -> AuditEvent:
     """Append one event (审计留痕) to the chain inside the caller's transaction."""
+    entry = Entry(action, obj, unit_id, before, after, note, object_type, object_id)
     head = _head_for_update()
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = obj.pk
-        if after is None:
-            after = snapshot(obj)
-    actor_id = getattr(actor, "pk", None) if actor is not None else None
-    event = AuditEvent(
-        id=head.last_id + 1,
-        created_at=clock.now(),
-        actor_id=actor_id,
-        actor_name=(getattr(actor, "username", None) or "system") if actor is not None else "system",
-        action=action,
-        object_type=object_type or "",
-        object_id=str(object_id if object_id is not None else ""),
-        unit_id=unit_id,
-        before=_jsonable(before) if before is not None else None,
-        after=_jsonable(after) if after is not None else None,
-        note=note,
-        prev_hash=head.last_hash,
-    )
-    # Round-trip JSON so the hash covers exactly what the database will give back.
-    event.before = json.loads(json.dumps(event.before, ensure_ascii=False)) if event.before is not None else None
-    event.after = json.loads(json.dumps(event.after, ensure_ascii=False)) if event.after is not None else None
-    event.hash = hashlib.sha256(canonical(event)).hexdigest()
+    event = AuditEvent(**_chain(actor, [entry], head)[0])
     event.save(force_insert=True)
     AuditHead.objects.filter(pk=1).update(last_id=event.pk, last_hash=event.hash, count=head.count + 1)
     return event
+
+
+@transaction.atomic
+def record_many(actor: Any, entries: Iterable[Entry]) -> int:
+    """Append many events by one actor in one go (an import): one head update, inserts in batches."""
+    entries = list(entries)
+    if not entries:
+        return 0
+    head = _head_for_update()
+    events = _chain(actor, entries, head)
+    bulk.insert_rows(AuditEvent, events)
+    AuditHead.objects.filter(pk=1).update(
+        last_id=events[-1]["id"], last_hash=events[-1]["hash"], count=head.count + len(events)
+    )
+    return len(events)
 
 
 @dataclass

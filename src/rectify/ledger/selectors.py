@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from rectify import clock
 from rectify.inspections.models import Inspection
-from rectify.ledger.models import Lead, RuleChange, Task
+from rectify.ledger.models import Lead, RuleChange, Task, UnitTally, UnitWeekTally
 from rectify.organizations.models import User
 from rectify.organizations.scoping import task_q, unit_q
 
@@ -24,6 +26,27 @@ def tasks_visible_to(actor: User) -> QuerySet[Task]:
 def inspections_visible_to(actor: User) -> QuerySet[Inspection]:
     """Inspections (巡视巡察) whose target unit the actor may see."""
     return Inspection.objects.filter(unit_q(actor, "target")).select_related("target")
+
+
+def unit_tallies(actor: User) -> list[dict[str, Any]]:
+    """Per unit in reach: tasks in all, closed, overdue and awaiting review, from the tallies the services keep."""
+    def total(condition: Q | None = None) -> Coalesce:
+        return Coalesce(Sum("count", filter=condition), 0)
+
+    return list(
+        UnitTally.objects.filter(unit_q(actor, "unit")).values("unit_id", "unit__name").annotate(
+            total=total(), closed=total(Q(status=Task.Status.CLOSED)), overdue=total(Q(overdue=True)),
+            waiting=total(Q(status__in=[Task.Status.SUBMITTED, Task.Status.REVIEWED])),
+        ).order_by("unit__name")
+    )
+
+
+def weekly_tallies(actor: User) -> dict[dt.date, tuple[int, int]]:
+    """Tasks created and closed in each week (Monday) across the units in reach."""
+    rows = UnitWeekTally.objects.filter(unit_q(actor, "unit")).values("week").annotate(
+        made=Sum("created"), done=Sum("closed")
+    ).order_by("week")
+    return {row["week"]: (row["made"], row["done"]) for row in rows}
 
 
 def inspection_stats(inspections: QuerySet[Inspection]) -> list[dict[str, Any]]:
@@ -173,13 +196,16 @@ def timeline(task: Task) -> list[Event]:
     for r in ClosureReview.objects.filter(task=task).select_related("reviewer"):
         kind = "return" if r.decision == ClosureReview.Decision.RETURN else "review"
         events.append(Event(kind, r.created_at, r.reviewer.display_name if r.reviewer else "",
-                            f"{r.get_stage_display()}：{r.get_decision_display()}", r.reason, []))
+                            _("%(stage)s：%(decision)s") % {"stage": r.get_stage_display(),
+                                                          "decision": r.get_decision_display()},
+                            r.reason, []))
     for c in Comment.objects.filter(task=task).select_related("author"):
         events.append(Event(c.kind, c.created_at, c.author.display_name if c.author else "", c.get_kind_display(), c.text, []))
     for lb in LookBack.objects.filter(task=task).exclude(result=LookBack.Result.PENDING).select_related("checker"):
         moment = dt.datetime.combine(lb.checked_on, dt.time(12), tzinfo=dt.UTC) if lb.checked_on else lb.created_at
-        title = f"{lb.get_method_display()}：{lb.get_result_display()}"
-        text = "；".join(x for x in (f"核查对象：{lb.asked}" if lb.asked else "", lb.answer, lb.reason) if x)
+        title = _("%(method)s：%(result)s") % {"method": lb.get_method_display(), "result": lb.get_result_display()}
+        asked = _("核查对象：%(asked)s") % {"asked": lb.asked} if lb.asked else ""
+        text = _("；").join(x for x in (asked, lb.answer, lb.reason) if x)
         events.append(Event("check", moment, lb.checker.display_name if lb.checker else "", title, text, []))
     events.sort(key=lambda e: e.at, reverse=True)
     return events

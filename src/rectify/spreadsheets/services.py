@@ -1,7 +1,8 @@
 """Import an Excel ledger (整改台账) into an inspection's plan, and export the plan as a ledger.
 
-The reading itself is pure (`read_ledger`, `write_ledger`); here each ledger row becomes findings
-and a task through the same services as the web pages, all in one transaction.
+The reading itself is pure (`read_ledger`, `write_ledger`); here each ledger row is matched to the
+unit's departments and leaders and checked as `create_task` checks a task, then the whole plan is
+written at once by `ledger.add_to_plan`, in one transaction.
 """
 
 from __future__ import annotations
@@ -12,18 +13,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rectify import clock
 from rectify.audit import services as audit
 from rectify.errors import Forbidden, NotVisible, RectifyError
-from rectify.inspections import services as inspections
 from rectify.inspections.models import Finding, Inspection
 from rectify.ledger import services as ledger
 from rectify.ledger.models import Progress, Task
 from rectify.ledger.selectors import inspections_visible_to
+from rectify.ledger.services.batch import unit_members
 from rectify.organizations.models import Membership, Organization, Role, User
 from rectify.organizations.scoping import ALLOWED, UNIT_ROLES, Action, require_unit, roles_over_unit
 from rectify.spreadsheets.model import (
@@ -34,12 +37,13 @@ from rectify.spreadsheets.model import (
     ExportRow,
     LedgerParse,
     LedgerRow,
+    Message,
     RowError,
 )
 from rectify.spreadsheets.reader import read_ledger
 from rectify.spreadsheets.writer import write_ledger
 
-__all__ = ["LedgerImportResult", "describe_error", "export_ledger", "import_ledger"]
+__all__ = ["LedgerImportResult", "describe_error", "export_ledger", "import_ledger", "localize"]
 
 CATEGORY_OF_LABEL = {
     CATEGORY_IMMEDIATE: Task.Category.IMMEDIATE,
@@ -97,12 +101,20 @@ class LedgerImportResult:
         }
 
 
+def localize(text: Any) -> Any:
+    """A reader's `Message` in the active language (Chinese when none is active); anything else unchanged."""
+    if not isinstance(text, Message) or not text.template:
+        return text
+    values = {name: localize(value) for name, value in text.values.items()}
+    return _(text.template) % values if values else _(text.template)
+
+
 def describe_error(error: RowError) -> str:
     """One line naming the sheet, the row and the column: 第 5 行「牵头单位」未找到部门：宣传处（工作表…，F 列）."""
     place = _("工作表「%(sheet)s」") % {"sheet": error.sheet}
     if error.column:
         place += _("，%(column)s 列") % {"column": error.column}
-    return _("第 %(row)d 行%(why)s（%(place)s）") % {"row": error.row, "why": error.why, "place": place}
+    return _("第 %(row)d 行%(why)s（%(place)s）") % {"row": error.row, "why": localize(error.why), "place": place}
 
 
 def import_ledger(
@@ -124,25 +136,18 @@ def import_ledger(
     result = LedgerImportResult(parse=parsed, dry_run=dry_run)
     with transaction.atomic():
         importer = _Importer(actor, inspection, parsed)
-        row_errors: list[RowError] = []
-        for row in parsed.tasks:
-            error = importer.import_row(row, savepoint=skip_bad_rows)
-            if error is not None:
-                row_errors.append(error)
+        row_errors = [error for row in parsed.tasks if (error := importer.plan_row(row)) is not None]
         result.errors = _in_sheet_order(parsed, [*parsed.errors, *row_errors])
         result.created = importer.created
         result.reused_findings = importer.reused
         result.warnings = importer.warnings()
-        write = not dry_run and importer.created["tasks"] > 0 and (skip_bad_rows or not result.errors)
-        if write:
+        if not dry_run and importer.rows and (skip_bad_rows or not result.errors):
+            ledger.add_to_plan(actor, inspection, findings=importer.new_findings(), rows=importer.rows)
             audit.record(
                 actor, "ledger.import", inspection, unit_id=inspection.target_id,
                 after={"filename": filename, **importer.created, "errors": len(result.errors)},
             )
             result.committed = True
-        else:
-            # Validated through every service check; now undo it all.
-            transaction.set_rollback(True)
     return result
 
 
@@ -183,8 +188,12 @@ class _Importer:
             for sheet in parsed.sheets
         }
         existing = list(Finding.objects.filter(inspection=inspection).order_by("level", "position", "id"))
+        by_pk = {finding.pk: finding for finding in existing}
         for finding in existing:
-            finding.inspection = inspection  # services read finding.inspection: no query per row
+            finding.inspection = inspection  # the checks read finding.inspection and parent: no query per row
+            finding.parent = by_pk.get(finding.parent_id)
+        self.rows: list[ledger.PlanRow] = []
+        self.members = unit_members(inspection)
         self.findings: list[Finding] = []
         self.by_title: dict[str, list[Finding]] = {}
         self.aspects: dict[str, Finding] = {}
@@ -192,6 +201,7 @@ class _Importer:
             self.remember(finding)
         self.position = max((f.position for f in existing), default=-1) + 1
         self.task_position = inspection.tasks.count()
+        self.matched: dict[str, Organization | None] = {}
         self.departments = list(
             Organization.objects.filter(kind=Organization.Kind.DEPARTMENT, path__startswith=self.unit.path)
         )
@@ -206,37 +216,31 @@ class _Importer:
         self.may_report = bool(roles & ALLOWED[Action.REPORT_PROGRESS])
         # Tasks already in the plan: importing the same ledger again (or an export of it) adds nothing.
         self.existing_tasks = {
-            (finding_id, _norm(title)) for finding_id, title in inspection.tasks.values_list("finding_id", "title")
+            (id(by_pk[finding_id]), _norm(title))
+            for finding_id, title in inspection.tasks.values_list("finding_id", "title")
         }
         self.already_there = 0
 
     # ------------------------------------------------------------------ rows
 
-    def import_row(self, row: LedgerRow, *, savepoint: bool) -> RowError | None:
-        """Write one row; with `savepoint` a refused row leaves nothing behind.
-
-        Without it (all or nothing) a refused row may leave a new problem in the transaction,
-        which is then rolled back as a whole: two queries per row saved.
-        """
+    def plan_row(self, row: LedgerRow) -> RowError | None:
+        """Match and check one row; a refused row leaves nothing behind (not even its new problems)."""
         known = len(self.findings)
         counts = dict(self.created)
         reused = self.reused
         try:
-            if savepoint:
-                with transaction.atomic():
-                    self._write(row)
-            else:
-                self._write(row)
+            self._plan(row)
         except (_RowFailed, RectifyError) as error:
-            if savepoint:
-                # The savepoint rolled back the findings this row created: forget them too.
-                for finding in self.findings[known:]:
-                    self.forget(finding)
-                self.created, self.reused = counts, reused
+            for finding in self.findings[known:]:
+                self.forget(finding)
+            self.created, self.reused = counts, reused
             if isinstance(error, _RowFailed):
                 return self.row_error(row, error.column_field, error.why)
             return self.row_error(row, COLUMN_OF_FIELD.get(error.field or ""), error.message)
         return None
+
+    def new_findings(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.pk is None]
 
     def row_error(self, row: LedgerRow, column_field: str | None, why: str) -> RowError:
         letter = self.columns.get(row.sheet, {}).get(column_field or "", (None, ""))[0]
@@ -256,42 +260,48 @@ class _Importer:
             del self.aspects[key]
 
     def label(self, row: LedgerRow, column_field: str) -> str:
-        return self.columns.get(row.sheet, {}).get(column_field, (None, FIELD_LABELS[column_field]))[1]
+        return localize(self.columns.get(row.sheet, {}).get(column_field, (None, FIELD_LABELS[column_field]))[1])
 
-    def _write(self, row: LedgerRow) -> None:
+    def _plan(self, row: LedgerRow) -> None:
         lead_orgs = self.match_orgs(row, "lead_org", row.lead_org)
         co_orgs = [org for org in self.match_orgs(row, "co_orgs", row.co_orgs) if org not in lead_orgs]
         leader, leader_name = self.match_leader(row)
         finding = self.finding_for(row)
-        if (finding.pk, _norm(row.measure)) in self.existing_tasks:
+        if (id(finding), _norm(row.measure)) in self.existing_tasks:
             self.already_there += 1
             return
-        category = CATEGORY_OF_LABEL.get(row.category, Task.Category.DEADLINE)
-        task = ledger.create_task(
-            self.actor, finding, title=row.measure, category=category, deadline=row.deadline,
-            leader=leader, leader_name=leader_name,
-            lead_org=lead_orgs[0] if lead_orgs else None,
-            co_orgs=[*lead_orgs[1:], *co_orgs],  # joint leads: the first leads, the others co-operate
+        task = Task(
+            inspection=self.inspection, finding=finding, unit=self.unit, title=row.measure,
+            category=CATEGORY_OF_LABEL.get(row.category, Task.Category.DEADLINE), deadline=row.deadline,
+            leader=leader, leader_name=leader_name.strip(), lead_org=lead_orgs[0] if lead_orgs else None,
             position=self.task_position,
         )
+        # Joint leads: the first leads, the others co-operate.
+        planned = ledger.PlanRow(task, co_orgs=[*lead_orgs[1:], *co_orgs], progress=row.progress or "")
+        if planned.progress and not self.may_report:
+            planned.progress = ""
+            self.progress_skipped += 1
+        ledger.check_plan_row(planned, members=self.members)
+        if planned.progress:
+            self.created["progress"] += 1
+        self.rows.append(planned)
         self.task_position += 1
         self.created["tasks"] += 1
-        if row.progress:
-            if self.may_report:
-                ledger.report_progress(self.actor, task, text=row.progress)
-                self.created["progress"] += 1
-            else:
-                self.progress_skipped += 1
 
     def warnings(self) -> list[str]:
         found: list[str] = []
         if self.already_there:
-            found.append(_("%(count)d 行与台账中已有的任务相同（同一问题下的同一措施），已跳过") % {"count": self.already_there})
+            found.append(ngettext(
+                "%(count)d 行与台账中已有的任务相同（同一问题下的同一措施），已跳过",
+                "%(count)d 行与台账中已有的任务相同（同一问题下的同一措施），已跳过",
+                self.already_there,
+            ) % {"count": self.already_there})
         if self.progress_skipped:
-            found.append(
-                _("%(count)d 条「整改进展」未导入：当前用户无权报送整改进展（请由整改办账号导入）")
-                % {"count": self.progress_skipped}
-            )
+            found.append(ngettext(
+                "%(count)d 条「整改进展」未导入：当前用户无权报送整改进展（请由整改办账号导入）",
+                "%(count)d 条「整改进展」未导入：当前用户无权报送整改进展（请由整改办账号导入）",
+                self.progress_skipped,
+            ) % {"count": self.progress_skipped})
         return found
 
     # ------------------------------------------------------------------ matching
@@ -310,6 +320,12 @@ class _Importer:
         return found
 
     def department(self, name: str) -> Organization | None:
+        """The department a ledger cell names (names repeat down a sheet: each is matched once)."""
+        if name not in self.matched:
+            self.matched[name] = self._department(name)
+        return self.matched[name]
+
+    def _department(self, name: str) -> Organization | None:
         """Exact name, then normalized name or 简称, then a unique containment match."""
         for org in self.departments:
             if org.name == name:
@@ -344,14 +360,12 @@ class _Importer:
         aspect = self.aspect_for(row.aspect) if row.aspect else None
         same = self.by_title.get(_norm(row.finding), [])
         if aspect is not None:
-            under = [f for f in same if f.parent_id == aspect.pk]
+            under = [f for f in same if f.parent is aspect]
             same = under or [f for f in same if f.level > 1]
         if same:
             self.reused += 1
             return same[0]
-        finding = inspections.add_finding(
-            self.actor, self.inspection, title=row.finding, parent=aspect, position=self.next_position()
-        )
+        finding = self.new_finding(row.finding, parent=aspect)
         self.remember(finding)
         self.created["findings"] += 1
         return finding
@@ -359,10 +373,21 @@ class _Importer:
     def aspect_for(self, title: str) -> Finding:
         aspect = self.aspects.get(_norm(title))
         if aspect is None:
-            aspect = inspections.add_finding(self.actor, self.inspection, title=title, position=self.next_position())
+            aspect = self.new_finding(title, parent=None)
             self.remember(aspect)
             self.created["aspects"] += 1
         return aspect
+
+    def new_finding(self, title: str, *, parent: Finding | None) -> Finding:
+        """A problem (or an aspect) written with the tasks by `add_to_plan`."""
+        title = (title or "").strip()
+        if not title:
+            raise _RowFailed("finding", _("「问题标题」不能为空"))
+        level = Finding.Level.ASPECT if parent is None else parent.level + 1
+        if level > Finding.Level.SUB_PROBLEM:
+            raise _RowFailed("finding", _("问题层级最多三级（方面、问题、具体问题）"))
+        return Finding(inspection=self.inspection, parent=parent, level=level, title=title,
+                       position=self.next_position())
 
     def next_position(self) -> int:
         self.position += 1
@@ -379,56 +404,78 @@ def export_ledger(actor: User, inspection: Inspection, *, per_aspect: bool = Fal
         raise NotVisible(_("未找到该记录"))
     if not roles_over_unit(actor, visible.target) & UNIT_ROLES:
         raise Forbidden(_("只有整改办、领导、纪检监督或巡视巡察办可以导出整改台账"))
-    rows = export_rows(visible)
     today = clock.today()
+    # The workbook is the unit's ledger in Chinese whatever language the page is shown in
+    # (status labels come from the models' choices, which follow the active language).
+    with translation.override(settings.LANGUAGE_CODE):
+        rows = export_rows(visible)
     return write_ledger(
         rows,
         title=f"{visible.title}整改台账",
         unit=visible.target.name,
-        date_label=_("填报日期：%(year)d年%(month)d月%(day)d日") % {"year": today.year, "month": today.month, "day": today.day},
+        date_label=f"填报日期：{today.year}年{today.month}月{today.day}日",
         per_aspect=per_aspect,
     )
 
 
 def export_rows(inspection: Inspection) -> list[ExportRow]:
-    """The ledger rows of an inspection, problem by problem in plan order (three queries in all)."""
-    latest = Progress.objects.filter(task=OuterRef("pk")).order_by("-reported_on", "-id").values("text")[:1]
+    """The ledger rows of an inspection, problem by problem in plan order (six plain queries in all)."""
+    findings = {f.pk: f for f in Finding.objects.filter(inspection=inspection).only("parent_id", "title", "position")}
     tasks = list(
-        Task.objects.filter(inspection=inspection)
-        .select_related("finding__parent__parent", "lead_org", "leader")
-        .prefetch_related("co_orgs")
-        .annotate(latest_progress=Subquery(latest))
+        Task.objects.filter(inspection=inspection).only(
+            "finding_id", "title", "leader_name", "leader_id", "lead_org_id", "deadline", "category", "status",
+            "returned_count", "last_progress_at", "created_at", "position",
+        )
     )
+    # In tree order, as the task page lists co-operating departments.
+    orgs = dict(
+        Organization.objects.filter(path__startswith=inspection.target.path).order_by("path").values_list("pk", "name")
+    )
+    rank = {pk: index for index, pk in enumerate(orgs)}
+    leaders = {
+        user.pk: user.display_name
+        for user in User.objects.filter(pk__in={t.leader_id for t in tasks if t.leader_id and not t.leader_name})
+        .only("username", "full_name")
+    }
+    co_orgs: dict[int, list[int]] = {}
+    for task_id, org_id in Task.co_orgs.through.objects.filter(task__inspection=inspection).values_list(
+        "task_id", "organization_id"
+    ):
+        co_orgs.setdefault(task_id, []).append(org_id)
+    latest: dict[int, str] = {}
+    # In date order, so the last one seen for a task is its latest progress.
+    for task_id, text in Progress.objects.filter(task__inspection=inspection).order_by("reported_on", "id").values_list(
+        "task_id", "text"
+    ):
+        latest[task_id] = text
     today = clock.today()
 
     def chain(finding: Finding) -> list[Finding]:
         nodes = [finding]
-        while nodes[0].parent_id is not None and nodes[0].parent is not None:
-            nodes.insert(0, nodes[0].parent)
+        while nodes[0].parent_id is not None and nodes[0].parent_id in findings:
+            nodes.insert(0, findings[nodes[0].parent_id])
         return nodes
 
-    def order(task: Task) -> tuple[Any, ...]:
-        return (tuple((node.position, node.pk) for node in chain(task.finding)), task.position, task.pk)
-
+    paths = {pk: tuple((node.position, node.pk) for node in chain(f)) for pk, f in findings.items()}
     rows = []
-    for task in sorted(tasks, key=order):
-        nodes = chain(task.finding)
+    for task in sorted(tasks, key=lambda t: (paths[t.finding_id], t.position, t.pk)):
+        nodes = chain(findings[task.finding_id])
         leader = [name for name in re.split(r"[、，,]", task.leader_name) if name.strip()]
-        if not leader and task.leader is not None:
-            leader = [task.leader.display_name]
+        if not leader and task.leader_id in leaders:
+            leader = [leaders[task.leader_id]]
         rows.append(
             ExportRow(
                 aspect=nodes[0].title if len(nodes) > 1 else None,
-                finding=task.finding.title,
+                finding=nodes[-1].title,
                 measure=task.title,
                 leader=leader,
-                lead_org=[task.lead_org.name] if task.lead_org else [],
-                co_orgs=[org.name for org in task.co_orgs.all()],
+                lead_org=[orgs[task.lead_org_id]] if task.lead_org_id in orgs else [],
+                co_orgs=[orgs[pk] for pk in sorted(co_orgs.get(task.pk, []), key=rank.__getitem__)],
                 deadline=task.deadline,
                 category=LABEL_OF_CATEGORY.get(task.category, CATEGORY_DEADLINE),
                 status=str(task.get_status_display()),
                 light=task.light(today),
-                progress=task.latest_progress,  # type: ignore[attr-defined]
+                progress=latest.get(task.pk),
             )
         )
     return rows

@@ -1,4 +1,5 @@
 from rectify.ledger.models.records import Lead, Outcome, RuleChange
+from rectify.ledger.models.summary import UnitTally, UnitWeekTally
 from rectify.ledger.models.tasks import (
     ClosureReview,
     Comment,
@@ -20,4 +21,6 @@ __all__ = [
     "Progress",
     "RuleChange",
     "Task",
+    "UnitTally",
+    "UnitWeekTally",
 ]

@@ -1,5 +1,6 @@
 """Writes to the ledger. Each function checks scope and role, validates, audits, and runs in one transaction."""
 
+from rectify.ledger.services.batch import PlanRow, add_to_plan, check_plan_row
 from rectify.ledger.services.evidence import add_evidence
 from rectify.ledger.services.lifecycle import (
     approve_task,
@@ -24,8 +25,11 @@ from rectify.ledger.services.records import (
 )
 
 __all__ = [
+    "PlanRow",
     "add_evidence",
+    "add_to_plan",
     "approve_task",
+    "check_plan_row",
     "comment_task",
     "conclude_lead",
     "create_lead",

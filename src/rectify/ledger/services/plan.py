@@ -10,17 +10,23 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rectify.audit import services as audit
 from rectify.errors import ValidationFailed
 from rectify.inspections.models import Finding
 from rectify.ledger.models import Handover, Task
+from rectify.ledger.services import tallies
 from rectify.ledger.services.versioning import save_versioned
 from rectify.organizations.models import Membership, Organization, User
 from rectify.organizations.scoping import Action, require_task, require_unit
 
 EDITABLE = ("title", "category", "deadline", "leader", "leader_name", "lead_org", "handler", "number",
             "exempt", "exempt_reason", "finding")
+
+
+CATEGORIES = frozenset(Task.Category.values)
+LEAD_ORG, CO_ORGS = gettext_lazy("牵头单位"), gettext_lazy("配合单位")  # translated only for a message
 
 
 def _check_org(unit: Organization, org: Organization | None, field: str, label: str) -> None:
@@ -31,11 +37,12 @@ def _check_org(unit: Organization, org: Organization | None, field: str, label: 
         raise ValidationFailed(_("「%(label)s」不是本单位的部门") % {"label": label}, field=field)
 
 
-def _check_task(task: Task, co_orgs: Iterable[Organization] | None) -> None:
+def _check_task(task: Task, co_orgs: Iterable[Organization] | None, *, members: set[int] | None = None) -> None:
+    """Validate a task before it is written; `members` (the unit's user ids) saves a query per task."""
     inspection = task.inspection
     if not (task.title or "").strip():
         raise ValidationFailed(_("「整改措施」不能为空"), field="title")
-    if task.category not in Task.Category.values:
+    if task.category not in CATEGORIES:
         raise ValidationFailed(_("「整改类型」无法识别：%(value)s") % {"value": task.category}, field="category")
     if task.category == Task.Category.DEADLINE and task.deadline is None:
         raise ValidationFailed(_("限期整改任务必须填写「完成时限」"), field="deadline")
@@ -52,16 +59,18 @@ def _check_task(task: Task, co_orgs: Iterable[Organization] | None) -> None:
         raise ValidationFailed(_("「反馈问题」不属于本次巡视巡察"), field="finding")
     if task.exempt and not task.exempt_reason.strip():
         raise ValidationFailed(_("「不予公开理由」不能为空"), field="exempt_reason")
-    _check_org(inspection.target, task.lead_org, "lead_org", _("牵头单位"))
+    _check_org(inspection.target, task.lead_org, "lead_org", LEAD_ORG)
     for org in co_orgs or []:
-        _check_org(inspection.target, org, "co_orgs", _("配合单位"))
+        _check_org(inspection.target, org, "co_orgs", CO_ORGS)
     if task.category == Task.Category.LONG_TERM and task.status in (
         Task.Status.SUBMITTED, Task.Status.REVIEWED, Task.Status.CLOSED
     ):
         raise ValidationFailed(_("已申请销号或已销号的任务不能改为长期整改"), field="category")
-    if task.leader is not None and not Membership.objects.filter(
-        user=task.leader, organization__path__startswith=inspection.target.path
-    ).exists():
+    if task.leader is not None and not (
+        task.leader_id in members if members is not None else Membership.objects.filter(
+            user=task.leader, organization__path__startswith=inspection.target.path
+        ).exists()
+    ):
         raise ValidationFailed(_("「责任领导」不是本单位的人员"), field="leader")
     if task.leader is not None and not task.leader_name:
         task.leader_name = task.leader.display_name
@@ -88,6 +97,7 @@ def create_task(
     task.save()
     if co_orgs:
         task.co_orgs.set(co_orgs)
+    tallies.refresh_units([task.unit_id])
     audit.record(actor, "task.create", task, unit_id=task.unit_id, after={**audit.snapshot(task), "co_orgs": [o.pk for o in co_orgs]})
     return task
 

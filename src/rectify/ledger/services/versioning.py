@@ -10,6 +10,10 @@ from django.utils.translation import gettext as _
 from rectify import clock
 from rectify.errors import StaleWrite
 from rectify.ledger.models import Task
+from rectify.ledger.services import tallies
+
+# The fields the unit tallies count by: a write touching one recounts the unit.
+TALLIED = {"status", "deadline", "closed_at", "unit"}
 
 
 def save_versioned(task: Task, *, fields: list[str], expected_version: int | None = None) -> Task:
@@ -31,4 +35,6 @@ def save_versioned(task: Task, *, fields: list[str], expected_version: int | Non
         )
     task.version = expected + 1
     task.updated_at = now
+    if TALLIED & set(fields):
+        tallies.refresh_units([task.unit_id])
     return task

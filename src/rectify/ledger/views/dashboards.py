@@ -4,22 +4,33 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections import defaultdict
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, transaction
 from django.db.models import Count, Q
-from django.db.models.functions import TruncWeek
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from rectify import clock
 from rectify.inspections.models import Finding
 from rectify.ledger.models import Task
-from rectify.ledger.selectors import inspection_stats, inspections_visible_to, tasks_visible_to
+from rectify.ledger.selectors import (
+    inspection_stats,
+    inspections_visible_to,
+    tasks_visible_to,
+    unit_tallies,
+    weekly_tallies,
+)
+from rectify.ledger.services import tallies
 from rectify.organizations.models import Organization, Role
 from rectify.organizations.scoping import UNIT_ROLES, grants, roles_over_unit
+
+logger = logging.getLogger(__name__)
 
 STATUS_COLORS = {
     "not_started": "grey", "in_progress": "blue", "submitted": "purple", "reviewed": "purple",
@@ -78,15 +89,16 @@ def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
                              for s in Task.Status.values if by_status.get(s)]},
         "aspects": {
             "labels": [f"{findings[a].label}{findings[a].title}"[:40] for a, _c in aspects],
-            "series": [{"name": "已销号", "values": [c["closed"] for _a, c in aspects], "color": "green"},
-                       {"name": "推进中", "values": [c["open"] for _a, c in aspects], "color": "blue"},
-                       {"name": "逾期", "values": [c["overdue"] for _a, c in aspects], "color": "red"}],
+            "series": [{"name": _("已销号"), "values": [c["closed"] for _a, c in aspects], "color": "green"},
+                       {"name": _("推进中"), "values": [c["open"] for _a, c in aspects], "color": "blue"},
+                       {"name": _("逾期"), "values": [c["overdue"] for _a, c in aspects], "color": "red"}],
         },
         "departments": {
-            "labels": [r["lead_org__name"] or "未分派" for r in dept_rows],
-            "series": [{"name": "已销号", "values": [r["closed"] for r in dept_rows], "color": "green"},
-                       {"name": "推进中", "values": [r["total"] - r["closed"] - r["overdue"] for r in dept_rows], "color": "blue"},
-                       {"name": "逾期", "values": [r["overdue"] for r in dept_rows], "color": "red"}],
+            "labels": [r["lead_org__name"] or _("未分派") for r in dept_rows],
+            "series": [{"name": _("已销号"), "values": [r["closed"] for r in dept_rows], "color": "green"},
+                       {"name": _("推进中"), "values": [r["total"] - r["closed"] - r["overdue"] for r in dept_rows],
+                        "color": "blue"},
+                       {"name": _("逾期"), "values": [r["overdue"] for r in dept_rows], "color": "red"}],
         },
     }
     inspections = inspections_visible_to(request.user).filter(target=unit)  # type: ignore[arg-type]
@@ -105,13 +117,12 @@ def overview(request: HttpRequest) -> HttpResponse:
     if not held & {Role.INSPECTION_OFFICE, Role.ADMIN, Role.SUPERVISOR, Role.LEADER, Role.RECTIFICATION_OFFICE}:
         raise Http404
     today = clock.today()
-    tasks = tasks_visible_to(request.user)  # type: ignore[arg-type]
-    open_q = ~Q(status=Task.Status.CLOSED)
-    per_unit = list(tasks.values("unit_id", "unit__name").annotate(
-        total=Count("id"), closed=Count("id", filter=Q(status=Task.Status.CLOSED)),
-        overdue=Count("id", filter=open_q & Q(deadline__lt=today)),
-        waiting=Count("id", filter=Q(status__in=[Task.Status.SUBMITTED, Task.Status.REVIEWED])),
-    ).order_by("unit__name"))
+    try:
+        with transaction.atomic():
+            tallies.refresh_stale(today=today)  # "overdue" as of today; `rectify remind` does it each morning
+    except DatabaseError:
+        logger.warning("overview: unit tallies judged before %s could not be recounted (read-only database?)", today)
+    per_unit = unit_tallies(request.user)  # type: ignore[arg-type]
     for row in per_unit:
         row["rate"] = _rate(row["closed"], row["total"])
         row["overdue_rate"] = _rate(row["overdue"], row["total"])
@@ -120,10 +131,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     total = sum(r["total"] for r in per_unit)
     closed = sum(r["closed"] for r in per_unit)
     overdue = sum(r["overdue"] for r in per_unit)
-    charts = {"trend": _trend(tasks, today), "units": {
+    charts = {"trend": _trend(weekly_tallies(request.user), today), "units": {
         "labels": [r["unit__name"] for r in per_unit],
-        "series": [{"name": "完成率", "values": [r["rate"] for r in per_unit], "color": "green"},
-                   {"name": "逾期率", "values": [r["overdue_rate"] for r in per_unit], "color": "red"}],
+        "series": [{"name": _("完成率"), "values": [r["rate"] for r in per_unit], "color": "green"},
+                   {"name": _("逾期率"), "values": [r["overdue_rate"] for r in per_unit], "color": "red"}],
         "links": [r["url"] for r in per_unit],
     }}
     return render(request, "ledger/overview.html", {
@@ -132,20 +143,19 @@ def overview(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _trend(tasks: Any, today: dt.date, weeks: int = 12) -> dict[str, Any]:
-    """Completion rate at the end of each of the last `weeks` weeks, from two grouped queries."""
+def _trend(weekly: dict[dt.date, tuple[int, int]], today: dt.date, weeks: int = 12) -> dict[str, Any]:
+    """Completion rate at the end of each of the last `weeks` weeks, from tasks created and closed per week."""
     start = today - dt.timedelta(days=7 * weeks)
-    created = dict(tasks.annotate(w=TruncWeek("created_at")).values("w").annotate(n=Count("id")).values_list("w", "n"))
-    closed = dict(tasks.filter(closed_at__isnull=False).annotate(w=TruncWeek("closed_at")).values("w").annotate(
-        n=Count("id")).values_list("w", "n"))
+    created = {week: made for week, (made, _done) in weekly.items()}
+    closed = {week: done for week, (_made, done) in weekly.items()}
     labels, values = [], []
     for i in range(weeks + 1):
         end = start + dt.timedelta(days=7 * i)
         made = sum(n for w, n in created.items() if w and _day(w) <= end)
         done = sum(n for w, n in closed.items() if w and _day(w) <= end)
-        labels.append(f"{end.month}月{end.day}日")
+        labels.append(_("%(month)d月%(day)d日") % {"month": end.month, "day": end.day})
         values.append(_rate(done, made))
-    return {"labels": labels, "series": [{"name": "完成率（%）", "values": values, "color": "green"}], "max": 100}
+    return {"labels": labels, "series": [{"name": _("完成率（%）"), "values": values, "color": "green"}], "max": 100}
 
 
 def _day(value: dt.date | dt.datetime) -> dt.date:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ from rectify import clock
 from rectify.audit import services as audit
 from rectify.inspections.models import Inspection
 from rectify.ledger.models import Lead, Task
+from rectify.ledger.services import tallies
 from rectify.organizations.models import Membership, Role
 from rectify.supervision.deadlines import deadline_clock
 from rectify.supervision.models import Notification, PlanReview
@@ -248,6 +250,9 @@ def run_reminders(day: dt.date | None = None, *, email: bool = True, webhooks: b
     frozen = clock.frozen(day) if day is not None else contextlib.nullcontext()
     day = day or clock.today()
     with frozen:
+        # Tasks whose deadline passed overnight become overdue in the all-units overview's counts.
+        with transaction.atomic():
+            tallies.refresh_stale(today=day)
         sent = notify(collect_warnings(day), email=email)
         if sent:
             counts: dict[str, int] = defaultdict(int)
