@@ -14,6 +14,7 @@ from rectify.inspections import services as inspections
 from rectify.ledger import services as ledger
 from rectify.supervision import selectors
 from rectify.supervision.documents import common_problems_xlsx
+from rectify.supervision.selectors.checks import FLAGS_PER_KIND
 from tests.conftest import CORPUS
 from tests.factories import evidence, make_task
 
@@ -58,6 +59,18 @@ def test_near_identical_measures_are_flagged_within_the_plan_and_across_units(sw
     assert all(unit.org.name in f.message and f.evidence == (copied.title,) for f in copies)  # A's text hidden
     plan = selectors.plan_flags(unit.inspection)
     assert plan.counts.get("duplicate_measure") == 2 and second.pk in {t.pk for t, f in plan.tasks if f}
+
+
+def test_a_task_page_shows_the_closest_copies_not_every_one(sw, on_start) -> None:
+    unit, other = sw.units[0], sw.units[1]
+    text = seed_measure("三是加强同派驻纪检监察组沟通协调")
+    for index in range(FLAGS_PER_KIND + 2):
+        make_task(unit, title=text + "，" + "认真" * index)
+    copied = make_task(other, title=text)
+    copies = [f for f in selectors.formalism_flags(copied) if f.code == "copied_measure"]
+    assert len(copies) == FLAGS_PER_KIND
+    scores = [float(re.search(r"相似度 (\d\.\d+)", f.message).group(1)) for f in copies]
+    assert scores == sorted(scores, reverse=True)  # the closest first
 
 
 def test_a_copied_rule_is_flagged_on_its_task(sw, on_start) -> None:

@@ -117,3 +117,20 @@ def test_index_pairs_equal_brute_force(texts: list[str], threshold: float) -> No
     for i, text in enumerate(texts):
         found = {key for key, _ in index.search(text, threshold)}
         assert found == {j for j in range(len(texts)) if (min(i, j), max(i, j)) in expected} | {i}
+
+
+_MEASURES = st.lists(
+    st.text(alphabet="加强党建制度学习监督整改落实责任，。1一", min_size=0, max_size=30), min_size=1, max_size=12
+)
+
+
+@given(plan=_MEASURES, others=_MEASURES, pick=st.integers(min_value=0, max_value=11))
+def test_one_task_compared_directly_flags_what_the_whole_plan_index_flags(plan, others, pick):
+    plan_items = [TextItem(f"p{i}", text, "本单位") for i, text in enumerate(plan)]
+    other_items = [TextItem(f"o{i}", text, "他单位") for i, text in enumerate(others)]
+    key = f"p{pick % len(plan)}"
+    # Nine keys ask for the index; one key compares directly. Keep only the flags that name `key`.
+    many = {key, *(f"none{i}" for i in range(8))}
+    direct = check_duplicate_measures(plan_items, other_items, only={key})
+    indexed = [f for f in check_duplicate_measures(plan_items, other_items, only=many) if key in f.subjects]
+    assert [(f.code, f.subjects, f.evidence) for f in direct] == [(f.code, f.subjects, f.evidence) for f in indexed]

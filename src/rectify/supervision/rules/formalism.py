@@ -17,12 +17,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
+from rectify.supervision.rules.i18n import Params, fill, gettext_noop
 from rectify.supervision.rules.similarity import (
+    _EPSILON,
     DEFAULT_NGRAM,
     SimilarityIndex,
+    _check_threshold,
     containment,
     jaccard,
     shingles,
@@ -59,6 +62,17 @@ class Flag:
     message_zh: str
     evidence: tuple[str, ...] = ()
     subjects: tuple[str, ...] = ()
+    # The message before its values were filled in, and the values: pages translate the template.
+    template: str = field(default="", compare=False)
+    params: Params = field(default=(), compare=False)
+
+
+def _flag(
+    code: str, template: str, params: dict[str, object] | None = None, *,
+    evidence: tuple[str, ...] = (), subjects: tuple[str, ...] = (),
+) -> Flag:
+    message, values = fill(template, params)
+    return Flag(code, message, evidence=evidence, subjects=subjects, template=template, params=values)
 
 
 @dataclass(frozen=True)
@@ -216,9 +230,9 @@ def check_measure(
 
     if not traits.concrete and not has_owner and (not has_date or category in _LONG_TERM):
         flags.append(
-            Flag(
+            _flag(
                 "vague_measure",
-                "措施空泛：未写明具体成果（如文件、制度、台账、会议、检查或数量）、责任主体和完成时限",
+                gettext_noop("措施空泛：未写明具体成果（如文件、制度、台账、会议、检查或数量）、责任主体和完成时限"),
                 evidence=(text.strip(),),
             )
         )
@@ -229,16 +243,16 @@ def check_measure(
     ):
         slogans = tuple(c for c in _clauses(_fold(text)) if _SLOGAN_VERB.search(c))
         flags.append(
-            Flag(
+            _flag(
                 "slogan_measure",
-                "措施多为“加强”“进一步提高”等表态性用语，缺少可检验的具体内容",
+                gettext_noop("措施多为“加强”“进一步提高”等表态性用语，缺少可检验的具体内容"),
                 evidence=slogans,
             )
         )
     if strict and not (owner and owner.strip()):
-        flags.append(Flag("missing_owner", "未明确责任单位或责任人", evidence=(text.strip(),)))
+        flags.append(_flag("missing_owner", gettext_noop("未明确责任单位或责任人"), evidence=(text.strip(),)))
     if strict and not _is_deadline(deadline) and not dateless:
-        flags.append(Flag("missing_deadline", "未明确完成时限", evidence=(text.strip(),)))
+        flags.append(_flag("missing_deadline", gettext_noop("未明确完成时限"), evidence=(text.strip(),)))
     return flags
 
 
@@ -258,14 +272,38 @@ def _score(value: float) -> str:
 def _index(items: Sequence[TextItem], n: int) -> tuple[SimilarityIndex, dict[str, TextItem]]:
     """An index over the items, grouped by unit, and the items by (string) key."""
     index = SimilarityIndex(n=n)
+    by_key = _by_key(items)
+    for key, item in by_key.items():
+        index.add(key, item.text, group=item.unit)
+    return index, by_key
+
+
+def _by_key(items: Sequence[TextItem]) -> dict[str, TextItem]:
     by_key: dict[str, TextItem] = {}
     for item in items:
         key = str(item.key)
         if key in by_key:
             raise ValueError(f"duplicate key {key!r}")
         by_key[key] = item
-        index.add(key, item.text, group=item.unit)
-    return index, by_key
+    return by_key
+
+
+_FEW = 8  # up to this many measures are compared one by one instead of through an index
+
+
+def _search_all(text: str, items: Sequence[TextItem], threshold: float, n: int) -> list[tuple[str, float]]:
+    """What `SimilarityIndex.search` finds (Jaccard, best first), by comparing with every item."""
+    _check_threshold(threshold)
+    tokens = shingles(text, n)
+    if not tokens:
+        return []
+    found = []
+    for item in items:
+        other = shingles(item.text, n)
+        if other and (score := jaccard(tokens, other)) + _EPSILON >= threshold:
+            found.append((str(item.key), score))
+    found.sort(key=lambda pair: (-pair[1], pair[0]))
+    return found
 
 
 def check_duplicate_measures(
@@ -282,7 +320,16 @@ def check_duplicate_measures(
     so a measure with changed punctuation or a few changed words is still found. `only` limits the
     search to the plan items with these keys (one task's page), still compared with everything.
     """
-    index, by_key = _index((*plan, *others), n)
+    everything = (*plan, *others)
+    if only is not None and len(only) <= _FEW:
+        # One task's page: comparing its measure with each text directly beats building an index.
+        by_key = _by_key(everything)
+        def search(text: str) -> list[tuple[str, float]]:
+            return _search_all(text, everything, threshold, n)
+    else:
+        index, by_key = _index(everything, n)
+        def search(text: str) -> list[tuple[str, float]]:
+            return index.search(text, threshold)  # type: ignore[return-value]
     in_plan = {str(item.key) for item in plan}
 
     flags: list[Flag] = []
@@ -291,7 +338,7 @@ def check_duplicate_measures(
         key = str(item.key)
         if only is not None and key not in only:
             continue
-        for other_key, score in index.search(item.text, threshold):
+        for other_key, score in search(item.text):
             other_key = str(other_key)
             if other_key == key:
                 continue
@@ -304,19 +351,24 @@ def check_duplicate_measures(
             if both_in_plan:
                 first, second = by_key[pair[0]], by_key[pair[1]]
                 flags.append(
-                    Flag(
+                    _flag(
                         "duplicate_measure",
-                        f"本方案内措施高度雷同（相似度 {_score(score)}），请合并或写明各自的具体内容",
+                        gettext_noop("本方案内措施高度雷同（相似度 %(score)s），请合并或写明各自的具体内容"),
+                        {"score": _score(score)},
                         evidence=(first.text, second.text),
                         subjects=pair,
                     )
                 )
             else:
-                source = f"「{other.unit}」" if other.unit else "其他方案"
+                if other.unit:
+                    template = gettext_noop("措施与「%(unit)s」的整改措施高度雷同（相似度 %(score)s），疑似照抄照搬")
+                else:
+                    template = gettext_noop("措施与其他方案的整改措施高度雷同（相似度 %(score)s），疑似照抄照搬")
                 flags.append(
-                    Flag(
+                    _flag(
                         "copied_measure",
-                        f"措施与{source}的整改措施高度雷同（相似度 {_score(score)}），疑似照抄照搬",
+                        template,
+                        {"unit": other.unit, "score": _score(score)} if other.unit else {"score": _score(score)},
                         evidence=(item.text, other.text),
                         subjects=pair,
                     )
@@ -364,12 +416,24 @@ def check_copied_rules(
                 seen.add(pair)
             other_tokens = shingles(other.text, n)
             jac, share = jaccard(tokens, other_tokens), containment(tokens, other_tokens)
-            source = f"「{other.unit}」的" if other.unit else ""
+            values: dict[str, object] = {
+                "title": _excerpt(_title(other.text), 30), "score": _score(jac), "share": f"{share:.0%}",
+            }
+            if other.unit:
+                values["unit"] = other.unit
+                template = gettext_noop(
+                    "制度文本与「%(unit)s」的《%(title)s》高度雷同（相似度 %(score)s，重合 %(share)s），"
+                    "疑似照抄照搬，未结合本单位实际"
+                )
+            else:
+                template = gettext_noop(
+                    "制度文本与《%(title)s》高度雷同（相似度 %(score)s，重合 %(share)s），疑似照抄照搬，未结合本单位实际"
+                )
             flags.append(
-                Flag(
+                _flag(
                     "copied_rule",
-                    f"制度文本与{source}《{_excerpt(_title(other.text), 30)}》高度雷同"
-                    f"（相似度 {_score(jac)}，重合 {share:.0%}），疑似照抄照搬，未结合本单位实际",
+                    template,
+                    values,
                     evidence=(_excerpt(rule.text, 200), _excerpt(other.text, 200)),
                     subjects=(key, other_key),
                 )
@@ -416,14 +480,14 @@ def check_closure_evidence(evidence: Sequence[EvidenceFile | str], *, summary: s
     """
     files = [EvidenceFile(item) if isinstance(item, str) else item for item in evidence]
     if not files:
-        return [Flag("no_evidence", "申请销号未上传佐证材料")]
+        return [_flag("no_evidence", gettext_noop("申请销号未上传佐证材料"))]
     kinds = [_evidence_kind(item) for item in files]
     names = tuple(item.name for item in files)
     if all(kind == "meeting" for kind in kinds):
         return [
-            Flag(
+            _flag(
                 "meeting_notice_only",
-                "佐证材料仅有会议通知、签到表、议程等会议类材料，不能证明整改结果",
+                gettext_noop("佐证材料仅有会议通知、签到表、议程等会议类材料，不能证明整改结果"),
                 evidence=names,
             )
         ]
@@ -432,9 +496,9 @@ def check_closure_evidence(evidence: Sequence[EvidenceFile | str], *, summary: s
         outcome = next((m.group(0) for t in texts if t and (m := _OUTCOME.search(_fold(t)))), None)
         if outcome is None:
             return [
-                Flag(
+                _flag(
                     "minutes_without_outcome",
-                    "佐证材料仅有会议纪要，未体现整改结果（如印发的制度、收回的资金、处理的人员）",
+                    gettext_noop("佐证材料仅有会议纪要，未体现整改结果（如印发的制度、收回的资金、处理的人员）"),
                     evidence=names,
                 )
             ]
@@ -458,9 +522,9 @@ def check_progress(text: str) -> list[Flag]:
     if not counts or _OUTCOME.search(_ACTIVITY_COUNT.sub("", text)):
         return []
     return [
-        Flag(
+        _flag(
             "numbers_without_result",
-            "整改进展只列举开会、发文等数量，未说明问题是否解决、取得什么结果（数字整改）",
+            gettext_noop("整改进展只列举开会、发文等数量，未说明问题是否解决、取得什么结果（数字整改）"),
             evidence=counts,
         )
     ]

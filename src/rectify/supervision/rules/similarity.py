@@ -14,6 +14,7 @@ the result is exact, not a probabilistic sketch.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -56,8 +57,13 @@ def normalize(text: str) -> str:
     return _NOT_WORD.sub("", folded)
 
 
+@functools.lru_cache(maxsize=65_536)
 def shingles(text: str, n: int = DEFAULT_NGRAM) -> frozenset[str]:
-    """The set of character n-grams of the normalized text (a short text is its own single shingle)."""
+    """The set of character n-grams of the normalized text (a short text is its own single shingle).
+
+    Cached: a task page compares one measure with the same few thousand measures of other plans on
+    every view.
+    """
     if n < 1:
         raise ValueError("n must be at least 1")
     norm = normalize(text)

@@ -11,6 +11,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext, gettext_lazy
+
 from rectify.inspections.models import Inspection
 from rectify.ledger.models import Evidence, Progress, RuleChange, Task
 from rectify.supervision.rules.formalism import (
@@ -26,27 +28,29 @@ from rectify.supervision.rules.formalism import (
 
 # How many measures and rules of other units a plan is compared with (the newest ones).
 OTHER_PLANS_LIMIT = 5000
+FLAGS_PER_KIND = 5  # on a task page
 CLOSING = (Task.Status.SUBMITTED, Task.Status.REVIEWED, Task.Status.CLOSED)
 
 
 LABELS = {
-    "vague_measure": "措施空泛",
-    "slogan_measure": "口号式措施",
-    "missing_owner": "责任不明",
-    "missing_deadline": "时限不明",
-    "duplicate_measure": "措施雷同",
-    "copied_measure": "照抄照搬",
-    "copied_rule": "照抄制度",
-    "no_evidence": "缺少佐证",
-    "meeting_notice_only": "以会代改",
-    "minutes_without_outcome": "纪要无结果",
-    "numbers_without_result": "数字整改",
+    "vague_measure": gettext_lazy("措施空泛"),
+    "slogan_measure": gettext_lazy("口号式措施"),
+    "missing_owner": gettext_lazy("责任不明"),
+    "missing_deadline": gettext_lazy("时限不明"),
+    "duplicate_measure": gettext_lazy("措施雷同"),
+    "copied_measure": gettext_lazy("照抄照搬"),
+    "copied_rule": gettext_lazy("照抄制度"),
+    "no_evidence": gettext_lazy("缺少佐证"),
+    "meeting_notice_only": gettext_lazy("以会代改"),
+    "minutes_without_outcome": gettext_lazy("纪要无结果"),
+    "numbers_without_result": gettext_lazy("数字整改"),
 }
 
 
 @dataclass(frozen=True)
 class FlagView:
-    """A flag as pages show it: code, Chinese message, and evidence from the task's own unit only."""
+    """A flag as pages show it: code, message (in the page's language), and evidence from the task's
+    own unit only."""
 
     code: str
     message: str
@@ -54,7 +58,7 @@ class FlagView:
 
     @property
     def label(self) -> str:
-        return LABELS.get(self.code, self.code)
+        return str(LABELS.get(self.code, self.code))
 
 
 @dataclass
@@ -91,7 +95,15 @@ def _view(flag: Flag) -> FlagView:
     evidence = flag.evidence
     if flag.code in ("copied_measure", "copied_rule"):
         evidence = evidence[:1]
-    return FlagView(flag.code, flag.message_zh, tuple(evidence))
+    return FlagView(flag.code, _message(flag), tuple(evidence))
+
+
+def _message(flag: Flag) -> str:
+    """The flag's message in the page's language (the rule's own Chinese when it has no template)."""
+    if not flag.template:
+        return flag.message_zh
+    translated = gettext(flag.template)
+    return translated % dict(flag.params) if flag.params else translated
 
 
 def _flags_for(tasks: list[Task], inspection: Inspection, only: Iterable[int] | None = None) -> dict[int, list[FlagView]]:
@@ -142,7 +154,16 @@ def formalism_flags(task: Task) -> list[FlagView]:
     """反形式主义 flags of one task: vague measure, duplicates, copied rules, meeting-only closure, 数字整改."""
     inspection = task.inspection
     tasks = list(Task.objects.filter(inspection=inspection).select_related("lead_org").order_by("position", "pk"))
-    return _flags_for(tasks, inspection, only=[task.pk]).get(task.pk, [])
+    flags = _flags_for(tasks, inspection, only=[task.pk]).get(task.pk, [])
+    # The closest few of each kind (they come best first): a measure copied a thousand times is
+    # one finding for the reader, not a thousand lines.
+    shown: dict[str, int] = defaultdict(int)
+    kept = []
+    for flag in flags:
+        shown[flag.code] += 1
+        if shown[flag.code] <= FLAGS_PER_KIND:
+            kept.append(flag)
+    return kept
 
 
 def plan_flags(inspection: Inspection) -> PlanFlags:
