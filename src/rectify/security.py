@@ -15,7 +15,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
+
+from rectify.language import chosen_language
 
 log = logging.getLogger("rectify.security")
 
@@ -37,10 +40,10 @@ class RequestSizeMiddleware:
         limit = settings.RECTIFY_REQUEST_MAX_BYTES
         if length.isdigit() and int(length) > limit:
             log.warning("request body of %s bytes refused on %s", length, request.path)
-            return HttpResponse(
-                _("提交的内容过大（超过 %(mb)d MB），请减少或压缩附件后分次上传") % {"mb": limit // (1024 * 1024)},
-                status=413, content_type="text/plain; charset=utf-8",
-            )
+            # This runs before the language middleware: use the user's language here.
+            with translation.override(chosen_language(request)):
+                message = _("提交的内容过大（超过 %(mb)d MB），请减少或压缩附件后分次上传") % {"mb": limit // (1024 * 1024)}
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
 
@@ -67,7 +70,8 @@ class ForcePasswordChangeMiddleware:
             user is not None and user.is_authenticated and getattr(user, "must_change_password", False)
             and not settings.RECTIFY_DEMO
         ):
-            allowed = {reverse("password_change"), reverse("logout")}
+            # The language switch stays usable: the page asking for the new password has it too.
+            allowed = {reverse("password_change"), reverse("logout"), reverse("set_language")}
             if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
                 return redirect("password_change")
         return self.get_response(request)
@@ -87,7 +91,7 @@ class SecondFactorMiddleware:
         if user is not None and user.is_authenticated and second_factor_pending(request):
             if request.path.startswith("/api/"):
                 request.user = AnonymousUser()
-            elif request.path not in {reverse("totp_verify"), reverse("logout")} and not request.path.startswith(
+            elif request.path not in {reverse("totp_verify"), reverse("logout"), reverse("set_language")} and not request.path.startswith(
                 settings.STATIC_URL
             ):
                 return redirect(f"{reverse('totp_verify')}?{urlencode({'next': request.get_full_path()})}")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/totp/", totp_settings, name="totp_settings"),
     path("accounts/totp/verify/", totp_verify, name="totp_verify"),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("rectify.api.urls")),
     path("reports/", include("rectify.reports.urls")),
     path("supervision/", include("rectify.supervision.urls")),

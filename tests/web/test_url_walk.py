@@ -11,8 +11,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rectify.ledger import services
 from tests.factories import PASSWORD, evidence, make_task
 
-# Pages anyone may open: the login page, the public portal of published notices, the API's description.
-PUBLIC = {"login", "logout", "admin:login", "admin:logout", "admin:jsi18n"}
+# Pages anyone may open: the login page, the language switch, the public portal of published notices,
+# the API's description.
+PUBLIC = {"login", "logout", "admin:login", "admin:logout", "admin:jsi18n", "set_language"}
 PUBLIC_PREFIXES = ("portal:", "api:openapi", "api:api-root")
 # Django admin has its own login (staff only); static assets are public files.
 ADMIN_PREFIX = "admin:"

@@ -1,4 +1,8 @@
-"""One exception handler: every API error is `{"code", "message", "field"}` with a Chinese message."""
+"""One exception handler: every API error is `{"code", "message", "field"}` with a message for the user.
+
+The message is Chinese unless the caller chose English (the `django_language` cookie of a web session):
+a token client without that cookie always gets Chinese.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -48,12 +53,12 @@ STATUS: dict[type[RectifyError], int] = {
 }
 
 HTTP_CODES: dict[int, tuple[str, str]] = {
-    400: ("bad_request", "请求无法解析，请检查请求体格式"),
-    401: ("unauthenticated", "请先登录或提供有效的接口令牌"),
-    403: ("forbidden", "您无权执行此操作"),
-    404: ("not_found", "未找到该记录"),
-    405: ("method_not_allowed", "不支持该请求方法"),
-    429: ("throttled", "请求过于频繁，请稍后再试"),
+    400: ("bad_request", gettext_noop("请求无法解析，请检查请求体格式")),
+    401: ("unauthenticated", gettext_noop("请先登录或提供有效的接口令牌")),
+    403: ("forbidden", gettext_noop("您无权执行此操作")),
+    404: ("not_found", gettext_noop("未找到该记录")),
+    405: ("method_not_allowed", gettext_noop("不支持该请求方法")),
+    429: ("throttled", gettext_noop("请求过于频繁，请稍后再试")),
 }
 
 
@@ -62,14 +67,14 @@ def body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
 
 
 def field_label(name: str) -> str:
-    """The Chinese label of an input field, taken from the models' verbose names where they have one."""
+    """The label of an input field (Chinese by default), taken from the models' verbose names where they have one."""
     from rectify.api.labels import LABELS
 
     return str(LABELS.get(name, name))
 
 
 def describe(error: dict[str, Any]) -> tuple[str | None, str]:
-    """(field, Chinese message) for one pydantic/ninja validation error."""
+    """(field, message) for one pydantic/ninja validation error."""
     loc = [part for part in error.get("loc", ()) if isinstance(part, str)]
     kind = str(error.get("type", ""))
     ctx = error.get("ctx") or {}
@@ -79,7 +84,8 @@ def describe(error: dict[str, Any]) -> tuple[str | None, str]:
         loc and loc[0] == "body" and len(loc) <= 2 and kind != "missing"
     ):
         return None, _("请求体格式不正确，应为 JSON 对象")
-    label = f"「{field_label(field or '')}」"
+    # Translators: a field's name quoted inside a validation message
+    label = _("「%(label)s」") % {"label": field_label(field or "")}
     messages: dict[str, str] = {
         "missing": _("缺少必填项%(label)s"),
         "string_too_long": _("%(label)s不能超过 %(max_length)s 个字符"),
@@ -136,19 +142,20 @@ def install(api: NinjaAPI) -> None:
 
     def on_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         described = [describe(error) for error in exc.errors] or [(None, _("输入无效"))]
-        message = "；".join(dict.fromkeys(text for _field, text in described))
+        message = _("；").join(dict.fromkeys(text for _field, text in described))
         return _respond(api, request, 422, body("invalid", message, described[0][0]))
 
     def on_django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         if hasattr(exc, "error_dict"):
             field, errors = next(iter(exc.error_dict.items()))
-            message = "；".join(str(m) for e in errors for m in e.messages)
+            message = _("；").join(str(m) for e in errors for m in e.messages)
             label = field_label(field)
-            return _respond(api, request, 422, body("invalid", f"「{label}」{message}", field))
-        return _respond(api, request, 422, body("invalid", "；".join(exc.messages), None))
+            text = _("「%(label)s」%(message)s") % {"label": label, "message": message}
+            return _respond(api, request, 422, body("invalid", text, field))
+        return _respond(api, request, 422, body("invalid", _("；").join(exc.messages), None))
 
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        code, message = HTTP_CODES.get(exc.status_code, ("error", "请求失败"))
+        code, message = HTTP_CODES.get(exc.status_code, ("error", gettext_noop("请求失败")))
         return _respond(api, request, exc.status_code, body(code, _(message)))
 
     def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditEvent(models.Model):
@@ -15,7 +16,7 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL
     )
     actor_name = models.CharField(_("操作人姓名"), max_length=150)
-    action = models.CharField(_("操作"), max_length=64)
+    action = models.CharField(pgettext_lazy("audit event", "操作"), max_length=64)
     object_type = models.CharField(_("对象类型"), max_length=64)
     object_id = models.CharField(_("对象编号"), max_length=64)
     unit_id = models.BigIntegerField(_("所属单位"), null=True, blank=True)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rectify import clock
 from rectify.organizations.models import Organization
@@ -98,9 +99,9 @@ class Finding(models.Model):
     """A node of the feedback tree: aspect (方面) → problem (问题) → sub-problem."""
 
     class Level(models.IntegerChoices):
-        ASPECT = 1, _("方面")
-        PROBLEM = 2, _("问题")
-        SUB_PROBLEM = 3, _("具体问题")
+        ASPECT = 1, pgettext_lazy("finding level", "方面")
+        PROBLEM = 2, pgettext_lazy("finding level", "问题")
+        SUB_PROBLEM = 3, pgettext_lazy("finding level", "具体问题")
 
     class Kind(models.TextChoices):
         PROBLEM = "problem", _("反馈问题")

@@ -200,9 +200,8 @@ class _Builder:
 
     def build(self) -> NoticeImportResult:
         notice = self.notice
-        title = _clip(notice.title, "title") or _("%(unit)s%(kind)s整改进展情况") % {
-            "unit": self.unit.name, "kind": notice.kind
-        }
+        # Stored titles are data, in Chinese whatever language the importing page is in.
+        title = _clip(notice.title, "title") or f"{self.unit.name}{notice.kind}整改进展情况"
         self.inspection = inspections.create_inspection(
             self.actor, target=self.unit, title=title,
             kind=notice.kind if notice.kind in Inspection.Kind.values else Inspection.Kind.XUNSHI,
@@ -234,7 +233,7 @@ class _Builder:
             for child in _walk(node.children):
                 measures += child.measures
                 text = "\n".join(part for part in (text, f"{child.label}{child.title}", child.text) if part)
-        title = (node.title or "").strip() or _first_sentence(text) or node.label or _("（无标题）")
+        title = (node.title or "").strip() or _first_sentence(text) or node.label or "（无标题）"
         finding = inspections.add_finding(
             self.actor, self.inspection, title=title, parent=parent, label=_clip(node.label, "label", Finding),
             text=text, kind=_finding_kind(title), position=self.position, level=level,

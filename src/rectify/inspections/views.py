@@ -8,6 +8,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rectify.errors import Forbidden, NotVisible, RectifyError
 from rectify.inspections import services
@@ -42,20 +44,24 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 def inspection_create(request: HttpRequest) -> HttpResponse:
     units = registrable_units(request.user)
     if not units:
-        return HttpResponse("您无权登记巡视巡察", status=403)
+        return HttpResponse(_("您无权登记巡视巡察"), status=403)
     values = request.POST if request.method == "POST" else {}
     error = field = None
     if request.method == "POST":
         unit = next((u for u in units if str(u.pk) == request.POST.get("target")), None)
         dates = {}
-        for name, label in (("onsite_start", "进驻开始"), ("onsite_end", "进驻结束"), ("feedback_date", "反馈日期")):
+        for name, label in (("onsite_start", _("进驻开始")), ("onsite_end", _("进驻结束")),
+                            ("feedback_date", _("反馈日期"))):
             raw = request.POST.get(name, "").strip()
-            dates[name] = parse_date(raw) if raw else None
+            try:
+                dates[name] = parse_date(raw) if raw else None
+            except ValueError:  # well formed but no such day, e.g. 2025-13-01
+                dates[name] = None
             if raw and dates[name] is None:
-                error, field = f"「{label}」无法识别：{raw}", name
+                error, field = _("「%(label)s」无法识别：%(value)s") % {"label": label, "value": raw}, name
         round_raw = request.POST.get("round", "").strip()
         if unit is None:
-            error, field = "请选择被巡视巡察单位", "target"
+            error, field = _("请选择被巡视巡察单位"), "target"
         if error is None:
             try:
                 inspection = services.create_inspection(
@@ -67,11 +73,11 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
                     **dates,
                 )
             except (Forbidden, NotVisible):
-                return HttpResponse("您无权登记巡视巡察", status=403)
+                return HttpResponse(_("您无权登记巡视巡察"), status=403)
             except RectifyError as exc:
                 error, field = exc.message, exc.field
             else:
-                messages.success(request, "巡视巡察已登记，请录入反馈问题")
+                messages.success(request, _("巡视巡察已登记，请录入反馈问题"))
                 return redirect("ledger:findings", pk=inspection.pk)
     return render(request, "inspections/create.html", {
         "units": units, "values": values, "error": error, "field": field,
@@ -92,40 +98,41 @@ def import_notice_view(request: HttpRequest) -> HttpResponse:
 
     units = registrable_units(request.user)
     if not units:
-        return HttpResponse("您无权导入通报", status=403)
+        return HttpResponse(_("您无权导入通报"), status=403)
     context: dict = {"units": units}
     if request.method != "POST":
         return render(request, "inspections/import_notice.html", context)
     unit = next((u for u in units if str(u.pk) == request.POST.get("unit")), None)
     context["selected"] = unit.pk if unit else None
     if unit is None:
-        context["error"] = "请选择被巡视巡察单位"
+        context["error"] = _("请选择被巡视巡察单位")
         return render(request, "inspections/import_notice.html", context)
     confirm = request.POST.get("confirm") == "1"
     if confirm:
         held = uploads.take(request, request.POST.get("token", ""), NOTICE_PURPOSE)
         if held is None:
-            messages.error(request, "上传的文件已过期，请重新上传")
+            messages.error(request, _("上传的文件已过期，请重新上传"))
             return redirect("ledger:import_notice")
         data, name = held
     else:
         upload = request.FILES.get("file")
         if upload is None or upload.size > settings.RECTIFY_UPLOAD_MAX_BYTES:
-            context["error"] = "请选择不超过大小上限的通报文件（.txt、.docx、.html）"
+            context["error"] = _("请选择不超过大小上限的通报文件（.txt、.docx、.html）")
             return render(request, "inspections/import_notice.html", context)
         data, name = upload.read(), upload.name or "notice.txt"
     try:
         result = import_notice(request.user, unit, data=data, filename=name, dry_run=not confirm)  # type: ignore[arg-type]
     except (Forbidden, NotVisible):
-        return HttpResponse("您无权导入通报", status=403)
+        return HttpResponse(_("您无权导入通报"), status=403)
     except RectifyError as exc:
         context["error"] = exc.message
         return render(request, "inspections/import_notice.html", context)
     if confirm:
         if result.created:
-            messages.success(request, f"通报已导入：{result.tasks} 项整改任务")
+            messages.success(request, ngettext("通报已导入：%(tasks)d 项整改任务", "通报已导入：%(tasks)d 项整改任务",
+                                              result.tasks) % {"tasks": result.tasks})
         else:
-            messages.info(request, "该通报此前已导入，未重复创建")
+            messages.info(request, _("该通报此前已导入，未重复创建"))
         return redirect("ledger:findings", pk=result.inspection.pk)
     context.update({"result": result, "notice": result.notice, "filename": name, "unit": unit,
                     "token": uploads.hold(request, data, name, NOTICE_PURPOSE)})

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from rectify.organizations.models import Role
 from rectify.organizations.scoping import grants
@@ -26,23 +28,23 @@ def nav(request: HttpRequest) -> dict[str, Any]:
         return {}
     held = {g.role for g in grants(user)}  # type: ignore[arg-type]
     role = main_role(user)
-    items: list[dict[str, Any]] = [{"label": "工作台", "url": reverse("ledger:home")}]
+    items: list[dict[str, Any]] = [{"label": _("工作台"), "url": reverse("ledger:home")}]
     if Role.DEPARTMENT in held:
-        items.append({"label": "我的任务", "url": reverse("ledger:my_tasks")})
+        items.append({"label": _("我的任务"), "url": reverse("ledger:my_tasks")})
     if held & {Role.RECTIFICATION_OFFICE, Role.LEADER}:
-        items.append({"label": "待我审批", "url": reverse("ledger:approvals")})
-    items.append({"label": "巡视巡察", "url": reverse("ledger:inspections"), "group": "整改工作"})
+        items.append({"label": _("待我审批"), "url": reverse("ledger:approvals")})
+    items.append({"label": pgettext("navigation", "巡视巡察"), "url": reverse("ledger:inspections"), "group": _("整改工作")})
     if held & {Role.INSPECTION_OFFICE, Role.ADMIN}:
-        items.append({"label": "各单位总览", "url": reverse("ledger:overview")})
-    items.append({"label": "通知", "url": reverse("supervision:inbox"), "count": unread_count(user)})
+        items.append({"label": _("各单位总览"), "url": reverse("ledger:overview")})
+    items.append({"label": pgettext("navigation", "通知"), "url": reverse("supervision:inbox"), "count": unread_count(user)})
     if held & {Role.INSPECTION_OFFICE, Role.ADMIN}:
-        items.append({"label": "共性问题", "url": reverse("supervision:common_problems")})
-    items.append({"label": "全文搜索", "url": reverse("ledger:search")})
+        items.append({"label": _("共性问题"), "url": reverse("supervision:common_problems")})
+    items.append({"label": _("全文搜索"), "url": reverse("ledger:search")})
     if held & {Role.RECTIFICATION_OFFICE, Role.LEADER}:
-        items.append({"label": "群众意见", "url": reverse("reports:inbox")})
-    items.append({"label": "公开通报", "url": reverse("portal:index")})
+        items.append({"label": _("群众意见"), "url": reverse("reports:inbox")})
+    items.append({"label": _("公开通报"), "url": reverse("portal:index")})
     if user.is_staff:
-        items.append({"label": "系统管理", "url": reverse("admin:index"), "group": "系统"})
+        items.append({"label": _("系统管理"), "url": reverse("admin:index"), "group": _("系统")})
     path = request.path
     best = max((i for i in items if path.startswith(i["url"])), key=lambda i: len(i["url"]), default=None)
     if best is not None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rectify.errors import Forbidden, NotVisible
 from rectify.organizations.models import Membership, Organization, Role
@@ -63,18 +64,19 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.HANDOVER: frozenset({Role.RECTIFICATION_OFFICE, Role.ADMIN}),
 }
 
+# Marked for translation here, translated when raised (require_unit).
 DENIED_MESSAGES: dict[Action, str] = {
-    Action.REGISTER_INSPECTION: "只有巡视巡察办或整改办可以登记巡视巡察",
-    Action.EDIT_PLAN: "只有整改办可以编辑整改方案",
-    Action.REPORT_PROGRESS: "只有责任单位或整改办可以报送整改进展",
-    Action.SUBMIT: "只有牵头单位或整改办可以申请销号",
-    Action.REVIEW: "只有整改办可以审核销号申请",
-    Action.APPROVE: "只有领导可以审批销号",
-    Action.COMMENT: "您无权发表意见",
-    Action.FLAG: "只有纪检监督或巡视巡察办可以标记整改不实",
-    Action.LOOK_BACK: "您无权开展回头看",
-    Action.MANAGE_RECORDS: "只有整改办可以维护此项记录",
-    Action.HANDOVER: "只有整改办可以办理责任交接",
+    Action.REGISTER_INSPECTION: gettext_noop("只有巡视巡察办或整改办可以登记巡视巡察"),
+    Action.EDIT_PLAN: gettext_noop("只有整改办可以编辑整改方案"),
+    Action.REPORT_PROGRESS: gettext_noop("只有责任单位或整改办可以报送整改进展"),
+    Action.SUBMIT: gettext_noop("只有牵头单位或整改办可以申请销号"),
+    Action.REVIEW: gettext_noop("只有整改办可以审核销号申请"),
+    Action.APPROVE: gettext_noop("只有领导可以审批销号"),
+    Action.COMMENT: gettext_noop("您无权发表意见"),
+    Action.FLAG: gettext_noop("只有纪检监督或巡视巡察办可以标记整改不实"),
+    Action.LOOK_BACK: gettext_noop("您无权开展回头看"),
+    Action.MANAGE_RECORDS: gettext_noop("只有整改办可以维护此项记录"),
+    Action.HANDOVER: gettext_noop("只有整改办可以办理责任交接"),
 }
 
 
@@ -144,7 +146,7 @@ def require(user: User, action: Action, roles: Iterable[str]) -> None:
     if not held:
         raise NotVisible(_("未找到该记录"))
     if not held & (ALLOWED[action] | {SYSTEM}):
-        raise Forbidden(_(DENIED_MESSAGES.get(action, "您无权执行此操作")))
+        raise Forbidden(_(DENIED_MESSAGES.get(action, gettext_noop("您无权执行此操作"))))
 
 
 def require_unit(user: User, action: Action, unit: Organization) -> set[str]:

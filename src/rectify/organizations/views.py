@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from rectify.audit import services as audit
 
@@ -21,6 +22,6 @@ def password_change(request: HttpRequest) -> HttpResponse:
         user.save(update_fields=["must_change_password"])
         update_session_auth_hash(request, user)
         audit.record(user, "user.password_change", user, after={"username": user.username})
-        messages.success(request, "密码已修改")
+        messages.success(request, _("密码已修改"))
         return redirect("ledger:home")
     return render(request, "registration/password_change_form.html", {"form": form})

@@ -18,6 +18,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rectify import clock
@@ -46,7 +47,10 @@ def build_draft(inspection: Inspection, kind: str, *, day: dt.date | None = None
     """The sections of a report of `kind`, written from the ledger as it is now (nothing saved)."""
     if kind not in DRAFTERS:
         raise ValidationFailed(_("「报告类别」无法识别：%(value)s") % {"value": kind}, field="kind")
-    return DRAFTERS[kind](inspection, day or clock.today())
+    # The report is an official document in Chinese whatever language the page is shown in: labels the
+    # drafters take from the models (task status, lead kind, …) must not follow the user's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        return DRAFTERS[kind](inspection, day or clock.today())
 
 
 def draft_as_content(draft: ReportDraft, kind: str, *, day: dt.date | None = None) -> dict[str, Any]:
@@ -246,7 +250,7 @@ def diff_versions(old: ReportVersion, new: ReportVersion) -> list[SectionDiff]:
     """Compare two versions section by section (matched by key), line by line (difflib)."""
     if old.report_id != new.report_id:
         raise ValidationFailed(_("只能比较同一报告的两个版本"))
-    result = [SectionDiff("标题", "same" if old.title == new.title else "changed", _rows([old.title], [new.title]))]
+    result = [SectionDiff(_("标题"), "same" if old.title == new.title else "changed", _rows([old.title], [new.title]))]
     left = {s["key"]: s for s in old.content.get("sections", [])}
     right = {s["key"]: s for s in new.content.get("sections", [])}
     order = [s["key"] for s in new.content.get("sections", [])]

@@ -16,6 +16,8 @@ from rectify.spreadsheets.model import (
     CATEGORY_DEADLINE,
     CATEGORY_IMMEDIATE,
     CATEGORY_LONG_TERM,
+    Message,
+    gettext_noop,
 )
 from rectify.spreadsheets.text import cell_text, half_width
 
@@ -35,7 +37,7 @@ class Deadline:
 
 
 class DeadlineError(ValueError):
-    """The text is not a deadline; the message (Chinese) names the value and the reason."""
+    """The text is not a deadline; the message (Chinese, a `Message`) names the value and the reason."""
 
 
 _IMMEDIATE = re.compile(r"立行立改|立即整改|即知即改|立知立改|立查立改|边巡边改|边查边改|马上就改|立即落实")
@@ -79,26 +81,31 @@ class _Scan:
         if text is not None:
             value = int(text)
             if not MIN_YEAR <= value <= MAX_YEAR:
-                raise DeadlineError(f"「{self.original}」中的年份 {value} 不合理")
+                raise DeadlineError(Message(gettext_noop("「%(text)s」中的年份 %(year)s 不合理"), text=self.original, year=value))
             self.context_year = value
             return value
         if self.context_year is not None:
             return self.context_year
         if self.default_year is None:
-            raise DeadlineError(f"「{self.original}」没有写年份，请指定巡视（巡察）所在年份后再导入")
+            raise DeadlineError(Message(
+                gettext_noop("「%(text)s」没有写年份，请指定巡视（巡察）所在年份后再导入"), text=self.original
+            ))
         return self.default_year
 
     def month(self, text: str) -> int:
         value = int(text)
         if not 1 <= value <= 12:
-            raise DeadlineError(f"「{self.original}」中的月份 {value} 不存在")
+            raise DeadlineError(Message(gettext_noop("「%(text)s」中的月份 %(month)s 不存在"), text=self.original, month=value))
         return value
 
     def add(self, year: int, month: int, day: int) -> None:
         try:
             self.dates.append(date(year, month, day))
         except ValueError:
-            raise DeadlineError(f"「{self.original}」中的日期 {year}年{month}月{day}日 不存在") from None
+            raise DeadlineError(Message(
+                gettext_noop("「%(text)s」中的日期 %(year)s年%(month)s月%(day)s日 不存在"),
+                text=self.original, year=year, month=month, day=day,
+            )) from None
 
     def month_end(self, year: int, month: int, part: str | None) -> None:
         last = calendar.monthrange(year, month)[1]
@@ -167,7 +174,7 @@ def parse_deadline(value: object, *, year: int | None) -> Deadline:
     original = cell_text(value).strip()
     text = re.sub(r"\s+", "", half_width(original))
     if not text:
-        raise DeadlineError("完成时限为空")
+        raise DeadlineError(Message(gettext_noop("完成时限为空")))
 
     progress = None
     done = _DONE.search(text)
@@ -203,4 +210,4 @@ def parse_deadline(value: object, *, year: int | None) -> Deadline:
     if progress is not None:
         # "已完成" alone: the item was fixed on the spot, without a date to keep.
         return Deadline(None, CATEGORY_IMMEDIATE, progress)
-    raise DeadlineError(f"「{original}」不是可识别的完成时限")
+    raise DeadlineError(Message(gettext_noop("「%(text)s」不是可识别的完成时限"), text=original))

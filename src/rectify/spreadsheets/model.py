@@ -17,36 +17,62 @@ __all__ = [
     "LedgerFileError",
     "LedgerParse",
     "LedgerRow",
+    "Message",
     "ReadLimits",
     "RowError",
     "SheetInfo",
+    "gettext_noop",
 ]
 
-CATEGORY_IMMEDIATE = "立行立改"
-CATEGORY_DEADLINE = "限期整改"
-CATEGORY_LONG_TERM = "长期整改"
+
+def gettext_noop(text: str) -> str:
+    """Mark a message for the translation catalogue (`makemessages` knows this name); no Django here."""
+    return text
+
+
+class Message(str):
+    """A message in Chinese that keeps its template and values, so a web page can show it translated.
+
+    It is the Chinese text wherever a str is used (JSON output, the command line, comparisons);
+    `rectify.spreadsheets.services.localize` renders it in the language of the request.
+    """
+
+    template: str
+    values: dict[str, Any]
+
+    def __new__(cls, template: str, **values: Any) -> Message:
+        message = super().__new__(cls, template % values if values else template)
+        message.template = template
+        message.values = values
+        return message
+
+
+# Values compared and written to ledgers: plain Chinese; marked so a preview page can show them translated.
+CATEGORY_IMMEDIATE = gettext_noop("立行立改")
+CATEGORY_DEADLINE = gettext_noop("限期整改")
+CATEGORY_LONG_TERM = gettext_noop("长期整改")
 CATEGORIES = (CATEGORY_IMMEDIATE, CATEGORY_DEADLINE, CATEGORY_LONG_TERM)
 
-# Field names of a ledger column, with the label shown in a preview table.
+# Field names of a ledger column, with the label shown in a preview table (translated on the page).
 FIELD_LABELS: dict[str, str] = {
-    "seq": "序号",
-    "aspect": "方面",
-    "finding": "反馈问题",
-    "measure": "整改措施",
-    "leader": "责任领导",
-    "lead_org": "牵头单位",
-    "co_orgs": "配合单位",
-    "deadline": "完成时限",
-    "category": "整改类型",
-    "status": "整改状态",
-    "light": "预警",
-    "progress": "整改进展",
-    "note": "备注",
+    "seq": Message(gettext_noop("序号")),
+    "aspect": Message(gettext_noop("方面")),
+    "finding": Message(gettext_noop("反馈问题")),
+    "measure": Message(gettext_noop("整改措施")),
+    "leader": Message(gettext_noop("责任领导")),
+    "lead_org": Message(gettext_noop("牵头单位")),
+    "co_orgs": Message(gettext_noop("配合单位")),
+    "deadline": Message(gettext_noop("完成时限")),
+    "category": Message(gettext_noop("整改类型")),
+    "status": Message(gettext_noop("整改状态")),
+    "light": Message(gettext_noop("预警")),
+    "progress": Message(gettext_noop("整改进展")),
+    "note": Message(gettext_noop("备注")),
 }
 
 
 class LedgerFileError(Exception):
-    """The file as a whole cannot be read; the message (Chinese) names the reason."""
+    """The file as a whole cannot be read; the message (Chinese, a `Message`) names the reason."""
 
 
 @dataclass(frozen=True)

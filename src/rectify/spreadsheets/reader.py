@@ -25,9 +25,11 @@ from rectify.spreadsheets.model import (
     LedgerFileError,
     LedgerParse,
     LedgerRow,
+    Message,
     ReadLimits,
     RowError,
     SheetInfo,
+    gettext_noop,
 )
 from rectify.spreadsheets.sources import SheetGrid, load_sheets
 from rectify.spreadsheets.text import (
@@ -77,7 +79,7 @@ def read_ledger(
         info = SheetInfo(name=grid.name)
         result.sheets.append(info)
         if grid.hidden:
-            info.ignored, info.reason = True, "隐藏的工作表，已忽略"
+            info.ignored, info.reason = True, Message(gettext_noop("隐藏的工作表，已忽略"))
             continue
         sheet = _Sheet.from_grid(grid)
         header = find_header(
@@ -88,7 +90,7 @@ def read_ledger(
         )
         if header is None:
             info.ignored = True
-            info.reason = "未找到台账表头（如封面、说明页），已忽略"
+            info.reason = Message(gettext_noop("未找到台账表头（如封面、说明页），已忽略"))
             continue
         sheet.use_header(header)
         info.header_rows = list(header.rows)
@@ -96,7 +98,9 @@ def read_ledger(
         found.append((sheet, info))
     if not found:
         raise LedgerFileError(
-            "没有找到整改台账：任何工作表都没有可识别的表头（需要“反馈问题”“整改措施”“完成时限”等列）"
+            Message(gettext_noop(
+                "没有找到整改台账：任何工作表都没有可识别的表头（需要“反馈问题”“整改措施”“完成时限”等列）"
+            ))
         )
     per_aspect = len(found) > 1
     for sheet, info in found:
@@ -200,7 +204,7 @@ class _SheetReader:
         sheet = self.sheet
         assert sheet.header is not None
         if "measure" not in sheet.columns_of:
-            self.error(sheet.header.rows[0], None, "未找到「整改措施」列，无法读取本工作表")
+            self.error(sheet.header.rows[0], None, Message(gettext_noop("未找到「整改措施」列，无法读取本工作表")))
             return self.tasks, self.errors
         visible = [
             col
@@ -270,7 +274,7 @@ class _SheetReader:
         ]
         if bad:
             for col, why in bad:
-                self.error(row, col, f"{get_column_letter(col)}{row} {why}")
+                self.error(row, col, Message(gettext_noop("%(cell)s %(why)s"), cell=f"{get_column_letter(col)}{row}", why=why))
             return
 
         aspect = self.joined(row, "aspect")
@@ -288,11 +292,11 @@ class _SheetReader:
         if not measure:
             if finding or aspect:
                 return  # a problem (or an aspect) whose measures follow on the rows below
-            self.error(row, cols["measure"][0], "「整改措施」为空")
+            self.error(row, cols["measure"][0], Message(gettext_noop("「整改措施」为空")))
             return
         if not self.finding:
             column = cols["finding"][0] if "finding" in cols else None
-            self.error(row, column, "「反馈问题」为空，且上方没有可沿用的问题")
+            self.error(row, column, Message(gettext_noop("「反馈问题」为空，且上方没有可沿用的问题")))
             return
 
         self.finding_tasks += 1  # even if the row fails below: the problem has its measure
@@ -322,7 +326,8 @@ class _SheetReader:
     def close_finding(self) -> None:
         if self.finding and self.finding_tasks == 0:
             column = self.sheet.columns_of.get("measure", [None])[0]
-            self.error(self.finding_row, column, f"问题「{_short(self.finding)}」下没有整改措施")
+            self.error(self.finding_row, column,
+                       Message(gettext_noop("问题「%(finding)s」下没有整改措施"), finding=_short(self.finding)))
         self.finding, self.finding_tasks = None, 0
 
     def deadline(self, row: int) -> Deadline | None:
@@ -334,7 +339,9 @@ class _SheetReader:
             try:
                 parsed = parse_deadline(value, year=self.year)
             except DeadlineError as error:
-                self.error(row, col, f"「{self.header_label(col)}」无法识别：{error}")
+                why = error.args[0] if error.args else str(error)
+                self.error(row, col, Message(gettext_noop("「%(label)s」无法识别：%(why)s"),
+                                             label=self.header_label(col), why=why))
                 return None
             if category:
                 return Deadline(parsed.date, category, parsed.progress)
@@ -342,7 +349,7 @@ class _SheetReader:
         if category:
             return Deadline(None, category)
         column = self.sheet.columns_of.get("deadline", [None])[0]
-        self.error(row, column, "「完成时限」为空，无法确定完成日期和整改类型")
+        self.error(row, column, Message(gettext_noop("「完成时限」为空，无法确定完成日期和整改类型")))
         return None
 
     def category(self, row: int) -> str | None:

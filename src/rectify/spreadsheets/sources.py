@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
-from rectify.spreadsheets.model import LedgerFileError, ReadLimits
+from rectify.spreadsheets.model import LedgerFileError, Message, ReadLimits, gettext_noop
 
 __all__ = ["SheetGrid", "load_sheets"]
 
@@ -45,10 +45,13 @@ class SheetGrid:
 def load_sheets(data: bytes, filename: str, limits: ReadLimits) -> list[SheetGrid]:
     """Read every sheet of an .xlsx, .xls or .csv file, chosen by content."""
     if not data:
-        raise LedgerFileError("文件是空的（0 字节），请重新选择台账文件")
+        raise LedgerFileError(Message(gettext_noop("文件是空的（0 字节），请重新选择台账文件")))
     if len(data) > limits.max_bytes:
         raise LedgerFileError(
-            f"文件过大（{len(data) / 1048576:.1f} MB），超过 {limits.max_bytes / 1048576:.0f} MB 的上限"
+            Message(
+                gettext_noop("文件过大（%(size).1f MB），超过 %(limit).0f MB 的上限"),
+                size=len(data) / 1048576, limit=limits.max_bytes / 1048576,
+            )
         )
     if data.startswith(ZIP_MAGICS):
         return _load_xlsx(data, limits)
@@ -56,24 +59,25 @@ def load_sheets(data: bytes, filename: str, limits: ReadLimits) -> list[SheetGri
         return _load_xls(data, limits)
     kind = _foreign_kind(data)
     if kind:
-        raise LedgerFileError(f"文件内容是{kind}，不是 Excel 表格；请在 Excel 或 WPS 中另存为 .xlsx 后再导入")
+        raise LedgerFileError(kind)
     return [_load_csv(data, filename, limits)]
 
 
-def _foreign_kind(data: bytes) -> str | None:
+def _foreign_kind(data: bytes) -> Message | None:
+    """Why a file that is some other kind of document cannot be read, or None."""
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"%pdf"):
-        return " PDF 文档"
+        return Message(gettext_noop("文件内容是 PDF 文档，不是 Excel 表格；请在 Excel 或 WPS 中另存为 .xlsx 后再导入"))
     if head.startswith(b"{\\rtf"):
-        return " RTF 文档"
+        return Message(gettext_noop("文件内容是 RTF 文档，不是 Excel 表格；请在 Excel 或 WPS 中另存为 .xlsx 后再导入"))
     if head.startswith((b"\x89png", b"\xff\xd8\xff", b"gif8")):
-        return "图片"
+        return Message(gettext_noop("文件内容是图片，不是 Excel 表格；请在 Excel 或 WPS 中另存为 .xlsx 后再导入"))
     if head.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in data[:4096]:
-        return " Excel 2003 XML 表格"
+        return Message(gettext_noop("文件内容是 Excel 2003 XML 表格，不是 Excel 表格；请在 Excel 或 WPS 中另存为 .xlsx 后再导入"))
     if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta", b"<head")):
-        return "网页（HTML）"
+        return Message(gettext_noop("文件内容是网页（HTML），不是 Excel 表格；请在 Excel 或 WPS 中另存为 .xlsx 后再导入"))
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "无法识别的二进制数据"
+        return Message(gettext_noop("文件内容是无法识别的二进制数据，不是 Excel 表格；请在 Excel 或 WPS 中另存为 .xlsx 后再导入"))
     return None
 
 
@@ -85,38 +89,42 @@ def _check_zip(data: bytes, limits: ReadLimits) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise LedgerFileError("文件已损坏：不是完整的 .xlsx 文件（压缩包无法打开）") from None
+        raise LedgerFileError(Message(gettext_noop("文件已损坏：不是完整的 .xlsx 文件（压缩包无法打开）"))) from None
     if len(infos) > MAX_ZIP_MEMBERS:
-        raise LedgerFileError("文件结构异常：压缩包内文件过多，已拒绝导入")
+        raise LedgerFileError(Message(gettext_noop("文件结构异常：压缩包内文件过多，已拒绝导入")))
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
-            raise LedgerFileError("文件已加密（设置了打开密码），请取消密码后再导入")
+            raise LedgerFileError(Message(gettext_noop("文件已加密（设置了打开密码），请取消密码后再导入")))
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > BOMB_MEMBER_FLOOR and ratio > limits.max_compression_ratio:
             raise LedgerFileError(
-                f"文件疑似压缩炸弹：{info.filename} 的压缩比为 {ratio:.0f} 倍，超过 "
-                f"{limits.max_compression_ratio} 倍的上限，已拒绝导入"
+                Message(
+                    gettext_noop("文件疑似压缩炸弹：%(name)s 的压缩比为 %(ratio).0f 倍，超过 %(limit)s 倍的上限，已拒绝导入"),
+                    name=info.filename, ratio=ratio, limit=limits.max_compression_ratio,
+                )
             )
     if total > limits.max_uncompressed_bytes:
         raise LedgerFileError(
-            f"文件疑似压缩炸弹：解压后共 {total / 1048576:.0f} MB，超过 "
-            f"{limits.max_uncompressed_bytes / 1048576:.0f} MB 的上限，已拒绝导入"
+            Message(
+                gettext_noop("文件疑似压缩炸弹：解压后共 %(size).0f MB，超过 %(limit).0f MB 的上限，已拒绝导入"),
+                size=total / 1048576, limit=limits.max_uncompressed_bytes / 1048576,
+            )
         )
     names = set(archive.namelist())
     if "xl/workbook.xml" not in names:
         if "word/document.xml" in names:
             raise LedgerFileError(
-                "这是 Word 文档（.docx），不是 Excel 表格；请把台账放在 Excel 或 WPS 表格中再导入"
+                Message(gettext_noop("这是 Word 文档（.docx），不是 Excel 表格；请把台账放在 Excel 或 WPS 表格中再导入"))
             )
         if "ppt/presentation.xml" in names:
-            raise LedgerFileError("这是 PowerPoint 演示文稿（.pptx），不是 Excel 表格")
+            raise LedgerFileError(Message(gettext_noop("这是 PowerPoint 演示文稿（.pptx），不是 Excel 表格")))
         if "xl/workbook.bin" in names:
-            raise LedgerFileError("不支持 Excel 二进制工作簿（.xlsb），请另存为 .xlsx 后再导入")
+            raise LedgerFileError(Message(gettext_noop("不支持 Excel 二进制工作簿（.xlsb），请另存为 .xlsx 后再导入")))
         if "content.xml" in names:
-            raise LedgerFileError("不支持 OpenDocument 表格（.ods），请另存为 .xlsx 后再导入")
-        raise LedgerFileError("不是 Excel 文件：压缩包中没有工作簿")
+            raise LedgerFileError(Message(gettext_noop("不支持 OpenDocument 表格（.ods），请另存为 .xlsx 后再导入")))
+        raise LedgerFileError(Message(gettext_noop("不是 Excel 文件：压缩包中没有工作簿")))
     return archive
 
 
@@ -128,9 +136,11 @@ def _load_xlsx(data: bytes, limits: ReadLimits) -> list[SheetGrid]:
         except LedgerFileError:
             raise
         except Exception:  # malformed parts raise anything from KeyError to XMLSyntaxError
-            raise LedgerFileError("文件已损坏或格式不受支持，Excel 工作簿无法打开") from None
+            raise LedgerFileError(Message(gettext_noop("文件已损坏或格式不受支持，Excel 工作簿无法打开"))) from None
         if len(book.sheets) > limits.max_sheets:
-            raise LedgerFileError(f"工作表过多（{len(book.sheets)} 个），超过 {limits.max_sheets} 个的上限")
+            raise LedgerFileError(Message(
+                gettext_noop("工作表过多（%(count)s 个），超过 %(limit)s 个的上限"), count=len(book.sheets), limit=limits.max_sheets
+            ))
         grids = []
         for name, path, hidden in book.sheets:
             try:
@@ -138,7 +148,7 @@ def _load_xlsx(data: bytes, limits: ReadLimits) -> list[SheetGrid]:
             except LedgerFileError:
                 raise
             except Exception:
-                raise LedgerFileError(f"工作表「{name}」已损坏，无法读取") from None
+                raise LedgerFileError(Message(gettext_noop("工作表「%(sheet)s」已损坏，无法读取"), sheet=name)) from None
         return grids
 
 
@@ -291,7 +301,9 @@ class _XlsxBook:
                     elif raw is None:
                         if formula is not None:
                             grid.bad_cells[(row_number, column)] = (
-                                "单元格是公式，但文件没有保存计算结果（请在 Excel 中打开并保存后再导入）"
+                                Message(gettext_noop(
+                                    "单元格是公式，但文件没有保存计算结果（请在 Excel 中打开并保存后再导入）"
+                                ))
                             )
                     elif kind == "s":
                         value = self.shared_strings[int(raw)]
@@ -300,7 +312,7 @@ class _XlsxBook:
                     elif kind == "b":
                         value = raw.strip() in ("1", "true")
                     elif kind == "e":
-                        grid.bad_cells[(row_number, column)] = f"单元格的值是错误 {raw}"
+                        grid.bad_cells[(row_number, column)] = Message(gettext_noop("单元格的值是错误 %(value)s"), value=raw)
                     elif kind == "d":
                         value = datetime.fromisoformat(raw.strip().rstrip("Z"))
                     else:
@@ -315,7 +327,7 @@ class _XlsxBook:
                                 value = from_excel(number, self.epoch)
                             except (OverflowError, ValueError):
                                 grid.bad_cells[(row_number, column)] = (
-                                    f"单元格标记为日期，但数值 {raw} 不是有效日期"
+                                    Message(gettext_noop("单元格标记为日期，但数值 %(value)s 不是有效日期"), value=raw)
                                 )
                                 value = None
                     if value is not None and value != "":
@@ -348,9 +360,13 @@ def _rich_text(element: Any, t_tag: str, r_tag: str) -> str:
 
 def _check_size(sheet: str, row: int, cells: int, limits: ReadLimits) -> None:
     if row > limits.max_rows:
-        raise LedgerFileError(f"工作表「{sheet}」超过 {limits.max_rows} 行的上限，请拆分后再导入")
+        raise LedgerFileError(Message(
+            gettext_noop("工作表「%(sheet)s」超过 %(limit)s 行的上限，请拆分后再导入"), sheet=sheet, limit=limits.max_rows
+        ))
     if cells > limits.max_cells:
-        raise LedgerFileError(f"工作表「{sheet}」超过 {limits.max_cells} 个单元格的上限，请拆分后再导入")
+        raise LedgerFileError(Message(
+            gettext_noop("工作表「%(sheet)s」超过 %(limit)s 个单元格的上限，请拆分后再导入"), sheet=sheet, limit=limits.max_cells
+        ))
 
 
 def _trim(values: list[Any]) -> list[Any]:
@@ -364,7 +380,7 @@ def _trim(values: list[Any]) -> list[Any]:
 
 def _load_xls(data: bytes, limits: ReadLimits) -> list[SheetGrid]:
     if "EncryptedPackage".encode("utf-16-le") in data:
-        raise LedgerFileError("文件已加密（设置了打开密码），请取消密码后再导入")
+        raise LedgerFileError(Message(gettext_noop("文件已加密（设置了打开密码），请取消密码后再导入")))
     import xlrd
 
     try:
@@ -372,17 +388,19 @@ def _load_xls(data: bytes, limits: ReadLimits) -> list[SheetGrid]:
     except xlrd.XLRDError as error:
         text = str(error).lower()
         if "encrypt" in text:
-            raise LedgerFileError("文件已加密（设置了打开密码），请取消密码后再导入") from None
+            raise LedgerFileError(Message(gettext_noop("文件已加密（设置了打开密码），请取消密码后再导入"))) from None
         if "can't find workbook" in text:
             raise LedgerFileError(
-                "不是 Excel 文件（可能是 Word 等其他 Office 文档），请检查后再导入"
+                Message(gettext_noop("不是 Excel 文件（可能是 Word 等其他 Office 文档），请检查后再导入"))
             ) from None
-        raise LedgerFileError("文件已损坏，.xls 工作簿无法打开") from None
+        raise LedgerFileError(Message(gettext_noop("文件已损坏，.xls 工作簿无法打开"))) from None
     except Exception:
-        raise LedgerFileError("文件已损坏，.xls 工作簿无法打开") from None
+        raise LedgerFileError(Message(gettext_noop("文件已损坏，.xls 工作簿无法打开"))) from None
     try:
         if book.nsheets > limits.max_sheets:
-            raise LedgerFileError(f"工作表过多（{book.nsheets} 个），超过 {limits.max_sheets} 个的上限")
+            raise LedgerFileError(Message(
+                gettext_noop("工作表过多（%(count)s 个），超过 %(limit)s 个的上限"), count=book.nsheets, limit=limits.max_sheets
+            ))
         return [_read_xls_sheet(book, index, limits) for index in range(book.nsheets)]
     finally:
         book.release_resources()
@@ -407,12 +425,14 @@ def _read_xls_sheet(book: Any, index: int, limits: ReadLimits) -> SheetGrid:
                 try:
                     value = xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)
                 except (ValueError, OverflowError, xlrd.xldate.XLDateError):
-                    grid.bad_cells[(r + 1, c + 1)] = f"单元格标记为日期，但数值 {cell.value} 不是有效日期"
+                    grid.bad_cells[(r + 1, c + 1)] = Message(
+                        gettext_noop("单元格标记为日期，但数值 %(value)s 不是有效日期"), value=cell.value
+                    )
             elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
                 value = bool(cell.value)
             elif cell.ctype == xlrd.XL_CELL_ERROR:
                 error = xlrd.error_text_from_code.get(cell.value, "#ERR")
-                grid.bad_cells[(r + 1, c + 1)] = f"单元格的值是错误 {error}"
+                grid.bad_cells[(r + 1, c + 1)] = Message(gettext_noop("单元格的值是错误 %(value)s"), value=error)
             values.append(value)
         grid.rows.append(_trim(values))
     for r1, r2, c1, c2 in sheet.merged_cells:
@@ -438,7 +458,7 @@ def _decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise LedgerFileError("无法识别文件编码：CSV 文件应为 UTF-8 或 GB18030（GBK）编码")
+    raise LedgerFileError(Message(gettext_noop("无法识别文件编码：CSV 文件应为 UTF-8 或 GB18030（GBK）编码")))
 
 
 def _load_csv(data: bytes, filename: str, limits: ReadLimits) -> SheetGrid:
@@ -455,7 +475,7 @@ def _load_csv(data: bytes, filename: str, limits: ReadLimits) -> SheetGrid:
                 _check_size(name, index, cells, limits)
             grid.rows.append(values)
     except csv.Error:
-        raise LedgerFileError("CSV 文件格式错误（引号不配对或单元格过长），无法读取") from None
+        raise LedgerFileError(Message(gettext_noop("CSV 文件格式错误（引号不配对或单元格过长），无法读取"))) from None
     return grid
 
 

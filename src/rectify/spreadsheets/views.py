@@ -9,13 +9,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rectify import clock, uploads
 from rectify.errors import Forbidden, NotVisible, RectifyError
 from rectify.ledger.views.common import get_inspection
 from rectify.organizations.scoping import Action, can_unit
 from rectify.spreadsheets import FIELD_LABELS, LedgerFileError, blank_template
-from rectify.spreadsheets.services import describe_error, export_ledger, import_ledger
+from rectify.spreadsheets.services import describe_error, export_ledger, import_ledger, localize
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PURPOSE = "ledger-import"
@@ -32,7 +34,7 @@ def import_ledger_view(request: HttpRequest, pk: int) -> HttpResponse:
     """导入整改台账: the first POST previews (a dry run through every check), the second confirms."""
     inspection = get_inspection(request, pk)
     if not can_unit(request.user, Action.EDIT_PLAN, inspection.target):  # type: ignore[arg-type]
-        return HttpResponse("只有整改办可以导入整改台账", status=403)
+        return HttpResponse(_("只有整改办可以导入整改台账"), status=403)
     context: dict = {"inspection": inspection, "tab": "ledger"}
     if request.method != "POST":
         return render(request, "spreadsheets/import.html", context)
@@ -41,16 +43,16 @@ def import_ledger_view(request: HttpRequest, pk: int) -> HttpResponse:
     if confirm:
         held = uploads.take(request, request.POST.get("token", ""), PURPOSE)
         if held is None:
-            messages.error(request, "上传的文件已过期，请重新上传")
+            messages.error(request, _("上传的文件已过期，请重新上传"))
             return redirect("ledger:import_ledger", pk=inspection.pk)
         data, name = held
     else:
         upload = request.FILES.get("file")
         if upload is None:
-            context["error"] = "请选择要导入的 Excel 或 CSV 文件"
+            context["error"] = _("请选择要导入的 Excel 或 CSV 文件")
             return render(request, "spreadsheets/import.html", context)
         if upload.size > settings.RECTIFY_UPLOAD_MAX_BYTES:
-            context["error"] = f"文件 {upload.name} 超过大小上限"
+            context["error"] = _("文件 %(name)s 超过大小上限") % {"name": upload.name}
             return render(request, "spreadsheets/import.html", context)
         data, name = upload.read(), upload.name or "ledger.xlsx"
     try:
@@ -58,24 +60,33 @@ def import_ledger_view(request: HttpRequest, pk: int) -> HttpResponse:
                                skip_bad_rows=skip)
     except (NotVisible, Forbidden) as exc:
         raise Http404 from exc
-    except (LedgerFileError, RectifyError) as exc:
-        context["error"] = getattr(exc, "message", None) or str(exc)
+    except LedgerFileError as exc:
+        context["error"] = localize(exc.args[0]) if exc.args else str(exc)
+        return render(request, "spreadsheets/import.html", context)
+    except RectifyError as exc:
+        context["error"] = exc.message or str(exc)
         return render(request, "spreadsheets/import.html", context)
     if confirm:
         if result.committed:
-            messages.success(request, f"已导入 {result.created.get('tasks', 0)} 项整改任务"
-                             + (f"，跳过 {len(result.errors)} 行有问题的数据" if result.errors else ""))
+            imported, skipped = result.created.get("tasks", 0), len(result.errors)
+            text = ngettext("已导入 %(count)d 项整改任务", "已导入 %(count)d 项整改任务", imported) % {"count": imported}
+            if skipped:
+                text += ngettext("，跳过 %(count)d 行有问题的数据", "，跳过 %(count)d 行有问题的数据", skipped) % {
+                    "count": skipped}
+            messages.success(request, text)
             return redirect("ledger:ledger", pk=inspection.pk)
         if result.errors:
-            messages.error(request, "有问题的行未处理，未导入任何数据")
+            messages.error(request, _("有问题的行未处理，未导入任何数据"))
             return redirect("ledger:import_ledger", pk=inspection.pk)
-        messages.info(request, "没有新的任务需要导入。" + "；".join(result.warnings))
+        # Translators: the separator between two warnings
+        messages.info(request, _("没有新的任务需要导入。") + _("；").join(result.warnings))
         return redirect("ledger:ledger", pk=inspection.pk)
     context.update({
         "result": result, "rows": result.parse.tasks[:500], "more": max(0, len(result.parse.tasks) - 500),
         "errors": [describe_error(e) for e in result.errors],
-        "sheets": [{"name": s.name, "ignored": s.ignored, "reason": s.reason,
-                    "columns": [(c.letter, c.header, FIELD_LABELS.get(c.field, c.field)) for c in s.columns if c.field]}
+        "sheets": [{"name": s.name, "ignored": s.ignored, "reason": localize(s.reason),
+                    "columns": [(c.letter, c.header, localize(FIELD_LABELS.get(c.field, c.field)))
+                                for c in s.columns if c.field]}
                    for s in result.parse.sheets],
         "token": uploads.hold(request, data, name, PURPOSE), "filename": name,
     })

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import translation
 
 from rectify import clock
 from rectify.supervision.models import Notification, WebhookDelivery
@@ -47,11 +48,13 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 def payload(notification: Notification) -> dict[str, Any]:
-    """The JSON a webhook receives."""
+    """The JSON a webhook receives (in Chinese, whoever's request triggered it)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        kind_label = str(notification.get_kind_display())
     return {
         "id": notification.pk,
         "kind": notification.kind,
-        "kind_label": notification.get_kind_display(),
+        "kind_label": kind_label,
         "title": notification.title,
         "body": notification.body,
         "due_on": notification.due_on.isoformat() if notification.due_on else None,

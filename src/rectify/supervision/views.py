@@ -8,11 +8,15 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from rectify import clock
@@ -40,6 +44,12 @@ from rectify.supervision.templatetags.supervision import task_flags_context
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 VIEW_ANY = ("inspection_office", "rectification_office", "leader", "supervisor", "admin")
+
+
+def _official_language() -> translation.override:
+    """Generated documents (公文, exported sheets) stay Chinese whatever language the page is in:
+    their headings and status labels come from the same translatable choices as the pages."""
+    return translation.override(settings.LANGUAGE_CODE)
 
 
 def scoped(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -74,28 +84,29 @@ def _date(value: str | None, field: str, label: str, *, required: bool = True) -
     value = (value or "").strip()
     if not value:
         if required:
-            raise ValidationFailed(f"「{label}」不能为空", field=field)
+            raise ValidationFailed(_("「%(label)s」不能为空") % {"label": label}, field=field)
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise ValidationFailed(f"「{label}」无法识别：{value}", field=field) from exc
+        raise ValidationFailed(_("「%(label)s」无法识别：%(value)s") % {"label": label, "value": value},
+                              field=field) from exc
 
 
 def _unit(request: HttpRequest, pk: int) -> Organization:
     unit = Organization.objects.filter(pk=pk, kind=Organization.Kind.UNIT).first()
     if unit is None:
         raise Http404
-    require_roles(request.user, unit, VIEW_ANY + ("department",), "您无权查看该单位")  # type: ignore[arg-type]
+    require_roles(request.user, unit, VIEW_ANY + ("department",), _("您无权查看该单位"))  # type: ignore[arg-type]
     return unit
 
 
 def _task_of(request: HttpRequest, pk: str | None) -> Task:
     if not (pk or "").isdigit():
-        raise ValidationFailed("请选择整改任务", field="task")
+        raise ValidationFailed(_("请选择整改任务"), field="task")
     task = tasks_visible_to(request.user).filter(pk=int(pk)).first()  # type: ignore[arg-type,arg-type]
     if task is None:
-        raise ValidationFailed("请选择整改任务", field="task")
+        raise ValidationFailed(_("请选择整改任务"), field="task")
     return task
 
 
@@ -125,7 +136,7 @@ def inbox_read(request: HttpRequest) -> HttpResponse:
         if notification is None:
             raise Http404
     count = services.mark_read(request.user, notification=notification)  # type: ignore[arg-type]
-    messages.success(request, f"已标记 {count} 条通知为已读")
+    messages.success(request, ngettext("已标记 %(count)d 条通知为已读", "已标记 %(count)d 条通知为已读", count) % {"count": count})
     return redirect("supervision:inbox")
 
 
@@ -163,8 +174,8 @@ def dispatch_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(request, lambda: services.record_decision(
         request.user, unit, week_of=week, task=_task_of(request, request.POST.get("task")),  # type: ignore[arg-type]
         text=request.POST.get("text", ""), responsible=request.POST.get("responsible", ""),
-        due_on=_date(request.POST.get("due_on"), "due_on", "完成时限"),
-    ), success="调度意见已记录", back=back)
+        due_on=_date(request.POST.get("due_on"), "due_on", _("完成时限")),
+    ), success=_("调度意见已记录"), back=back)
 
 
 @scoped
@@ -174,7 +185,8 @@ def dispatch_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404
     unit = _unit(request, pk)
     sheet = services.build_dispatch(request.user, unit, _week(request))  # type: ignore[arg-type]
-    data, mime = (documents.dispatch_docx(sheet), DOCX) if fmt == "docx" else (documents.dispatch_xlsx(sheet), XLSX)
+    with _official_language():
+        data, mime = (documents.dispatch_docx(sheet), DOCX) if fmt == "docx" else (documents.dispatch_xlsx(sheet), XLSX)
     response = HttpResponse(data, content_type=mime)
     name = f"dispatch-{unit.pk}-{sheet.week_of.isoformat()}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -192,9 +204,9 @@ def orders(request: HttpRequest, pk: int) -> HttpResponse:
         back = reverse("supervision:orders", args=[unit.pk])
         return _run(request, lambda: services.issue_order(
             request.user, kind=request.POST.get("kind", ""), task=_task_of(request, request.POST.get("task")),  # type: ignore[arg-type]
-            reply_due=_date(request.POST.get("reply_due"), "reply_due", "回复时限"),  # type: ignore[arg-type]
+            reply_due=_date(request.POST.get("reply_due"), "reply_due", _("回复时限")),  # type: ignore[arg-type]
             number=request.POST.get("number", ""), body=request.POST.get("body", ""),
-        ), success="督办文书已印发", back=back)
+        ), success=_("督办文书已印发"), back=back)
     can_issue = has_roles(request.user, unit, ORDER_ISSUE)  # type: ignore[arg-type]
     open_tasks = (tasks_visible_to(request.user).filter(unit=unit)  # type: ignore[arg-type]
                   .exclude(status=Task.Status.CLOSED).order_by("deadline", "pk")[:300]) if can_issue else []
@@ -230,16 +242,18 @@ def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     back = reverse("supervision:order", args=[order.pk])
     if action == "reply":
         return _run(request, lambda: services.reply_order(request.user, order, text=request.POST.get("text", "")),  # type: ignore[arg-type]
-                    success="回复已提交", back=back)
+                    success=_("回复已提交"), back=back)
     if action == "close":
-        return _run(request, lambda: services.close_order(request.user, order), success="已办结", back=back)  # type: ignore[arg-type]
+        return _run(request, lambda: services.close_order(request.user, order), success=_("已办结"), back=back)  # type: ignore[arg-type]
     raise Http404
 
 
 @scoped
 def order_docx(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
-    response = HttpResponse(documents.order_docx(order), content_type=DOCX)
+    with _official_language():
+        data = documents.order_docx(order)
+    response = HttpResponse(data, content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="order-{order.pk}.docx"'
     return response
 
@@ -251,7 +265,8 @@ def order_docx(request: HttpRequest, pk: int) -> HttpResponse:
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """方案审核: integrity, formalism flags, clocks, versions and reviews, look-back and evaluation."""
     inspection = get_inspection(request, pk)
-    require_roles(request.user, inspection.target, VIEW_ANY, "只有整改办、领导、纪检监督或巡视巡察办可以查看方案审核")  # type: ignore[arg-type]
+    require_roles(request.user, inspection.target, VIEW_ANY,
+                  _("只有整改办、领导、纪检监督或巡视巡察办可以查看方案审核"))  # type: ignore[arg-type]
     versions = list(PlanVersion.objects.filter(inspection=inspection).prefetch_related("reviews__reviewer"))
     report_reviews = PlanReview.objects.filter(inspection=inspection).exclude(subject=PlanReview.Subject.PLAN)
     user = request.user
@@ -281,26 +296,26 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     send_back = post.get("send_back") in ("1", "on", "true")
     if action == "submit":
         run = lambda: services.submit_plan(user, inspection, note=post.get("note", ""), signed_by=post.get("signed_by", ""))  # noqa: E731
-        done = "整改方案已报送"
+        done = _("整改方案已报送")
     elif action == "review-plan":
         version = PlanVersion.objects.filter(inspection=inspection).order_by("-number").first()
         if version is None:
             raise Http404
         run = lambda: services.review_plan(user, version, party=post.get("party", ""), grade=post.get("grade", ""),  # noqa: E731
                                            comments=post.get("comments", ""), send_back=send_back)
-        done = "审核意见已记录"
+        done = _("审核意见已记录")
     elif action == "review-report":
         run = lambda: services.review_report(user, inspection, subject=post.get("subject", "report"),  # noqa: E731
                                              party=post.get("party", ""), grade=post.get("grade", ""),
                                              comments=post.get("comments", ""), send_back=send_back)
-        done = "审核意见已记录"
+        done = _("审核意见已记录")
     elif action == "look-back":
         run = lambda: services.sample_for_look_back(  # noqa: E731
             user, inspection, post.get("percent", "0"), categories=post.getlist("categories"),
             seed=int(post["seed"]) if post.get("seed", "").isdigit() else None,
-            scheduled_on=_date(post.get("scheduled_on"), "scheduled_on", "计划日期", required=False),
+            scheduled_on=_date(post.get("scheduled_on"), "scheduled_on", _("计划日期"), required=False),
             method=post.get("method", LookBack.Method.LOOK_BACK))
-        done = "已安排回头看"
+        done = _("已安排回头看")
     elif action == "evaluate":
         deductions = [
             (post.get(f"section_{i}", ""), post.get(f"points_{i}", ""), post.get(f"reason_{i}", ""))
@@ -308,7 +323,7 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         ]
         run = lambda: services.evaluate_inspection(user, inspection, deductions=deductions,  # noqa: E731
                                                    satisfaction=post.get("satisfaction") or None)
-        done = "评估结果已记录"
+        done = _("评估结果已记录")
     else:
         raise Http404
     return _run(request, run, success=done, back=back)
@@ -345,6 +360,8 @@ def common_problems(request: HttpRequest) -> HttpResponse:
 @scoped
 def common_problems_xlsx(request: HttpRequest) -> HttpResponse:
     clusters = selectors.common_problems(request.user, threshold=_threshold(request))  # type: ignore[arg-type]
-    response = HttpResponse(documents.common_problems_xlsx(clusters), content_type=XLSX)
+    with _official_language():
+        data = documents.common_problems_xlsx(clusters)
+    response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="common-problems.xlsx"'
     return response

@@ -24,7 +24,8 @@ class TotpDevice(models.Model):
         verbose_name_plural = _("两步验证设备")
 
     def __str__(self) -> str:
-        return f"{self.user} · {'已启用' if self.confirmed_at else '待确认'}"
+        state = _("已启用") if self.confirmed_at else _("待确认")
+        return f"{self.user} · {state}"
 
     @property
     def confirmed(self) -> bool:

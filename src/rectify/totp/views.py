@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -31,10 +32,10 @@ def totp_settings(request: HttpRequest) -> HttpResponse:
             elif action == "confirm":
                 services.confirm_enrolment(request.user, code=code)  # type: ignore[arg-type]
                 services.mark_verified(request)
-                messages.success(request, "两步验证已启用，今后登录时需输入验证器中的 6 位验证码")
+                messages.success(request, _("两步验证已启用，今后登录时需输入验证器中的 6 位验证码"))
             else:
                 services.disable_totp(request.user, code=code)  # type: ignore[arg-type]
-                messages.success(request, "两步验证已停用")
+                messages.success(request, _("两步验证已停用"))
         except ValidationFailed as error:
             messages.error(request, error.message)
         return redirect("totp_settings")

@@ -10,10 +10,16 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 register = template.Library()
 
-LIGHTS = {"red": ("red", "红灯"), "yellow": ("yellow", "预警"), "green": ("green", "正常")}
+LIGHTS = {
+    "red": ("red", gettext_lazy("红灯")),
+    "yellow": ("yellow", gettext_lazy("预警")),
+    "green": ("green", gettext_lazy("正常")),
+}
 
 
 @register.simple_tag
@@ -23,36 +29,42 @@ def task_row(row: dict[str, Any], can_edit: bool) -> SafeString:
     url = reverse("ledger:task", args=[task.pk])
     css, label = LIGHTS.get(row["light"], LIGHTS["green"])
     if row["light"] == "red" and row.get("overdue"):
-        label = "逾期"
-    co = format_html_join("", '<div class="muted small">配合：{}</div>', ((o.name,) for o in task.co_orgs.all()))
+        label = _("逾期")
+    co = format_html_join(
+        "", '<div class="muted small">{}</div>', ((_("配合：%(name)s") % {"name": o.name},) for o in task.co_orgs.all())
+    )
     deadline = (
         format_html("{}", task.deadline.strftime("%Y-%m-%d")) if task.deadline
         else format_html('<span class="muted">{}</span>', task.get_category_display())
     )
-    last = timezone.localtime(task.last_progress_at).strftime("%m-%d") if task.last_progress_at else "未报送"
+    last = timezone.localtime(task.last_progress_at).strftime("%m-%d") if task.last_progress_at else _("未报送")
     select = edit = ""
     if can_edit:
         select = format_html(
-            '<td><input type="checkbox" name="task" value="{}" form="bulk-form" aria-label="选择任务 {}"></td>',
-            task.pk, number,
+            '<td><input type="checkbox" name="task" value="{}" form="bulk-form" aria-label="{}"></td>',
+            task.pk, _("选择任务 %(number)s") % {"number": number},
         )
         edit = format_html(
             '<td class="nowrap no-print"><button class="btn small" type="button" hx-get="{}" '
-            'hx-target="#task-row-{}" hx-swap="outerHTML" aria-label="编辑任务 {}">编辑</button></td>',
-            reverse("ledger:task_row_edit", args=[task.pk]), task.pk, number,
+            'hx-target="#task-row-{}" hx-swap="outerHTML" aria-label="{}">{}</button></td>',
+            reverse("ledger:task_row_edit", args=[task.pk]), task.pk, _("编辑任务 %(number)s") % {"number": number},
+            _("编辑"),
         )
     return format_html(
         '<tr id="task-row-{pk}">{select}'
-        '<td class="nowrap muted" data-label="编号">{number}</td>'
-        '<td class="measure" data-label="整改措施"><a href="{url}">{title}</a></td>'
-        '<td data-label="牵头单位">{lead}{co}</td>'
-        '<td class="nowrap" data-label="责任领导">{leader}</td>'
-        '<td class="nowrap" data-label="完成时限">{deadline}</td>'
-        '<td class="nowrap" data-label="状态"><span class="badge s-{status}">{status_label}</span></td>'
-        '<td class="nowrap" data-label="预警"><span class="light {css}">{light}</span></td>'
-        '<td class="nowrap muted small" data-label="最近报送">{last}</td>{edit}</tr>',
+        '<td class="nowrap muted" data-label="{h_number}">{number}</td>'
+        '<td class="measure" data-label="{h_title}"><a href="{url}">{title}</a></td>'
+        '<td data-label="{h_lead}">{lead}{co}</td>'
+        '<td class="nowrap" data-label="{h_leader}">{leader}</td>'
+        '<td class="nowrap" data-label="{h_deadline}">{deadline}</td>'
+        '<td class="nowrap" data-label="{h_status}"><span class="badge s-{status}">{status_label}</span></td>'
+        '<td class="nowrap" data-label="{h_light}"><span class="light {css}">{light}</span></td>'
+        '<td class="nowrap muted small" data-label="{h_last}">{last}</td>{edit}</tr>',
         pk=task.pk, select=select, number=number, url=url, title=Truncator(task.title).chars(90),
         lead=task.lead_org.name if task.lead_org_id else "—", co=co, leader=task.leader_name or "—",
         deadline=deadline, status=task.status, status_label=task.get_status_display(), css=css, light=label,
         last=last, edit=edit,
+        # Column names repeated on each cell: the narrow-screen layout shows them beside the value.
+        h_number=_("编号"), h_title=_("整改措施"), h_lead=_("牵头单位"), h_leader=_("责任领导"),
+        h_deadline=_("完成时限"), h_status=_("状态"), h_light=_("预警"), h_last=_("最近报送"),
     )

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rectify import clock
@@ -88,11 +89,11 @@ def bulk_assign(request: HttpRequest, pk: int) -> HttpResponse:
     if post.get("deadline"):
         deadline = parse_date(post["deadline"])
         if deadline is None:
-            messages.error(request, f"「完成时限」无法识别：{post['deadline']}")
+            messages.error(request, _("「完成时限」无法识别：%(value)s") % {"value": post["deadline"]})
             return redirect(back)
         changes["deadline"] = deadline
     if not ids or not changes:
-        messages.error(request, "请先勾选任务，并选择要批量设置的责任领导、牵头单位、完成时限或整改类型")
+        messages.error(request, _("请先勾选任务，并选择要批量设置的责任领导、牵头单位、完成时限或整改类型"))
         return redirect(back)
     tasks = list(tasks_visible_to(request.user).filter(inspection=inspection, pk__in=ids))  # type: ignore[arg-type]
 
@@ -101,7 +102,7 @@ def bulk_assign(request: HttpRequest, pk: int) -> HttpResponse:
         for task in tasks:
             services.update_task(request.user, task, **changes)  # type: ignore[arg-type]
 
-    return perform(request, assign_all, success=f"已批量更新 {len(tasks)} 项任务", back=back)
+    return perform(request, assign_all, success=_("已批量更新 %(count)d 项任务") % {"count": len(tasks)}, back=back)
 
 
 @login_required
@@ -170,7 +171,7 @@ def add_finding(request: HttpRequest, pk: int) -> HttpResponse:
     return perform(request, lambda: inspection_services.add_finding(
         request.user, inspection, title=post.get("title", ""), label=post.get("label", ""),  # type: ignore[arg-type]
         parent=parent, text=post.get("text", "")),
-        success="问题已添加", back=reverse("ledger:findings", args=[inspection.pk]))
+        success=_("问题已添加"), back=reverse("ledger:findings", args=[inspection.pk]))
 
 
 @login_required
@@ -181,7 +182,7 @@ def add_task(request: HttpRequest, pk: int) -> HttpResponse:
     finding = Finding.objects.filter(inspection=inspection, pk=post.get("finding") or 0).first()
     back = reverse("ledger:findings", args=[inspection.pk])
     if finding is None:
-        messages.error(request, "请选择任务所对应的反馈问题")
+        messages.error(request, _("请选择任务所对应的反馈问题"))
         return redirect(back)
     deadline = parse_date(post.get("deadline") or "") if post.get("deadline") else None
     return perform(request, lambda: services.create_task(
@@ -189,7 +190,7 @@ def add_task(request: HttpRequest, pk: int) -> HttpResponse:
         deadline=deadline, leader=User.objects.filter(pk=post.get("leader") or 0).first(),
         lead_org=Organization.objects.filter(pk=post.get("lead_org") or 0).first(),
         co_orgs=Organization.objects.filter(pk__in=[x for x in post.getlist("co_orgs") if x.isdigit()])),
-        success="任务已添加", back=back)
+        success=_("任务已添加"), back=back)
 
 
 @login_required

@@ -9,6 +9,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from rectify.audit.models import AuditEvent
@@ -21,39 +23,42 @@ from rectify.ledger.views.common import get_task, perform
 from rectify.organizations.scoping import Action, can_task
 
 ACTION_LABELS = {
-    "start": "已启动整改",
-    "progress": "整改进展已报送",
-    "phased": "阶段性成效已报送",
-    "submit": "已申请销号，等待整改办审核",
-    "review": "审核通过，已提交领导审批",
-    "return": "已退回",
-    "approve": "已销号",
-    "comment": "意见已发表",
-    "flag": "已标记整改不实",
-    "lookback": "已安排回头看",
+    "start": gettext_lazy("已启动整改"),
+    "progress": gettext_lazy("整改进展已报送"),
+    "phased": gettext_lazy("阶段性成效已报送"),
+    "submit": gettext_lazy("已申请销号，等待整改办审核"),
+    "review": gettext_lazy("审核通过，已提交领导审批"),
+    "return": gettext_lazy("已退回"),
+    "approve": gettext_lazy("已销号"),
+    "comment": gettext_lazy("意见已发表"),
+    "flag": gettext_lazy("已标记整改不实"),
+    "lookback": gettext_lazy("已安排回头看"),
 }
 
 
 def next_actor(task: Task) -> tuple[str, bool]:
     """Who must act next, in words, and whether the task is done."""
-    dept = task.lead_org.name if task.lead_org else "牵头单位"
-    handler = f"（{task.handler.display_name}）" if task.handler else ""
+    dept = task.lead_org.name if task.lead_org else _("牵头单位")
+    handler = _("（%(name)s）") % {"name": task.handler.display_name} if task.handler else ""
+    who = {"who": f"{dept}{handler}"}
     status = task.status
     if status == Task.Status.CLOSED:
-        return "已销号，无需办理；整改办适时开展回头看。", True
+        return _("已销号，无需办理；整改办适时开展回头看。"), True
     if status == Task.Status.SUBMITTED:
-        return "整改办：审核销号申请（同意或退回）。", False
+        return _("整改办：审核销号申请（同意或退回）。"), False
     if status == Task.Status.REVIEWED:
-        return f"责任领导{task.leader_name or ''}：审批销号。", False
+        if task.leader_name:
+            return _("责任领导%(name)s：审批销号。") % {"name": task.leader_name}, False
+        return _("责任领导：审批销号。"), False
     if status == Task.Status.RETURNED:
-        return f"{dept}{handler}：按退回意见补充整改后重新申请销号。", False
+        return _("%(who)s：按退回意见补充整改后重新申请销号。") % who, False
     if status == Task.Status.REOPENED:
-        return f"{dept}{handler}：问题反弹，重新整改并报送进展。", False
+        return _("%(who)s：问题反弹，重新整改并报送进展。") % who, False
     if task.category == Task.Category.LONG_TERM:
-        return f"{dept}{handler}：长期整改，定期报送阶段性成效。", False
+        return _("%(who)s：长期整改，定期报送阶段性成效。") % who, False
     if status == Task.Status.NOT_STARTED:
-        return f"{dept}{handler}：启动整改并报送进展。", False
-    return f"{dept}{handler}：推进整改，完成后上传佐证材料并申请销号。", False
+        return _("%(who)s：启动整改并报送进展。") % who, False
+    return _("%(who)s：推进整改，完成后上传佐证材料并申请销号。") % who, False
 
 
 @login_required
@@ -120,7 +125,7 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     back = post.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("ledger:task", args=[task.pk])
-    return perform(request, calls[action], success=ACTION_LABELS[action], back=back)  # type: ignore[arg-type]
+    return perform(request, calls[action], success=str(ACTION_LABELS[action]), back=back)  # type: ignore[arg-type]
 
 
 def _look_back(request: HttpRequest, task: Task) -> Any:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rectify import clock
 
@@ -16,7 +17,7 @@ class PlanVersion(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("待审核")
         RETURNED = "returned", _("已退回")
-        ACCEPTED = "accepted", _("审核通过")
+        ACCEPTED = "accepted", pgettext_lazy("plan status", "审核通过")
 
     inspection = models.ForeignKey(
         "inspections.Inspection", verbose_name=_("巡视巡察"), on_delete=models.CASCADE, related_name="plan_versions"

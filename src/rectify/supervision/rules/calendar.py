@@ -28,6 +28,8 @@ from pathlib import Path
 
 import chinese_calendar
 
+from rectify.supervision.rules.i18n import Params, fill, gettext_noop
+
 __all__ = [
     "DEFAULT_CALENDAR",
     "DEFAULT_RULES",
@@ -199,6 +201,9 @@ class Due:
     date: date
     basis: str
     exact: bool = True
+    # `basis` before its number was filled in, and the number: pages translate the template.
+    basis_template: str = field(default="", compare=False)
+    basis_params: Params = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -226,9 +231,17 @@ class DeadlineRules:
 
 DEFAULT_RULES = DeadlineRules()
 
-PLAN_LABEL = "整改方案报送时限"
-REPORT_LABEL = "整改情况报告报送时限"
-LEAD_LABEL = "问题线索办理时限"
+PLAN_LABEL = gettext_noop("整改方案报送时限")
+REPORT_LABEL = gettext_noop("整改情况报告报送时限")
+LEAD_LABEL = gettext_noop("问题线索办理时限")
+PLAN_BASIS = gettext_noop("反馈后%(n)d个工作日")
+REPORT_BASIS = gettext_noop("反馈后%(n)d个月")
+LEAD_BASIS = gettext_noop("收到后%(n)d个月")
+
+
+def _due(label: str, day: date, template: str, n: int, exact: bool) -> Due:
+    basis, params = fill(template, {"n": n})
+    return Due(label, day, basis, exact, basis_template=template, basis_params=params)
 
 
 @dataclass(frozen=True)
@@ -250,19 +263,19 @@ class DeadlineClock:
         """整改方案: due the given number of working days after feedback (反馈)."""
         n = self.rules.plan_due_working_days
         day, exact = self.calendar.add_working_days_exact(feedback, n)
-        return Due(PLAN_LABEL, day, f"反馈后{n}个工作日", exact)
+        return _due(PLAN_LABEL, day, PLAN_BASIS, n, exact)
 
     def report_due(self, feedback: date) -> Due:
         """整改情况报告 (and 主要负责人组织落实情况报告): months after feedback."""
         n = self.rules.report_due_months
         day, exact = self._months(feedback, n)
-        return Due(REPORT_LABEL, day, f"反馈后{n}个月", exact)
+        return _due(REPORT_LABEL, day, REPORT_BASIS, n, exact)
 
     def lead_reply_due(self, received: date) -> Due:
         """问题线索、信访件: the reply is due months after the transfer was received."""
         n = self.rules.lead_reply_months
         day, exact = self._months(received, n)
-        return Due(LEAD_LABEL, day, f"收到后{n}个月", exact)
+        return _due(LEAD_LABEL, day, LEAD_BASIS, n, exact)
 
     def inspection_dues(self, feedback: date) -> list[Due]:
         """The deadlines an inspection's feedback starts, in date order."""

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from rectify.supervision.rules.i18n import gettext_noop
+
 __all__ = [
     "COMPLETION",
     "DEFAULT_SCALE",
@@ -81,10 +83,10 @@ class Section:
 
 
 DEFAULT_SECTIONS: tuple[Section, ...] = (
-    Section(LEADERSHIP, "组织领导", Decimal(15)),
-    Section(RESPONSIBILITY, "责任落实", Decimal(15)),
-    Section(COMPLETION, "整改任务完成", Decimal(60)),
-    Section(SATISFACTION, "群众满意度", Decimal(10)),
+    Section(LEADERSHIP, gettext_noop("组织领导"), Decimal(15)),
+    Section(RESPONSIBILITY, gettext_noop("责任落实"), Decimal(15)),
+    Section(COMPLETION, gettext_noop("整改任务完成"), Decimal(60)),
+    Section(SATISFACTION, gettext_noop("群众满意度"), Decimal(10)),
 )
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 from rectify import clock
 from rectify.inspections.models import Finding, Inspection
 from rectify.ledger.models import Lead, Task
 from rectify.supervision.deadlines import deadline_clock
+from rectify.supervision.rules.calendar import Due
 
 DATELESS = (Task.Category.IMMEDIATE, Task.Category.LONG_TERM)
 
@@ -34,11 +38,11 @@ class Integrity:
 def _missing(task: Task) -> list[str]:
     missing = []
     if not task.leader_id and not task.leader_name.strip():
-        missing.append("责任领导")
+        missing.append(_("责任领导"))
     if not task.lead_org_id:
-        missing.append("牵头单位")
+        missing.append(_("牵头单位"))
     if task.deadline is None and task.category not in DATELESS:
-        missing.append("完成时限")
+        missing.append(_("完成时限"))
     return missing
 
 
@@ -57,12 +61,14 @@ def plan_integrity(inspection: Inspection) -> Integrity:
     for finding in leaves:
         own = tasks.get(finding.pk, [])
         if not own:
-            unanswered.append(Unanswered(finding, "没有对应的整改任务"))
+            unanswered.append(Unanswered(finding, _("没有对应的整改任务")))
             continue
         gaps = [_missing(t) for t in own]
         if all(gaps):
             fewest = min(gaps, key=len)
-            unanswered.append(Unanswered(finding, "整改任务缺少" + "、".join(fewest)))
+            unanswered.append(Unanswered(
+                finding, _("整改任务缺少%(fields)s") % {"fields": pgettext("list separator", "、").join(fewest)}
+            ))
     return Integrity(len(leaves), tuple(unanswered))
 
 
@@ -80,6 +86,13 @@ class ClockRow:
         return not self.done and self.days_left < 0
 
 
+def _basis(due: Due) -> str:
+    """The rule a deadline comes from (依据), in the page's language."""
+    if not due.basis_template:
+        return due.basis
+    return _(due.basis_template) % dict(due.basis_params)
+
+
 def inspection_clocks(inspection: Inspection, *, plan_done: bool = False, report_done: bool = False) -> list[ClockRow]:
     """整改方案 (15 working days), 整改情况报告 (2 months) and each open lead's reply (3 months)."""
     today = clock.today()
@@ -88,10 +101,10 @@ def inspection_clocks(inspection: Inspection, *, plan_done: bool = False, report
     if inspection.feedback_date is not None:
         for due, done in ((deadline.plan_due(inspection.feedback_date), plan_done),
                           (deadline.report_due(inspection.feedback_date), report_done)):
-            rows.append(ClockRow(due.label, due.date, due.basis, due.exact, (due.date - today).days, done))
+            rows.append(ClockRow(_(due.label), due.date, _basis(due), due.exact, (due.date - today).days, done))
     for lead in Lead.objects.filter(inspection=inspection).order_by("received_on", "pk"):
         due = deadline.lead_reply_due(lead.received_on)
-        label = f"{due.label}：{lead.reference or lead.summary[:20]}"
-        rows.append(ClockRow(label, due.date, due.basis, due.exact, (due.date - today).days,
+        label = _("%(label)s：%(lead)s") % {"label": _(due.label), "lead": lead.reference or lead.summary[:20]}
+        rows.append(ClockRow(label, due.date, _basis(due), due.exact, (due.date - today).days,
                              lead.status == Lead.Status.CONCLUDED))
     return rows

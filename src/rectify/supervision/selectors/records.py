@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from rectify.errors import NotVisible
 from rectify.organizations.models import Organization, Role, User
@@ -37,5 +38,5 @@ def visible_unit(user: User, pk: int) -> Organization:
     """An inspected unit the user holds a unit-level role over; NotVisible otherwise (404)."""
     unit = Organization.objects.filter(pk=pk, kind=Organization.Kind.UNIT).first()
     if unit is None or not roles_over_unit(user, unit) & UNIT_ROLES:
-        raise NotVisible("未找到该单位")
+        raise NotVisible(_("未找到该单位"))
     return unit

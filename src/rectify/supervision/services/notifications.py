@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from rectify import clock
 from rectify.audit import services as audit
@@ -95,7 +96,7 @@ def notify(warnings: Sequence[Warning], *, email: bool = True) -> list[Notificat
 
 def _mine(actor: User, notification: Notification) -> None:
     if notification.recipient_id != actor.pk:
-        raise NotVisible("未找到该通知")
+        raise NotVisible(_("未找到该通知"))
 
 
 @transaction.atomic

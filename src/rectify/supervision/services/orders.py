@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rectify import clock
@@ -81,8 +83,10 @@ def issue_order(
     recipients = list(
         Membership.objects.filter(organization=department, role=Role.DEPARTMENT).values_list("user_id", flat=True)
     ) if department else []
+    with translation.override(settings.LANGUAGE_CODE):  # a stored notification is Chinese, like the order
+        title = f"【{order.get_kind_display()}】{order.addressee}"
     notify([Warning(
-        kind=Notification.Kind.ORDER, key=f"order:{order.pk}", title=f"【{order.get_kind_display()}】{order.addressee}",
+        kind=Notification.Kind.ORDER, key=f"order:{order.pk}", title=title,
         body=order.body, recipients=recipients, unit_id=unit.pk, task_id=task.pk if task else None,
         inspection_id=task.inspection_id if task else None, due_on=reply_due,
     )])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rectify.audit import services as audit
@@ -79,8 +81,10 @@ def review_plan(
     audit.record(actor, "plan.review", review, unit_id=inspection.target_id)
     audit.record(actor, "plan.return" if send_back else "plan.accept", version, unit_id=inspection.target_id,
                  before=before, note=comments)
-    verdict = "退回重报" if send_back else f"评价为「{review.get_grade_display()}」"
-    _tell_office(review, inspection, f"【方案审核】{review.get_party_display()}对第{version.number}版整改方案{verdict}")
+    with translation.override(settings.LANGUAGE_CODE):  # the stored notification stays Chinese
+        verdict = "退回重报" if send_back else f"评价为「{review.get_grade_display()}」"
+        title = f"【方案审核】{review.get_party_display()}对第{version.number}版整改方案{verdict}"
+    _tell_office(review, inspection, title)
     return review
 
 
@@ -99,6 +103,8 @@ def review_report(
         reviewer=actor,
     )
     audit.record(actor, "report.review", review, unit_id=inspection.target_id, note=comments)
-    verdict = "退回重写（回炉）" if send_back else f"评价为「{review.get_grade_display()}」"
-    _tell_office(review, inspection, f"【报告审核】{review.get_party_display()}对{review.get_subject_display()}{verdict}")
+    with translation.override(settings.LANGUAGE_CODE):  # the stored notification stays Chinese
+        verdict = "退回重写（回炉）" if send_back else f"评价为「{review.get_grade_display()}」"
+        title = f"【报告审核】{review.get_party_display()}对{review.get_subject_display()}{verdict}"
+    _tell_office(review, inspection, title)
     return review

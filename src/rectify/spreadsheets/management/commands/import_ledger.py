@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any, NoReturn
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from rectify.errors import RectifyError
 from rectify.inspections.models import Inspection
@@ -28,6 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="以 JSON 输出")
         parser.add_argument("--skip-bad-rows", action="store_true", help="跳过有错误的行，导入其余各行")
 
+    @no_translations  # the output (and --json's reasons) is Chinese, whatever language is active
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         inspection = Inspection.objects.select_related("target").filter(pk=options["inspection"]).first()
