@@ -29,3 +29,13 @@ def test_an_english_request_leaves_the_next_code_in_chinese(client):
     client.cookies["django_language"] = "en"
     assert client.get("/accounts/login/")["Content-Language"] == "en"
     assert translation.get_language() == "zh-hans"
+
+
+@pytest.mark.django_db
+def test_the_public_portal_has_the_language_switch_too(client):
+    page = client.get("/portal/").content.decode()
+    assert 'action="/i18n/setlang/"' in page and "巡视巡察整改进展情况公开" in page
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/portal/"})
+    assert response["Location"] == "/portal/"
+    english = client.get("/portal/")
+    assert english["Content-Language"] == "en" and "巡视巡察整改进展情况公开" not in english.content.decode()
