@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
-from rectify.api import errors
 from tests.api.conftest import BASE, Api, issue
-
-LOCALE = Path(errors.__file__).resolve().parent / "locale" / "en" / "LC_MESSAGES"
 
 
 @pytest.fixture(autouse=True)
@@ -76,13 +70,3 @@ def test_docs_page_title_follows_the_language(db):
     assert '<html lang="en">' in html and "API documentation</title>" in html
     chinese = Client().get(f"{BASE}/docs").content.decode()
     assert '<html lang="zh-hans">' in chinese and "接口文档</title>" in chinese
-
-
-def test_catalogue_is_complete_and_compiled() -> None:
-    po = (LOCALE / "django.po").read_text(encoding="utf-8")
-    assert "#, fuzzy" not in po
-    entries = po.split("\n\n")[1:]
-    assert entries
-    for entry in entries:
-        assert not re.search(r'^msgstr(\[\d\])? ""$(?!\n")', entry, re.M), entry
-    assert (LOCALE / "django.mo").stat().st_size > 0

@@ -3,11 +3,8 @@ findings, department names, reasons) stays as it was written. Without a choice t
 
 from __future__ import annotations
 
-import ast
-import gettext
 import json
 import re
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,11 +13,8 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.html import escape
 
-import rectify.ledger
 from rectify.ledger.models import Task
 from tests.factories import PASSWORD, PDF, make_task, submitted_task
-
-LOCALE = Path(rectify.ledger.__file__).resolve().parent / "locale" / "en" / "LC_MESSAGES"
 
 
 @pytest.fixture(autouse=True)
@@ -277,39 +271,3 @@ def test_my_tasks_empty_and_search_in_english(english, unit) -> None:
 
 
 # --- the catalogue ------------------------------------------------------------------------------------
-
-
-def po_entries(text: str) -> list[tuple[str | None, str, str, list[str]]]:
-    """(context, msgid, msgstr, flags) of each entry after the header."""
-    entries = []
-    for block in text.strip().split("\n\n")[1:]:
-        fields: dict[str, list[str]] = {}
-        flags: list[str] = []
-        key = ""
-        for line in block.splitlines():
-            if line.startswith("#,"):
-                flags += [f.strip() for f in line[2:].split(",")]
-            elif line.startswith("#"):
-                continue
-            elif line.startswith('"'):
-                fields[key].append(line)
-            else:
-                key, _sep, value = line.partition(" ")
-                fields[key] = [value]
-        joined = {k: "".join(ast.literal_eval(v) for v in values) for k, values in fields.items()}
-        entries.append((joined.get("msgctxt"), joined["msgid"], joined["msgstr"], flags))
-    return entries
-
-
-def test_catalogue_is_complete_and_compiled() -> None:
-    entries = po_entries((LOCALE / "django.po").read_text(encoding="utf-8"))
-    assert len(entries) > 300
-    assert not [msgid for _ctx, msgid, _msgstr, flags in entries if "fuzzy" in flags]
-    assert not [msgid for _ctx, msgid, msgstr, _flags in entries if not msgstr.strip()]
-    for _ctx, msgid, msgstr, _flags in entries:
-        assert sorted(re.findall(r"%\(\w+\)[sd]", msgid)) == sorted(re.findall(r"%\(\w+\)[sd]", msgstr)), msgid
-    with (LOCALE / "django.mo").open("rb") as mo:
-        compiled = gettext.GNUTranslations(mo)
-    for ctx, msgid, msgstr, _flags in entries:
-        # The .mo is compiled from this .po: every translation is in it.
-        assert (compiled.pgettext(ctx, msgid) if ctx else compiled.gettext(msgid)) == msgstr, msgid

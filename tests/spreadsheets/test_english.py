@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -22,8 +20,6 @@ from rectify.spreadsheets import read_ledger
 from rectify.spreadsheets import services as spreadsheets
 from tests.factories import make_task
 from tests.spreadsheets.conftest import save
-
-LOCALE = Path(spreadsheets.__file__).resolve().parent / "locale" / "en" / "LC_MESSAGES"
 
 
 def ledger(*rows: list[object]) -> bytes:
@@ -162,13 +158,3 @@ def test_department_refusal_in_english(client, unit) -> None:
     response = client.get(reverse("ledger:import_ledger", args=[unit.inspection.pk]))
     assert response.status_code == 403
     assert response.content.decode() == "Only the rectification office can import the rectification ledger."
-
-
-def test_catalogue_is_complete_and_compiled() -> None:
-    po = (LOCALE / "django.po").read_text(encoding="utf-8")
-    assert "#, fuzzy" not in po
-    entries = po.split("\n\n")[1:]
-    assert entries
-    for entry in entries:
-        assert not re.search(r'^msgstr(\[\d\])? ""$(?!\n")', entry, re.M), entry
-    assert (LOCALE / "django.mo").stat().st_size > 0
