@@ -16,7 +16,6 @@ import datetime as dt
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,15 +24,6 @@ sys.path.insert(0, str(REPO / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rectify.settings")
 
 BOUND_SECONDS = 3.0
-
-
-def timed(label: str, func, bound: float | None):  # type: ignore[no-untyped-def]
-    wall, cpu = time.perf_counter(), time.process_time()
-    value = func()
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    verdict = f"bound {bound:.1f} s  {'OK' if wall <= bound else 'OVER'}" if bound else "(reference)"
-    print(f"{label:<44} {wall:6.2f} s wall  {cpu:6.2f} s cpu   {verdict}")
-    return value
 
 
 def build_unit():  # type: ignore[no-untyped-def]
@@ -73,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from ledger_bench import make_rows
+    from ledger_bench import make_rows, timed
 
     from rectify.audit import services as audit
     from rectify.ledger.models import Task
@@ -85,21 +75,21 @@ def main(argv: list[str] | None = None) -> int:
     data = write_ledger(make_rows(args.rows), title="巡视整改台账", unit="省发展改革委", date_label="截至2021年8月26日")
     print(f"command: PYTHONPATH=src python bench/ledger_import_bench.py --rows {args.rows}")
     print(f"database: {connection.vendor}; load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
-    print(f"{'file size':<44} {len(data) / 1048576:6.2f} MB")
+    print(f"{'file size':<40} {len(data) / 1048576:6.2f} MB")
     result = timed(
         f"import_ledger({args.rows} rows) into the plan",
         lambda: import_ledger(staff, inspection, data=data, filename="bench.xlsx"),
         BOUND_SECONDS,
     )
-    print(f"{'created':<44} {result.created}, errors {len(result.errors)}")
+    print(f"{'created':<40} {result.created}, errors {len(result.errors)}")
     exported = timed(f"export_ledger({args.rows} tasks)", lambda: export_ledger(staff, inspection), BOUND_SECONDS)
-    print(f"{'exported file size':<44} {len(exported) / 1048576:6.2f} MB")
+    print(f"{'exported file size':<40} {len(exported) / 1048576:6.2f} MB")
     again = timed("import the export again (adds nothing)",
                   lambda: import_ledger(staff, inspection, data=exported, filename="again.xlsx"), None)
     tasks = Task.objects.filter(inspection=inspection).count()
     chain = audit.verify()
-    print(f"{'tasks in the plan / added again':<44} {tasks} / {again.created.get('tasks', 0)}")
-    print(f"{'audit chain':<44} {'verifies' if chain.ok else chain.reason} ({chain.checked} events)")
+    print(f"{'tasks in the plan / added again':<40} {tasks} / {again.created.get('tasks', 0)}")
+    print(f"{'audit chain':<40} {'verifies' if chain.ok else chain.reason} ({chain.checked} events)")
     return 0 if tasks == args.rows and not result.errors and chain.ok else 1
 
 

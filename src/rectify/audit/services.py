@@ -117,8 +117,8 @@ def _chain(actor: Any, entries: list[Entry], head: AuditHead) -> list[dict[str, 
             "object_id": str(object_id if object_id is not None else ""),
             "unit_id": entry.unit_id,
             # What JSON gives back, so the hash covers exactly what the database will return.
-            "before": entry.before if ready else _roundtrip(entry.before),
-            "after": after if ready else _roundtrip(after),
+            "before": entry.before if ready else _jsonable(entry.before),
+            "after": after if ready else _jsonable(after),
             "note": entry.note,
             "prev_hash": last_hash,
         }
@@ -126,10 +126,6 @@ def _chain(actor: Any, entries: list[Entry], head: AuditHead) -> list[dict[str, 
         last_id, last_hash = event["id"], event["hash"]
         events.append(event)
     return events
-
-
-def _roundtrip(value: dict[str, Any] | None) -> Any:
-    return None if value is None else _jsonable(value)
 
 
 @transaction.atomic

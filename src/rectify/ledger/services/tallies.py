@@ -57,10 +57,8 @@ def refresh_units(unit_ids: Iterable[int], *, today: dt.date | None = None) -> N
 def refresh_stale(*, today: dt.date | None = None, batch: int = 200) -> int:
     """Recount the units whose overdue split was judged before today; returns how many."""
     today = today or clock.today()
-    stale = sorted(set(UnitTally.objects.filter(as_of__lt=today).values_list("unit_id", flat=True)))
-    for start in range(0, len(stale), batch):
-        refresh_units(stale[start : start + batch], today=today)
-    return len(stale)
+    stale = set(UnitTally.objects.filter(as_of__lt=today).values_list("unit_id", flat=True))
+    return _refresh_in_batches(stale, today=today, batch=batch)
 
 
 def refresh_all(*, today: dt.date | None = None, batch: int = 200) -> int:
@@ -68,7 +66,12 @@ def refresh_all(*, today: dt.date | None = None, batch: int = 200) -> int:
     today = today or clock.today()
     UnitTally.objects.all().delete()
     UnitWeekTally.objects.all().delete()
-    units = sorted(set(Task.objects.order_by().values_list("unit_id", flat=True).distinct()))
+    units = set(Task.objects.order_by().values_list("unit_id", flat=True).distinct())
+    return _refresh_in_batches(units, today=today, batch=batch)
+
+
+def _refresh_in_batches(unit_ids: set[int], *, today: dt.date, batch: int) -> int:
+    units = sorted(unit_ids)
     for start in range(0, len(units), batch):
         refresh_units(units[start : start + batch], today=today)
     return len(units)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 register = template.Library()
 
-LIGHTS = {"red": "red", "yellow": "yellow", "green": "green"}
+LIGHTS = frozenset({"red", "yellow", "green"})
 
 
 @functools.lru_cache(maxsize=8)
@@ -39,7 +39,7 @@ def task_row(row: dict[str, Any], can_edit: bool) -> SafeString:
     number = task.number or str(task.pk)
     url = reverse("ledger:task", args=[task.pk])
     words = _words(translation.get_language() or settings.LANGUAGE_CODE)
-    css = LIGHTS.get(row["light"], "green")
+    css = row["light"] if row["light"] in LIGHTS else "green"
     label = words["overdue"] if css == "red" and row.get("overdue") else words[css]
     co = format_html_join(
         "", '<div class="muted small">{}</div>', ((words["co"] % {"name": o.name},) for o in task.co_orgs.all())
