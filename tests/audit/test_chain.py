@@ -80,3 +80,24 @@ def test_events_cannot_be_changed_through_the_orm(unit):
     else:
         raise AssertionError("an audit event was overwritten")
     assert audit.verify().ok
+
+
+def test_events_appended_in_bulk_read_back_as_recorded_and_verify(unit):
+    task = make_task(unit)
+    entries = [
+        audit.Entry("task.import", task, unit.org.pk, note="第一行\n第二行 \"引号\" \\ 反斜杠"),
+        audit.Entry("note.add", object_type="ledger.note", object_id=7, unit_id=None,
+                    before={"text": "旧", "tags": ["甲", 1, None, True, 2.5]},
+                    after={"text": "新\u2028", "nested": {"b": [], "a": {"z": "\x01"}}}),
+        audit.Entry("noop", object_type="x", object_id=None),
+    ]
+    assert audit.record_many(unit.office_staff, entries) == 3
+    events = list(AuditEvent.objects.order_by("-id")[:3])[::-1]
+    assert [e.action for e in events] == ["task.import", "note.add", "noop"]
+    assert events[0].after["title"] == task.title and events[0].note.endswith("反斜杠")
+    assert events[1].before == {"text": "旧", "tags": ["甲", 1, None, True, 2.5]}
+    assert events[1].after == {"text": "新\u2028", "nested": {"b": [], "a": {"z": "\x01"}}}
+    assert events[2].before is None and events[2].after is None and events[2].object_id == ""
+    for event in events:
+        assert event.hash == hashlib.sha256(audit.canonical(event)).hexdigest()
+    assert audit.verify().ok

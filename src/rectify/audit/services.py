@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import hashlib
 import json
 import uuid
@@ -46,12 +47,29 @@ def _jsonable(value: Any) -> Any:
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
     """Field values of a row (concrete fields, FKs as ids), for the before/after of an event."""
+    names = _attnames(type(obj))
+    if fields is not None:
+        names = tuple(attname for attname, name in zip(names, _names(type(obj)), strict=True) if name in fields)
     data: dict[str, Any] = {}
-    for field in obj._meta.concrete_fields:
-        if fields is not None and field.name not in fields:
-            continue
-        data[field.attname] = _jsonable(getattr(obj, field.attname))
+    for attname in names:
+        value = getattr(obj, attname)
+        kind = type(value)
+        data[attname] = value if value is None or kind in _SCALARS else (_ISO.get(kind) or _jsonable)(value)
     return data
+
+
+_SCALARS = (str, int, bool, float)
+_ISO = {dt.datetime: dt.datetime.isoformat, dt.date: dt.date.isoformat}
+
+
+@functools.cache
+def _attnames(model: type[models.Model]) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
+
+
+@functools.cache
+def _names(model: type[models.Model]) -> tuple[str, ...]:
+    return tuple(field.name for field in model._meta.concrete_fields)
 
 
 def canonical(event: AuditEvent | dict[str, Any]) -> bytes:
@@ -62,11 +80,30 @@ def canonical(event: AuditEvent | dict[str, Any]) -> bytes:
         "created_at": values["created_at"].astimezone(dt.UTC).isoformat(),
         **{name: values[name] for name in _HASHED},
     }
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    return _to_json(payload).encode()
 
 
 _HASHED = ("actor_id", "actor_name", "action", "object_type", "object_id", "unit_id", "before", "after", "note",
            "prev_hash")
+_to_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
+def _number(value: int | None) -> str:
+    return "null" if value is None else str(int(value))
+
+
+def _canonical_text(event: dict[str, Any], created_at: str, before: str, after: str) -> str:
+    """`canonical(event)` as text, given `before`/`after` already in JSON: each is serialised once.
+
+    The keys in the order `sort_keys` gives them; a test holds this equal to `canonical`.
+    """
+    return (
+        f'{{"action":{_to_json(event["action"])},"actor_id":{_number(event["actor_id"])},'
+        f'"actor_name":{_to_json(event["actor_name"])},"after":{after},"before":{before},'
+        f'"created_at":{_to_json(created_at)},"id":{_number(event["id"])},"note":{_to_json(event["note"])},'
+        f'"object_id":{_to_json(event["object_id"])},"object_type":{_to_json(event["object_type"])},'
+        f'"prev_hash":{_to_json(event["prev_hash"])},"unit_id":{_number(event["unit_id"])}}}'
+    )
 
 
 def _head_for_update() -> AuditHead:
@@ -92,11 +129,15 @@ class Entry:
     json_ready: bool = False  # `after`/`before` hold only what JSON gives back (e.g. a snapshot)
 
 
-def _chain(actor: Any, entries: list[Entry], head: AuditHead) -> list[dict[str, Any]]:
-    """The events for `entries` as column values, numbered and hashed after the head (nothing is written)."""
+def _chain(actor: Any, entries: list[Entry], head: AuditHead, *, as_json: bool = False) -> list[dict[str, Any]]:
+    """The events for `entries` as column values, numbered and hashed after the head (nothing is written).
+
+    With `as_json`, `before` and `after` are given as the `bulk.JSONText` the hash was computed over.
+    """
     actor_id = getattr(actor, "pk", None) if actor is not None else None
     actor_name = (getattr(actor, "username", None) or "system") if actor is not None else "system"
     now = clock.now()
+    created_at = now.astimezone(dt.UTC).isoformat()
     last_id, last_hash = head.last_id, head.last_hash
     events = []
     for entry in entries:
@@ -107,6 +148,9 @@ def _chain(actor: Any, entries: list[Entry], head: AuditHead) -> list[dict[str, 
             object_id = entry.obj.pk
             if after is None:
                 after, ready = snapshot(entry.obj), entry.before is None
+        # What JSON gives back, so the hash covers exactly what the database will return.
+        before = entry.before if ready else _jsonable(entry.before)
+        after = after if ready else _jsonable(after)
         event = {
             "id": last_id + 1,
             "created_at": now,
@@ -116,13 +160,16 @@ def _chain(actor: Any, entries: list[Entry], head: AuditHead) -> list[dict[str, 
             "object_type": object_type or "",
             "object_id": str(object_id if object_id is not None else ""),
             "unit_id": entry.unit_id,
-            # What JSON gives back, so the hash covers exactly what the database will return.
-            "before": entry.before if ready else _jsonable(entry.before),
-            "after": after if ready else _jsonable(after),
+            "before": before,
+            "after": after,
             "note": entry.note,
             "prev_hash": last_hash,
         }
-        event["hash"] = hashlib.sha256(canonical(event)).hexdigest()
+        before_json, after_json = _to_json(before), _to_json(after)
+        event["hash"] = hashlib.sha256(_canonical_text(event, created_at, before_json, after_json).encode()).hexdigest()
+        if as_json:
+            event["before"] = None if before is None else bulk.JSONText(before_json)
+            event["after"] = None if after is None else bulk.JSONText(after_json)
         last_id, last_hash = event["id"], event["hash"]
         events.append(event)
     return events
@@ -157,7 +204,7 @@ def record_many(actor: Any, entries: Iterable[Entry]) -> int:
     if not entries:
         return 0
     head = _head_for_update()
-    events = _chain(actor, entries, head)
+    events = _chain(actor, entries, head, as_json=True)
     bulk.insert_rows(AuditEvent, events)
     AuditHead.objects.filter(pk=1).update(
         last_id=events[-1]["id"], last_hash=events[-1]["hash"], count=head.count + len(events)

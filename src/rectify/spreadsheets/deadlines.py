@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from rectify.spreadsheets.model import (
     CATEGORY_DEADLINE,
@@ -171,7 +172,12 @@ def parse_deadline(value: object, *, year: int | None) -> Deadline:
         return Deadline(value.date(), CATEGORY_DEADLINE)
     if isinstance(value, date):
         return Deadline(value, CATEGORY_DEADLINE)
-    original = cell_text(value).strip()
+    return _parse_text(cell_text(value).strip(), year)
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(original: str, year: int | None) -> Deadline:
+    # Cached: a ledger repeats a few deadlines ("2021年6月底前") down thousands of rows.
     text = re.sub(r"\s+", "", half_width(original))
     if not text:
         raise DeadlineError(Message(gettext_noop("完成时限为空")))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from openpyxl.utils.cell import get_column_letter
@@ -222,7 +223,12 @@ class _SheetReader:
     def read_row(self, row: int, visible: Sequence[int]) -> None:
         sheet = self.sheet
         fields = sheet.header.fields if sheet.header else {}
-        texts = {col: cell_text(sheet.value(row, col)).strip() for col in visible}
+        cells = sheet.rows[row - 1]
+        width = len(cells)
+        texts = {}
+        for col in visible:
+            value = cells[col - 1] if col <= width else None
+            texts[col] = value.strip() if type(value) is str else cell_text(value).strip()
         used = {col: text for col, text in texts.items() if text and col in fields}
         if not any(texts.values()):
             return  # blank row
@@ -266,7 +272,7 @@ class _SheetReader:
     def read_task(self, row: int, content: dict[int, str]) -> None:
         sheet = self.sheet
         cols = sheet.columns_of
-        bad = [(col, why) for col in content if (why := sheet.bad_cells.get((row, col)))] + [
+        bad = sheet.bad_cells and [(col, why) for col in content if (why := sheet.bad_cells.get((row, col)))] + [
             (col, why)
             for name, columns in cols.items()
             for col in columns
@@ -371,20 +377,20 @@ class _SheetReader:
         return found
 
     def orgs(self, row: int) -> tuple[list[str], list[str]]:
-        lead: list[str] = []
-        co: list[str] = []
-        for name, default_lead in (("lead_org", True), ("co_orgs", False)):
-            for col in self.sheet.columns_of.get(name, []):
-                more_lead, more_co = sort_roles(
-                    split_names(self.sheet.value(row, col)), default_lead=default_lead
-                )
-                lead += [org for org in more_lead if org not in lead]
-                co += [org for org in more_co if org not in co]
-        return lead, [org for org in co if org not in lead]
+        cells = tuple(
+            (self.sheet.value(row, col), default_lead)
+            for name, default_lead in (("lead_org", True), ("co_orgs", False))
+            for col in self.sheet.columns_of.get(name, [])
+        )
+        lead, co = _orgs(cells)
+        return list(lead), list(co)
 
     def joined(self, row: int, name: str) -> str:
+        columns = self.sheet.columns_of.get(name, [])
+        if len(columns) == 1:
+            return clean_text(self.sheet.value(row, columns[0]))
         parts: list[str] = []
-        for col in self.sheet.columns_of.get(name, []):
+        for col in columns:
             text = clean_text(self.sheet.value(row, col))
             if text and text not in parts:
                 parts.append(text)
@@ -399,6 +405,18 @@ class _SheetReader:
     def error(self, row: int, col: int | None, why: str) -> None:
         letter = get_column_letter(col) if col else None
         self.errors.append(RowError(self.sheet.name, row, letter, why))
+
+
+@lru_cache(maxsize=4096)
+def _orgs(cells: tuple[tuple[Any, bool], ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(lead, co-operating) departments named by a row's 牵头单位/配合单位 cells, each with its column's role."""
+    lead: list[str] = []
+    co: list[str] = []
+    for value, default_lead in cells:
+        more_lead, more_co = sort_roles(split_names(value), default_lead=default_lead)
+        lead += [org for org in more_lead if org not in lead]
+        co += [org for org in more_co if org not in co]
+    return tuple(lead), tuple(org for org in co if org not in lead)
 
 
 def _short(text: str, limit: int = 20) -> str:

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from rectify import clock
+from rectify import bulk, clock
 from rectify.audit import services as audit
 from rectify.errors import Forbidden, NotVisible, RectifyError
 from rectify.inspections.models import Finding, Inspection
@@ -132,6 +133,13 @@ def import_ledger(
     the actor may not edit this inspection's plan.
     """
     require_unit(actor, Action.EDIT_PLAN, inspection.target)
+    with bulk.paused_gc():
+        return _import(actor, inspection, data=data, filename=filename, dry_run=dry_run, skip_bad_rows=skip_bad_rows)
+
+
+def _import(
+    actor: User, inspection: Inspection, *, data: bytes, filename: str, dry_run: bool, skip_bad_rows: bool
+) -> LedgerImportResult:
     parsed = read_ledger(data, filename, year=inspection.year)
     result = LedgerImportResult(parse=parsed, dry_run=dry_run)
     with transaction.atomic():
@@ -156,6 +164,7 @@ def _in_sheet_order(parsed: LedgerParse, errors: list[RowError]) -> list[RowErro
     return sorted(errors, key=lambda e: (order.get(e.sheet, len(order)), e.row, e.column or ""))
 
 
+@lru_cache(maxsize=16384)
 def _norm(text: str) -> str:
     """Compare names and titles ignoring width, spaces and role marks such as "（牵头）"."""
     text = unicodedata.normalize("NFKC", text or "")
@@ -267,11 +276,11 @@ class _Importer:
         co_orgs = [org for org in self.match_orgs(row, "co_orgs", row.co_orgs) if org not in lead_orgs]
         leader, leader_name = self.match_leader(row)
         finding = self.finding_for(row)
-        if (id(finding), _norm(row.measure)) in self.existing_tasks:
+        if self.existing_tasks and (id(finding), _norm(row.measure)) in self.existing_tasks:
             self.already_there += 1
             return
-        task = Task(
-            inspection=self.inspection, finding=finding, unit=self.unit, title=row.measure,
+        task = bulk.new(
+            Task, inspection=self.inspection, finding=finding, unit=self.unit, title=row.measure,
             category=CATEGORY_OF_LABEL.get(row.category, Task.Category.DEADLINE), deadline=row.deadline,
             leader=leader, leader_name=leader_name.strip(), lead_org=lead_orgs[0] if lead_orgs else None,
             position=self.task_position,
@@ -386,7 +395,7 @@ class _Importer:
         level = Finding.Level.ASPECT if parent is None else parent.level + 1
         if level > Finding.Level.SUB_PROBLEM:
             raise _RowFailed("finding", _("问题层级最多三级（方面、问题、具体问题）"))
-        return Finding(inspection=self.inspection, parent=parent, level=level, title=title,
+        return bulk.new(Finding, inspection=self.inspection, parent=parent, level=level, title=title,
                        position=self.next_position())
 
     def next_position(self) -> int:
@@ -407,15 +416,16 @@ def export_ledger(actor: User, inspection: Inspection, *, per_aspect: bool = Fal
     today = clock.today()
     # The workbook is the unit's ledger in Chinese whatever language the page is shown in
     # (status labels come from the models' choices, which follow the active language).
-    with translation.override(settings.LANGUAGE_CODE):
-        rows = export_rows(visible)
-    return write_ledger(
-        rows,
-        title=f"{visible.title}整改台账",
-        unit=visible.target.name,
-        date_label=f"填报日期：{today.year}年{today.month}月{today.day}日",
-        per_aspect=per_aspect,
-    )
+    with bulk.paused_gc():
+        with translation.override(settings.LANGUAGE_CODE):
+            rows = export_rows(visible)
+        return write_ledger(
+            rows,
+            title=f"{visible.title}整改台账",
+            unit=visible.target.name,
+            date_label=f"填报日期：{today.year}年{today.month}月{today.day}日",
+            per_aspect=per_aspect,
+        )
 
 
 def export_rows(inspection: Inspection) -> list[ExportRow]:
@@ -449,6 +459,7 @@ def export_rows(inspection: Inspection) -> list[ExportRow]:
     ):
         latest[task_id] = text
     today = clock.today()
+    status_labels = {value: str(label) for value, label in Task.Status.choices}  # translated once, not per row
 
     def chain(finding: Finding) -> list[Finding]:
         nodes = [finding]
@@ -473,7 +484,7 @@ def export_rows(inspection: Inspection) -> list[ExportRow]:
                 co_orgs=[orgs[pk] for pk in sorted(co_orgs.get(task.pk, []), key=rank.__getitem__)],
                 deadline=task.deadline,
                 category=LABEL_OF_CATEGORY.get(task.category, CATEGORY_DEADLINE),
-                status=str(task.get_status_display()),
+                status=status_labels.get(task.status, task.status),
                 light=task.light(today),
                 progress=latest.get(task.pk),
             )

@@ -286,17 +286,25 @@ class _XlsxBook:
                         )
                     else:
                         column += 1
+                    children = len(cell)
+                    if not children:
+                        continue  # a blank cell that only carries a style (borders of a merged area)
                     kind = cell.get("t", "n")
                     raw = formula = inline = None
-                    for child in cell:
-                        if child.tag == v_tag:
-                            raw = child.text
-                        elif child.tag == f_tag:
-                            formula = child
-                        elif child.tag == is_tag:
-                            inline = child
+                    if children == 1 and (only := cell[0]).tag == v_tag:
+                        raw = only.text  # the usual cell: just its value
+                    else:
+                        for child in cell:
+                            if child.tag == v_tag:
+                                raw = child.text
+                            elif child.tag == f_tag:
+                                formula = child
+                            elif child.tag == is_tag:
+                                inline = child
                     value: Any = None
-                    if kind == "inlineStr" or inline is not None:
+                    if kind == "s" and raw is not None and inline is None:
+                        value = self.shared_strings[int(raw)]
+                    elif kind == "inlineStr" or inline is not None:
                         value = _rich_text(inline, t_tag, r_tag) if inline is not None else raw
                     elif raw is None:
                         if formula is not None:
@@ -305,8 +313,6 @@ class _XlsxBook:
                                     "单元格是公式，但文件没有保存计算结果（请在 Excel 中打开并保存后再导入）"
                                 ))
                             )
-                    elif kind == "s":
-                        value = self.shared_strings[int(raw)]
                     elif kind == "str":
                         value = raw
                     elif kind == "b":

@@ -97,8 +97,8 @@ def add_to_plan(actor: User, inspection: Inspection, *, findings: list[Finding],
         [{"task_id": row.task.pk, "organization_id": org.pk} for row in rows for org in row.co_orgs],
     )
     progress = [
-        Progress(task=row.task, text=row.progress, reported_on=today, author=actor, organization_id=row.task.lead_org_id,
-                 created_at=now)
+        bulk.new(Progress, task=row.task, text=row.progress, reported_on=today, author=actor,
+                 organization_id=row.task.lead_org_id, created_at=now)
         for row in rows
         if row.progress
     ]
