@@ -19,7 +19,8 @@ from operator import attrgetter, itemgetter
 from typing import Any, TypeVar
 
 from django.db import connections, router
-from django.db.models import Field, JSONField, Model
+from django.db.models import Field, JSONField, Model, signals
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 # SQLite allows 32,766 bound values in one statement, PostgreSQL 65,535.
@@ -58,19 +59,25 @@ def new(model: type[M], **values: Any) -> M:
     row. Related objects are kept as if they had been assigned, unsaved ones included: `insert`
     takes their ids once they have them.
     """
-    args = []
+    data = {}
     related = {}
     for name, attname, default, factory in _fields_of(model):
         if name in values and name != attname:
             parent = related[name] = values.pop(name)
-            args.append(None if parent is None else parent.pk)
+            data[attname] = None if parent is None else parent.pk
         elif attname in values:
-            args.append(values.pop(attname))
+            data[attname] = values.pop(attname)
         else:
-            args.append(default if factory is None else factory())
+            data[attname] = default if factory is None else factory()
     if values:
         raise TypeError(f"{model.__name__} has no field named {', '.join(values)}")
-    obj = model(*args)
+    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+        obj = model(*data.values())
+    else:
+        # What Model.__init__ leaves behind when given every field, without its per-field work.
+        obj = model.__new__(model)
+        obj._state = ModelState()
+        obj.__dict__.update(data)
     obj._state.fields_cache.update(related)
     return obj
 

@@ -10,6 +10,7 @@ import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any
 
 from django.db import models, transaction
@@ -88,6 +89,10 @@ _HASHED = ("actor_id", "actor_name", "action", "object_type", "object_id", "unit
 _to_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
 
+def _string(value: str) -> str:
+    return encode_basestring(str(value))  # what `_to_json` writes for a string
+
+
 def _number(value: int | None) -> str:
     return "null" if value is None else str(int(value))
 
@@ -97,12 +102,13 @@ def _canonical_text(event: dict[str, Any], created_at: str, before: str, after: 
 
     The keys in the order `sort_keys` gives them; a test holds this equal to `canonical`.
     """
+    text = _string
     return (
-        f'{{"action":{_to_json(event["action"])},"actor_id":{_number(event["actor_id"])},'
-        f'"actor_name":{_to_json(event["actor_name"])},"after":{after},"before":{before},'
-        f'"created_at":{_to_json(created_at)},"id":{_number(event["id"])},"note":{_to_json(event["note"])},'
-        f'"object_id":{_to_json(event["object_id"])},"object_type":{_to_json(event["object_type"])},'
-        f'"prev_hash":{_to_json(event["prev_hash"])},"unit_id":{_number(event["unit_id"])}}}'
+        f'{{"action":{text(event["action"])},"actor_id":{_number(event["actor_id"])},'
+        f'"actor_name":{text(event["actor_name"])},"after":{after},"before":{before},'
+        f'"created_at":{text(created_at)},"id":{_number(event["id"])},"note":{text(event["note"])},'
+        f'"object_id":{text(event["object_id"])},"object_type":{text(event["object_type"])},'
+        f'"prev_hash":{text(event["prev_hash"])},"unit_id":{_number(event["unit_id"])}}}'
     )
 
 
