@@ -32,6 +32,35 @@ def test_task_list_pages_with_total_count(world, as_user):
     assert api.get("/tasks", {"page": 9, "page_size": 3}).json()["items"] == []
 
 
+def test_task_list_is_newest_first_or_in_ledger_order(world, as_user):
+    unit = world.units[0]
+    tasks = [make_task(unit, title=f"措施{i}") for i in range(4)]
+    for position, task in zip((3, 1, 0, 2), tasks, strict=True):
+        task.position = position
+        task.save(update_fields=["position"])
+    api = as_user(unit.office_staff, scope="read")
+    assert ids(api.get("/tasks")) == sorted((t.pk for t in tasks), reverse=True)
+    by_position = sorted(tasks, key=lambda t: t.position)
+    assert ids(api.get("/tasks", {"order": "ledger", "inspection": unit.inspection.pk})) == [t.pk for t in by_position]
+    assert api.get("/tasks", {"order": "oldest"}).status_code == 422
+
+
+def test_a_huge_task_list_counts_up_to_a_cap_and_says_so(world, as_user, monkeypatch):
+    from rectify.api import tasks as task_api
+
+    unit = world.units[0]
+    made = [make_task(unit) for _ in range(5)]
+    api = as_user(unit.office_staff, scope="read")
+    exact = api.get("/tasks", {"page_size": 2}).json()
+    assert (exact["count"], exact["count_capped"], exact["pages"]) == (5, False, 3)
+    monkeypatch.setattr(task_api, "TASK_COUNT_CAP", 3)
+    capped = api.get("/tasks", {"page_size": 2}).json()
+    assert (capped["count"], capped["count_capped"], capped["pages"]) == (3, True, 2)
+    # Pages past the counted ones still list what is there.
+    beyond = ids(api.get("/tasks", {"page_size": 2, "page": 3}))
+    assert beyond == [min(t.pk for t in made)]
+
+
 def test_task_list_filters_like_the_ledger(world, as_user, today):
     unit = world.units[0]
     late = make_task(unit, title="整治文山会海", deadline=today - dt.timedelta(days=1))

@@ -84,18 +84,29 @@ class PageQuery(Schema):
 
 class Page(Schema, Generic[T]):
     items: list[T]
-    count: int = Field(description="符合条件的总条数")
+    count: int = Field(description="符合条件的总条数（count_capped 为 true 时是下限）")
+    count_capped: bool = Field(
+        False, description="为 true 时符合条件的条数超过 count，只精确计数到该上限（全省范围的任务列表可达数十万条）"
+    )
     page: int
     page_size: int
-    pages: int
+    pages: int = Field(description="按 count 算出的页数")
 
 
-def paginate(qs: QuerySet[Any], params: PageQuery) -> dict[str, Any]:
-    """One COUNT and one page of rows (plus the queryset's own prefetches): a bounded number of queries."""
-    count = qs.count()
+def paginate(qs: QuerySet[Any], params: PageQuery, *, count_cap: int | None = None) -> dict[str, Any]:
+    """One COUNT and one page of rows (plus the queryset's own prefetches): a bounded number of queries.
+
+    With `count_cap`, counting stops after that many rows: an exact count of hundreds of thousands of
+    rows costs more than the page itself.
+    """
+    if count_cap is None:
+        count, capped = qs.count(), False
+    else:
+        count = qs.order_by()[: count_cap + 1].count()
+        count, capped = min(count, count_cap), count > count_cap
     start = (params.page - 1) * params.page_size
-    items = list(qs[start:start + params.page_size]) if start < count else []
+    items = list(qs[start:start + params.page_size]) if start < count or capped else []
     return {
-        "items": items, "count": count, "page": params.page, "page_size": params.page_size,
+        "items": items, "count": count, "count_capped": capped, "page": params.page, "page_size": params.page_size,
         "pages": math.ceil(count / params.page_size) if count else 0,
     }
