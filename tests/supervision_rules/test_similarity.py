@@ -134,3 +134,17 @@ def test_one_task_compared_directly_flags_what_the_whole_plan_index_flags(plan, 
     direct = check_duplicate_measures(plan_items, other_items, only={key})
     indexed = [f for f in check_duplicate_measures(plan_items, other_items, only=many) if key in f.subjects]
     assert [(f.code, f.subjects, f.evidence) for f in direct] == [(f.code, f.subjects, f.evidence) for f in indexed]
+
+
+@given(plan=_MEASURES, others=_MEASURES, pick=st.integers(min_value=0, max_value=11),
+       limit=st.integers(min_value=0, max_value=3))
+def test_a_per_item_limit_keeps_the_closest_flags_of_each_kind(plan, others, pick, limit):
+    plan_items = [TextItem(f"p{i}", text, "本单位") for i, text in enumerate(plan)]
+    other_items = [TextItem(f"o{i}", text, "他单位") for i, text in enumerate(others)]
+    key = f"p{pick % len(plan)}"
+    every = check_duplicate_measures(plan_items, other_items, only={key})
+    limited = check_duplicate_measures(plan_items, other_items, only={key}, per_item=limit)
+    expected = []
+    for code in ("duplicate_measure", "copied_measure"):
+        expected += [f for f in every if f.code == code][:limit]
+    assert sorted(limited, key=every.index) == sorted(expected, key=every.index)

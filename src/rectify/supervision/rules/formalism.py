@@ -297,10 +297,12 @@ def _search_all(text: str, items: Sequence[TextItem], threshold: float, n: int) 
     tokens = shingles(text, n)
     if not tokens:
         return []
+    # |A ∩ B| / |A ∪ B| ≥ t needs t·|A| ≤ |B| ≤ |A| / t: most texts are ruled out by their size alone.
+    shortest, longest = threshold * len(tokens) - _EPSILON, len(tokens) / max(threshold, _EPSILON) + _EPSILON
     found = []
     for item in items:
         other = shingles(item.text, n)
-        if other and (score := jaccard(tokens, other)) + _EPSILON >= threshold:
+        if other and shortest <= len(other) <= longest and (score := jaccard(tokens, other)) + _EPSILON >= threshold:
             found.append((str(item.key), score))
     found.sort(key=lambda pair: (-pair[1], pair[0]))
     return found
@@ -313,12 +315,14 @@ def check_duplicate_measures(
     threshold: float = DEFAULT_MEASURE_THRESHOLD,
     n: int = DEFAULT_NGRAM,
     only: Collection[str] | None = None,
+    per_item: int | None = None,
 ) -> list[Flag]:
     """Flag measures of one plan that repeat each other (duplicate) or copy other units' plans (copied).
 
     Similarity is the Jaccard index of character n-grams after punctuation and ordinals are removed,
     so a measure with changed punctuation or a few changed words is still found. `only` limits the
-    search to the plan items with these keys (one task's page), still compared with everything.
+    search to the plan items with these keys (one task's page), still compared with everything;
+    `per_item` keeps the closest that many flags of each kind per searched item.
     """
     everything = (*plan, *others)
     if only is not None and len(only) <= _FEW:
@@ -338,6 +342,7 @@ def check_duplicate_measures(
         key = str(item.key)
         if only is not None and key not in only:
             continue
+        kept = {"duplicate_measure": 0, "copied_measure": 0}
         for other_key, score in search(item.text):
             other_key = str(other_key)
             if other_key == key:
@@ -347,6 +352,11 @@ def check_duplicate_measures(
             if pair in seen:
                 continue
             seen.add(pair)
+            code = "duplicate_measure" if both_in_plan else "copied_measure"
+            if per_item is not None:
+                if kept[code] >= per_item:
+                    continue
+                kept[code] += 1
             other = by_key[other_key]
             if both_in_plan:
                 first, second = by_key[pair[0]], by_key[pair[1]]

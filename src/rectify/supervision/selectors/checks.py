@@ -106,7 +106,9 @@ def _message(flag: Flag) -> str:
     return translated % dict(flag.params) if flag.params else translated
 
 
-def _flags_for(tasks: list[Task], inspection: Inspection, only: Iterable[int] | None = None) -> dict[int, list[FlagView]]:
+def _flags_for(tasks: list[Task], inspection: Inspection, only: Iterable[int] | None = None,
+               per_kind: int | None = None) -> dict[int, list[FlagView]]:
+    """Flags of the `only` tasks (all by default) against the plan `tasks`; at most `per_kind` of a kind each."""
     wanted = set(only) if only is not None else {t.pk for t in tasks}
     unit_name = inspection.target.name
     found: dict[int, list[FlagView]] = defaultdict(list)
@@ -120,10 +122,13 @@ def _flags_for(tasks: list[Task], inspection: Inspection, only: Iterable[int] | 
             found[task.pk].extend(_view(f) for f in flags)
 
     plan = [TextItem(str(t.pk), t.title, unit_name) for t in tasks]
-    for flag in check_duplicate_measures(plan, other_measures, only={str(pk) for pk in wanted}):
+    kept: dict[tuple[int, str], int] = defaultdict(int)
+    for flag in check_duplicate_measures(plan, other_measures, only={str(pk) for pk in wanted}, per_item=per_kind):
         for key in flag.subjects:
             if key.isdigit() and int(key) in wanted:
-                found[int(key)].append(_view(flag))
+                kept[int(key), flag.code] += 1
+                if per_kind is None or kept[int(key), flag.code] <= per_kind:
+                    found[int(key)].append(_view(flag))
 
     rules = list(RuleChange.objects.filter(inspection=inspection, task_id__in=wanted).exclude(text=""))
     rule_task = {f"r{r.pk}": r.task_id for r in rules}
@@ -153,8 +158,10 @@ def _flags_for(tasks: list[Task], inspection: Inspection, only: Iterable[int] | 
 def formalism_flags(task: Task) -> list[FlagView]:
     """反形式主义 flags of one task: vague measure, duplicates, copied rules, meeting-only closure, 数字整改."""
     inspection = task.inspection
-    tasks = list(Task.objects.filter(inspection=inspection).select_related("lead_org").order_by("position", "pk"))
-    flags = _flags_for(tasks, inspection, only=[task.pk]).get(task.pk, [])
+    # The rest of the plan is only compared by title.
+    plan = [task, *Task.objects.filter(inspection=inspection).exclude(pk=task.pk).only("pk", "title")
+            .order_by("position", "pk")]
+    flags = _flags_for(plan, inspection, only=[task.pk], per_kind=FLAGS_PER_KIND).get(task.pk, [])
     # The closest few of each kind (they come best first): a measure copied a thousand times is
     # one finding for the reader, not a thousand lines.
     shown: dict[str, int] = defaultdict(int)
