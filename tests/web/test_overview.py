@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from rectify import clock
 from rectify.ledger import services as ledger
@@ -36,6 +37,8 @@ def test_each_unit_shows_its_totals_closed_overdue_and_waiting(client, world):
     assert (response.context["total"], response.context["closed"], response.context["overdue"]) == (4, 1, 1)
     trend = response.context["charts"]["trend"]["series"][0]["values"]
     assert trend[-1] == 25.0  # one of four closed by the end of this week
+    for unit in (first, second):  # each row leads to that unit's dashboard
+        assert f'href="{reverse("ledger:unit_dashboard", args=[unit.org.pk])}"' in response.content.decode()
 
 
 def test_a_deadline_passing_overnight_shows_as_overdue_the_next_day(client, world):
