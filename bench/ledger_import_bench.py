@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import resource
 import sys
 import tempfile
 from pathlib import Path
@@ -90,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     chain = audit.verify()
     print(f"{'tasks in the plan / added again':<40} {tasks} / {again.created.get('tasks', 0)}")
     print(f"{'audit chain':<40} {'verifies' if chain.ok else chain.reason} ({chain.checked} events)")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{'peak memory of the process':<40} {peak:6.0f} MB")
     return 0 if tasks == args.rows and not result.errors and chain.ok else 1
 
 

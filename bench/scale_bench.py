@@ -105,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--only", nargs="*", help="page names to run")
     parser.add_argument("--no-explain", action="store_true", help="do not write bench/notes/*.txt")
+    parser.add_argument("--explain-all", action="store_true", help="write bench/notes/<page>.txt for pages within bound too")
     parser.add_argument("--notes-suffix", default="", help="suffix for the notes files (e.g. -after)")
     args = parser.parse_args(argv)
 
@@ -159,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append({"page": case.name, "url": url, "persona": case.persona, "median_ms": round(median, 1),
                         "min_ms": round(min(times), 1), "app_cpu_ms": round(statistics.median(cpu), 1),
                         "sql_ms": round(sql_ms, 1), "queries": len(captured), "bound_ms": BOUND_MS})
-        if median > BOUND_MS and not args.no_explain:
+        if (median > BOUND_MS or args.explain_all) and not args.no_explain:
             explain(list(captured.captured_queries), NOTES / f"{case.name}{args.notes_suffix}.txt",
                     f"{case.name} {url} as {case.persona}: median {median:.1f} ms over {args.runs} runs")
     print(f"load average {os.getloadavg()[0]:.1f}; min = fastest run; app cpu = Django process CPU (median); "
