@@ -84,11 +84,14 @@ def new(model: type[M], **values: Any) -> M:
 
 @functools.cache
 def _fields_of(model: type[Model]) -> tuple[tuple[str, str, Any, Any], ...]:
-    """Each concrete field's name, attname, and its default: a constant, or the callable that gives it."""
-    return tuple(
-        (field.name, field.attname, *((None, field.default) if field.has_default() and callable(field.default) else (field.get_default(), None)))
-        for field in model._meta.concrete_fields
-    )
+    """Each concrete field's name and attname, and its default: (constant, None) or (None, callable)."""
+    found = []
+    for field in model._meta.concrete_fields:
+        if field.has_default() and callable(field.default):
+            found.append((field.name, field.attname, None, field.default))
+        else:
+            found.append((field.name, field.attname, field.get_default(), None))
+    return tuple(found)
 
 
 def insert(objs: Sequence[Model], *, batch_size: int = 1000) -> None:
@@ -113,8 +116,7 @@ def insert(objs: Sequence[Model], *, batch_size: int = 1000) -> None:
                 setattr(obj, field.attname, parent.pk)
         for field in stamped:
             setattr(obj, field.attname, now)  # one time for the whole insert
-    row_of = attrgetter(*(field.attname for field in fields))
-    values = [row_of(obj) for obj in objs] if len(fields) > 1 else [(row_of(obj),) for obj in objs]
+    values = _rows(attrgetter, fields, objs)
     ids = _execute(model, fields, values, returning=assign_ids, batch_size=batch_size)
     alias = router.db_for_write(model)
     for index, obj in enumerate(objs):
@@ -129,9 +131,13 @@ def insert_rows(model: type[Model], rows: Sequence[Mapping[str, Any]], *, batch_
     if not rows:
         return
     fields = [field for field in model._meta.concrete_fields if field.attname in rows[0]]
-    row_of = itemgetter(*(field.attname for field in fields))
-    values = [row_of(row) for row in rows] if len(fields) > 1 else [(row_of(row),) for row in rows]
-    _execute(model, fields, values, returning=False, batch_size=batch_size)
+    _execute(model, fields, _rows(itemgetter, fields, rows), returning=False, batch_size=batch_size)
+
+
+def _rows(getter: Any, fields: list[Field], items: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Each item's values of `fields` as a tuple, read by `attrgetter` (objects) or `itemgetter` (dicts)."""
+    row_of = getter(*(field.attname for field in fields))
+    return [row_of(item) for item in items] if len(fields) > 1 else [(row_of(item),) for item in items]
 
 
 def _prepared_columns(fields: list[Field], values: list[Sequence[Any]], connection: Any) -> list[Sequence[Any]]:
