@@ -18,7 +18,9 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile("rectify")
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus"
+FIXTURES = REPO / "tests" / "fixtures"
+# A short progress notice in the real shape, written for the tests: 3 方面, 6 问题, 12 measures.
+NOTICE = FIXTURES / "notice-linjiang-2024.txt"
 
 
 @pytest.fixture(autouse=True)

@@ -32,3 +32,10 @@ def files(folder: Path, pattern: str = "*.txt") -> list:
     if not found:
         return [pytest.param(None, id="corpus-absent", marks=pytest.mark.skip(reason=ABSENT))]
     return [pytest.param(path, id=path.stem) for path in found]
+
+
+def params(items: list) -> list:
+    """`items` for `pytest.mark.parametrize`, or one skipped parameter naming the absent corpus."""
+    if not items:
+        return [pytest.param(None, id="corpus-absent", marks=pytest.mark.skip(reason=ABSENT))]
+    return [pytest.param(item, id=str(item)) for item in items]

@@ -15,11 +15,11 @@ from openpyxl import load_workbook
 
 from rectify.inspections.models import Inspection
 from rectify.ledger.models import Task
-from tests.conftest import CORPUS
+from tests.conftest import NOTICE
 from tests.importers.conftest import Row, ledger_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = CORPUS / "seeds" / "shandong-tongzhanbu-2021.txt"
+SEED = NOTICE
 BAD_DEPARTMENT = Row("全面从严治党方面", "宣传教育不到位", "开展警示教育", lead_org="宣传处", deadline="立行立改")
 
 
@@ -101,7 +101,7 @@ def test_import_notice_with_unit_id(unit):
     out = command("import_notice", str(SEED), unit=str(unit.org.pk))
     inspection = Inspection.objects.exclude(source_hash="").get(target=unit.org)
     assert f"#{inspection.pk}" in out
-    assert "方面 5 个，问题 9 个" in out
+    assert "方面 3 个，问题 6 个" in out
     again = command("import_notice", str(SEED), unit=unit.org.name)
     assert "已导入过" in again
     assert Inspection.objects.exclude(source_hash="").filter(target=unit.org).count() == 1
@@ -174,11 +174,12 @@ def test_cli_export_ledger(home, tmp_path):
     assert load_workbook(target).active["A1"].value.endswith("整改台账")
 
 
-def test_cli_import_notice_twice_and_dry_run(home):
+def test_cli_import_notice_twice_and_dry_run(home, tmp_path):
     again = rectify(home, "import-notice", str(SEED))
     assert again.returncode == 0
     assert "已导入过" in again.stdout
-    other = CORPUS / "seeds" / "xilinguole-tongzhanbu-2022.txt"
+    other = tmp_path / "另一单位通报.txt"
+    other.write_text(SEED.read_text(encoding="utf-8").replace("宣传部", "组织部"), encoding="utf-8")
     dry = rectify(home, "import-notice", str(other), "--dry-run")
     assert dry.returncode == 0
     assert "试导入" in dry.stdout

@@ -21,10 +21,15 @@ from rectify.ledger.models import Outcome, RuleChange, Task
 from rectify.notice import Figure, Node, Notice, parse, read_file
 from rectify.organizations.models import Organization
 from rectify.organizations.services import system_actor
-from tests.conftest import CORPUS
+from tests import corpus
+from tests.conftest import NOTICE
 
-SEEDS = sorted((CORPUS / "seeds").glob("*.txt"))
-SEED_IDS = [path.stem for path in SEEDS]
+SEEDS = corpus.files(corpus.SEEDS)
+
+
+def seed(name: str):
+    """A seed report by name; the calling test skips when the corpus is absent."""
+    return corpus.require(corpus.SEEDS) / name
 
 
 def expected(path) -> dict:
@@ -55,7 +60,7 @@ def tree_of(inspection: Inspection) -> list[Node]:
     return nodes.get(None, [])
 
 
-@pytest.mark.parametrize("path", SEEDS, ids=SEED_IDS)
+@pytest.mark.parametrize("path", SEEDS)
 def test_seed_report_creates_the_findings_tree(unit, path):
     result = run(unit, path)
     inspection = result.inspection
@@ -76,7 +81,6 @@ def test_seed_report_creates_the_findings_tree(unit, path):
 @pytest.mark.parametrize(
     "path",
     SEEDS,
-    ids=SEED_IDS,
 )
 def test_seed_report_stores_findings_at_the_seed_levels(unit, path):
     result = run(unit, path)
@@ -84,7 +88,7 @@ def test_seed_report_stores_findings_at_the_seed_levels(unit, path):
     assert result.findings_per_level[: len(expected(path)["findings_levels"])] == expected(path)["findings_levels"]
 
 
-@pytest.mark.parametrize("path", SEEDS, ids=SEED_IDS)
+@pytest.mark.parametrize("path", SEEDS)
 def test_second_import_of_the_same_report_does_not_duplicate(unit, path, db_counts):
     first = run(unit, path)
     before = db_counts()
@@ -98,7 +102,7 @@ def test_second_import_of_the_same_report_does_not_duplicate(unit, path, db_coun
 
 
 def test_same_text_in_another_encoding_is_the_same_report(unit):
-    path = CORPUS / "seeds" / "shandong-tongzhanbu-2021.txt"
+    path = NOTICE
     first = run(unit, path)
     again = import_notice(
         unit.office_staff, unit.org, data=read_file(path).encode("gb18030"), filename="通报.txt"
@@ -108,13 +112,13 @@ def test_same_text_in_another_encoding_is_the_same_report(unit):
 
 def test_dry_run_writes_nothing(unit, db_counts):
     before = db_counts()
-    result = run(unit, SEEDS[0], dry_run=True)
+    result = run(unit, NOTICE, dry_run=True)
     assert result.dry_run and result.tasks > 0
     assert db_counts() == before
 
 
 def test_header_fields_come_from_the_notice(unit):
-    path = CORPUS / "seeds" / "xilinguole-tongzhanbu-2022.txt"
+    path = seed("xilinguole-tongzhanbu-2022.txt")
     inspection = run(unit, path).inspection
     want = expected(path)
     assert inspection.title == parse(read_file(path)).title
@@ -124,7 +128,7 @@ def test_header_fields_come_from_the_notice(unit):
 
 
 def test_rules_named_in_measures_become_rule_changes(unit):
-    inspection = run(unit, CORPUS / "seeds" / "shandong-renfangban-2021.txt").inspection
+    inspection = run(unit, seed("shandong-renfangban-2021.txt")).inspection
     rules = set(RuleChange.objects.filter(inspection=inspection).values_list("action", "title"))
     assert ("create", "项目绩效运行监控和评价管理办法") in rules
     assert ("create", "预算项目评审操作规程") in rules
@@ -136,8 +140,8 @@ def test_rules_named_in_measures_become_rule_changes(unit):
 
 
 def test_accountability_and_money_figures_become_outcomes(unit, tmp_path):
-    path = CORPUS / "seeds" / "shandong-tongzhanbu-2021.txt"
-    text = read_file(path).replace("新建或修订完善制度25项", "新建或修订完善制度25项，问责23人，追缴资金120.5万元")
+    path = NOTICE
+    text = read_file(path).replace("新建或修订完善制度8项", "新建或修订完善制度8项，问责23人，追缴资金120.5万元")
     result = import_notice(unit.office_staff, unit.org, data=text.encode(), filename=path.name)
     outcomes = set(
         Outcome.objects.filter(inspection=result.inspection).values_list("kind", "value", "value_unit")
@@ -149,9 +153,9 @@ def test_accountability_and_money_figures_become_outcomes(unit, tmp_path):
 
 
 def test_without_unit_the_named_unit_is_created_once(world, db_counts):
-    path = CORPUS / "seeds" / "shandong-tongzhanbu-2021.txt"
+    path = NOTICE
     first = import_notice(system_actor(), None, data=path.read_bytes(), filename=path.name)
-    assert first.unit_created and first.unit.name == "中共山东省委统战部"
+    assert first.unit_created and first.unit.name == "中共临江市委宣传部"
     assert first.unit.kind == Organization.Kind.UNIT and first.unit.parent is None
     before = db_counts()
     second = import_notice(system_actor(), None, data=path.read_bytes(), filename=path.name)
@@ -163,15 +167,15 @@ def test_without_unit_the_named_unit_is_created_once(world, db_counts):
 def test_without_unit_an_existing_unit_is_found_by_its_core_name(world):
     from rectify.organizations import services as orgs
 
-    unit = orgs.create_organization(None, name="山东省委统战部", kind=Organization.Kind.UNIT, parent=world.office)
-    path = CORPUS / "seeds" / "shandong-tongzhanbu-2021.txt"
+    unit = orgs.create_organization(None, name="临江市委宣传部", kind=Organization.Kind.UNIT, parent=world.office)
+    path = NOTICE
     result = import_notice(system_actor(), None, data=path.read_bytes(), filename=path.name)
     assert result.unit == unit and not result.unit_created
 
 
 def test_only_an_administrator_may_create_the_unit(unit, db_counts):
     before = db_counts()
-    path = SEEDS[0]
+    path = NOTICE
     with pytest.raises(Forbidden):
         import_notice(unit.office_staff, None, data=path.read_bytes(), filename=path.name)
     assert db_counts() == before
@@ -180,13 +184,13 @@ def test_only_an_administrator_may_create_the_unit(unit, db_counts):
 def test_department_persona_may_not_import(unit, db_counts):
     before = db_counts()
     with pytest.raises(Forbidden):
-        import_notice(unit.dept_handler, unit.org, data=SEEDS[0].read_bytes(), filename=SEEDS[0].name)
+        import_notice(unit.dept_handler, unit.org, data=NOTICE.read_bytes(), filename=NOTICE.name)
     assert db_counts() == before
 
 
 def test_another_unit_is_not_visible(unit, other):
     with pytest.raises(NotVisible):
-        import_notice(other.office_staff, unit.org, data=SEEDS[0].read_bytes(), filename=SEEDS[0].name)
+        import_notice(other.office_staff, unit.org, data=NOTICE.read_bytes(), filename=NOTICE.name)
 
 
 @pytest.mark.parametrize(
@@ -230,7 +234,7 @@ def test_measure_deadline(measure, category, deadline):
 
 
 def test_default_deadline_is_six_months_after_feedback(unit):
-    path = CORPUS / "seeds" / "shandong-tongzhanbu-2021.txt"
+    path = seed("shandong-tongzhanbu-2021.txt")
     inspection = run(unit, path).inspection
     plain = Task.objects.filter(inspection=inspection, title__startswith="三是严肃党内政治生活").get()
     assert plain.deadline == dt.date(2021, 7, 30)  # feedback 2021-01-30

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests import corpus
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-SEEDS = REPO.parent / "shared" / "corpus" / "seeds"
+SEEDS = corpus.SEEDS
 EXTRA = HERE / "corpus"
 
 
@@ -25,9 +27,9 @@ class Case:
         return self.name
 
 
-def _cases(folder: Path) -> list[Case]:
+def _cases(folder: Path, pattern: str = "*.json") -> list[Case]:
     cases = []
-    for answer in sorted(folder.glob("*.json")):
+    for answer in sorted(folder.glob(pattern)):
         expected = json.loads(answer.read_text(encoding="utf-8"))
         text = (folder / expected["file"]).read_text(encoding="utf-8")
         cases.append(Case(name=answer.stem, text=text, expected=expected))
@@ -36,4 +38,6 @@ def _cases(folder: Path) -> list[Case]:
 
 SEED_CASES = _cases(SEEDS) if SEEDS.is_dir() else []
 EXTRA_CASES = _cases(EXTRA) if EXTRA.is_dir() else []
-ALL_CASES = SEED_CASES + EXTRA_CASES
+# Notices the project writes itself: always present, so the grammar is tested without the corpus.
+OWN_CASES = _cases(REPO / "tests" / "fixtures", "notice-*.json")
+ALL_CASES = SEED_CASES + EXTRA_CASES + OWN_CASES

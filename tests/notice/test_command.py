@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from rectify.notice.command import main
+from tests import corpus
+from tests.conftest import NOTICE
 from tests.notice.cases import REPO, SEED_CASES, SEEDS
 
-SEED = SEEDS / "shandong-tongzhanbu-2021.txt"
+SEED = NOTICE
 
 
 def _env() -> dict[str, str]:
@@ -30,24 +32,24 @@ def test_json_output_is_exactly_the_contract(capsys: pytest.CaptureFixture[str])
         "title", "unit", "inspector", "kind", "term", "round", "group", "type",
         "onsite_start", "onsite_end", "feedback_date", "published", "figures", "findings", "contact",
     ]
-    assert data["group"] == "第十四巡视组"
+    assert data["group"] == "第二巡察组"
     assert set(data["findings"][0]) == {"label", "title", "text", "measures", "children"}
 
 
 def test_outline_shows_header_tree_figures_and_contact(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(SEED)]) == 0
     out = capsys.readouterr().out
-    assert "被巡单位：中共山东省委统战部" in out
-    assert "（措施 4 条）" in out
-    assert "38项整改任务中有7项已整改完成" in out
-    assert "0531-51775418" in out
+    assert "被巡单位：中共临江市委宣传部" in out
+    assert "（措施 2 条）" in out
+    assert "12项整改任务中有5项已整改完成" in out
+    assert "0771-5551234" in out
 
 
 def test_stdin_dash_reads_bytes(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     stdin = io.TextIOWrapper(io.BytesIO(SEED.read_text(encoding="utf-8").encode("gb18030")))
     monkeypatch.setattr(sys, "stdin", stdin)
     assert main(["-", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["unit"] == "中共山东省委统战部"
+    assert json.loads(capsys.readouterr().out)["unit"] == "中共临江市委宣传部"
 
 
 def test_unreadable_file_exits_2_with_a_message_and_no_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -68,7 +70,7 @@ def test_python_dash_m_runs_the_command() -> None:
         capture_output=True, env=_env(), check=False,
     )
     assert done.returncode == 0, done.stderr.decode()
-    assert json.loads(done.stdout.decode("utf-8"))["round"] == 8
+    assert json.loads(done.stdout.decode("utf-8"))["round"] == 3
 
 
 def test_python_dash_m_reports_errors_with_exit_2() -> None:
@@ -91,6 +93,7 @@ def test_importing_the_library_does_not_import_django() -> None:
 
 
 def test_every_seed_parses_through_the_command(capsys: pytest.CaptureFixture[str]) -> None:
+    corpus.require(SEEDS)
     for case in SEED_CASES:
         assert main([str(SEEDS / case.expected["file"]), "--json"]) == 0
         assert json.loads(capsys.readouterr().out)["unit"] == case.expected["unit"]

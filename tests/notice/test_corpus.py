@@ -12,7 +12,8 @@ from functools import cache
 import pytest
 
 from rectify.notice import Notice, parse
-from tests.notice.cases import ALL_CASES, EXTRA_CASES, SEED_CASES, Case
+from tests import corpus
+from tests.notice.cases import ALL_CASES, EXTRA_CASES, OWN_CASES, SEED_CASES, Case
 
 HEADER_FIELDS = (
     "unit", "inspector", "kind", "term", "round", "group", "type",
@@ -22,7 +23,10 @@ HEADER_FIELDS = (
 
 @cache
 def parsed(name: str) -> Notice:
-    case = next(c for c in ALL_CASES if c.name == name)
+    case = next((c for c in ALL_CASES if c.name == name), None)
+    if case is None:
+        corpus.require(corpus.SEEDS)
+        raise LookupError(name)
     return parse(case.text)
 
 
@@ -42,27 +46,36 @@ def contact_misses(case: Case) -> list[tuple[str, object, object]]:
     return [(key, got[key], want[key]) for key in ("phone", "email", "postcode") if key in want and got[key] != want[key]]
 
 
+@pytest.mark.parametrize("case", OWN_CASES, ids=str)
+def test_own_notice_header_tree_figures_and_contact(case: Case) -> None:
+    assert header_misses(case) == []
+    assert parsed(case.name).levels() == case.expected["findings_levels"]
+    assert figure_misses(case) == []
+    assert contact_misses(case) == []
+
+
 def test_seed_corpus_is_present() -> None:
+    corpus.require(corpus.SEEDS)
     assert len(SEED_CASES) == 5
 
 
-@pytest.mark.parametrize("case", SEED_CASES, ids=str)
+@pytest.mark.parametrize("case", corpus.params(SEED_CASES))
 @pytest.mark.parametrize("field", HEADER_FIELDS)
 def test_seed_header_field(case: Case, field: str) -> None:
     assert parsed(case.name).to_dict()[field] == case.expected[field]
 
 
-@pytest.mark.parametrize("case", SEED_CASES, ids=str)
+@pytest.mark.parametrize("case", corpus.params(SEED_CASES))
 def test_seed_findings_levels(case: Case) -> None:
     assert parsed(case.name).levels() == case.expected["findings_levels"]
 
 
-@pytest.mark.parametrize("case", SEED_CASES, ids=str)
+@pytest.mark.parametrize("case", corpus.params(SEED_CASES))
 def test_seed_figures_contain_every_checked_clause(case: Case) -> None:
     assert figure_misses(case) == []
 
 
-@pytest.mark.parametrize("case", SEED_CASES, ids=str)
+@pytest.mark.parametrize("case", corpus.params(SEED_CASES))
 def test_seed_contact(case: Case) -> None:
     assert contact_misses(case) == []
 

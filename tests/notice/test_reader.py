@@ -10,7 +10,7 @@ import docx
 import pytest
 
 from rectify.notice import NoticeError, parse, read_file
-from tests.notice.cases import SEED_CASES, Case
+from tests.notice.cases import OWN_CASES, SEED_CASES, Case
 
 
 def _docx_bytes(text: str) -> bytes:
@@ -42,14 +42,14 @@ def _html_page(text: str) -> str:
 <script>document.write("<p>根据省委统一部署</p>")</script></body></html>"""
 
 
-@pytest.mark.parametrize("case", SEED_CASES, ids=str)
+@pytest.mark.parametrize("case", SEED_CASES + OWN_CASES, ids=str)
 def test_docx_reads_like_the_text(case: Case, tmp_path: Path) -> None:
     path = tmp_path / "notice.docx"
     path.write_bytes(_docx_bytes(case.text))
     assert parse(read_file(path)).to_dict() == parse(case.text).to_dict()
 
 
-@pytest.mark.parametrize("case", SEED_CASES, ids=str)
+@pytest.mark.parametrize("case", SEED_CASES + OWN_CASES, ids=str)
 @pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
 def test_web_page_reads_like_the_text(case: Case, encoding: str, tmp_path: Path) -> None:
     page = _html_page(case.text)
@@ -66,7 +66,7 @@ def test_web_page_chrome_is_dropped() -> None:
 
 
 def test_stdin_bytes_are_recognized_without_a_name() -> None:
-    case = SEED_CASES[0]
+    case = OWN_CASES[0]
     assert read_file(_docx_bytes(case.text), "-") == read_file(_docx_bytes(case.text), "a.docx")
     assert "整改" in read_file(_html_page(case.text).encode(), "-")
 

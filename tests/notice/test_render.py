@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from rectify.notice import Contact, Figure, Node, Notice, Number, parse, render_text
 from rectify.notice.headings import AR_DOT, AR_PAREN, CN_PAREN, make_label
 from rectify.notice.numerals import int_to_chinese
-from tests.notice.cases import SEED_CASES, Case
+from tests.notice.cases import OWN_CASES, SEED_CASES, Case
 
 HEADER_FIELDS = (
     "title", "unit", "inspector", "kind", "term", "round", "group", "type",
@@ -30,7 +30,7 @@ def assert_same_notice(got: Notice, want: Notice, *, title: bool = True) -> None
     assert got_d["contact"] == want_d["contact"]
 
 
-@pytest.mark.parametrize("case", SEED_CASES, ids=str)
+@pytest.mark.parametrize("case", SEED_CASES + OWN_CASES, ids=str)
 def test_seed_survives_parse_render_parse(case: Case) -> None:
     first = parse(case.text)
     assert_same_notice(parse(render_text(first)), first)

@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rectify.notice import NoticeError, parse, read_file
-from tests.notice.cases import SEED_CASES, Case
+from tests.notice.cases import OWN_CASES, SEED_CASES, Case
 
-CASES = {case.name: case for case in SEED_CASES}
+CASES = {case.name: case for case in SEED_CASES + OWN_CASES}
 _JUNK = st.sampled_from(
     ["分享到：", "【打印本页】【关闭窗口】", "字号：大 中 小", "微信“扫一扫”", "首页 > 巡视巡察", "(责编:张三)",
      "浏览次数：1024", "上一篇：关于…", "版权所有 某某网站 ICP备12345678号"]
@@ -73,7 +73,7 @@ def test_random_text_raises_only_notice_error(text: str) -> None:
     _parse_or_refuse(text)
 
 
-@pytest.mark.parametrize("case", SEED_CASES, ids=str)
+@pytest.mark.parametrize("case", SEED_CASES + OWN_CASES, ids=str)
 @pytest.mark.parametrize("encoding", ["gb18030", "utf-8-sig", "utf-16"])
 def test_encodings_parse_to_the_same_notice(case: Case, encoding: str) -> None:
     data = case.text.encode(encoding)
@@ -81,12 +81,14 @@ def test_encodings_parse_to_the_same_notice(case: Case, encoding: str) -> None:
 
 
 def test_full_width_digits_and_brackets_read_like_half_width() -> None:
-    case = CASES["shandong-tongzhanbu-2021"]
-    wide = case.text.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"}).replace("(", "（").replace(")", "）")
-    notice = parse(wide)
-    assert notice.to_dict()["onsite_start"] == case.expected["onsite_start"]
-    assert notice.levels() == case.expected["findings_levels"]
-    assert notice.contact.postcode == "250001"
+    case = OWN_CASES[0]
+    narrow = case.text.replace("（", "(").replace("）", ")")
+    wide = narrow.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"}).replace("(", "（").replace(")", "）")
+    for text in (narrow, wide):
+        notice = parse(text)
+        assert notice.to_dict()["onsite_start"] == case.expected["onsite_start"]
+        assert notice.levels() == case.expected["findings_levels"]
+        assert notice.contact.postcode == case.expected["contact"]["postcode"]
 
 
 def test_control_bytes_name_the_line() -> None:

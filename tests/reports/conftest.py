@@ -9,8 +9,9 @@ import pytest
 from docx import Document
 from docx.document import Document as DocxDocument
 
-REPO = Path(__file__).resolve().parents[2]
-SEEDS = REPO.parent / "shared" / "corpus" / "seeds"
+from tests import corpus
+
+SEEDS = corpus.SEEDS
 
 
 def open_docx(data: bytes) -> DocxDocument:
@@ -19,8 +20,7 @@ def open_docx(data: bytes) -> DocxDocument:
 
 @pytest.fixture
 def seeds() -> Path:
-    if not SEEDS.is_dir():
-        pytest.skip("corpus not found next to the repository")
+    corpus.require(SEEDS)
     return SEEDS
 
 

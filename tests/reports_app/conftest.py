@@ -13,10 +13,10 @@ from rectify import clock
 from rectify.ledger import services as ledger
 from rectify.ledger.models import Task
 from rectify.organizations.models import Organization
+from tests import corpus
 from tests.factories import UnitWorld, make_task, submitted_task
 
-REPO = Path(__file__).resolve().parents[2]
-SEEDS = REPO.parent / "shared" / "corpus" / "seeds"
+SEEDS = corpus.SEEDS
 
 # Words that appear only in exempt items: none may appear anywhere on the public side.
 SECRET_FINDING = "涉密问题甲乙丙"
@@ -114,8 +114,7 @@ def filled(world) -> Ledger:
 
 @pytest.fixture
 def seeds() -> Path:
-    if not SEEDS.is_dir():
-        pytest.skip("corpus not found next to the repository")
+    corpus.require(SEEDS)
     return SEEDS
 
 

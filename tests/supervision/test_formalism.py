@@ -15,16 +15,15 @@ from rectify.ledger import services as ledger
 from rectify.supervision import selectors
 from rectify.supervision.documents import common_problems_xlsx
 from rectify.supervision.selectors.checks import FLAGS_PER_KIND
-from tests.conftest import CORPUS
+from tests import corpus
 from tests.factories import evidence, make_task
 
-SEEDS = CORPUS / "seeds"
+SEEDS = corpus.SEEDS
 
 
 def seed_measure(prefix: str) -> str:
     """The seed reports' measure starting with `prefix`, up to the end of its clause (。or ；)."""
-    if not SEEDS.is_dir():
-        pytest.skip("corpus/seeds not found next to the repository")
+    corpus.require(SEEDS)
     for path in sorted(SEEDS.glob("*.txt")):
         match = re.search(re.escape(prefix) + r"[^。；;]*", path.read_text(encoding="utf-8"))
         if match:

@@ -7,13 +7,13 @@ Seed measures are the "一是……二是……" items of the published reports 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-SEEDS = REPO.parent / "shared" / "corpus" / "seeds"
+from tests import corpus
+
+SEEDS = corpus.SEEDS
 
 _MARK = re.compile(r"(?:十[一二三四五六七八九]|[一二三四五六七八九十])是")
 
@@ -42,8 +42,7 @@ def settings() -> SimpleNamespace:
 
 @pytest.fixture(scope="session")
 def seed_texts() -> dict[str, str]:
-    if not SEEDS.is_dir():
-        pytest.skip("corpus/seeds not found next to the repository")
+    corpus.require(SEEDS)
     return {path.stem: path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))}
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from rectify.inspections.models import Inspection
 from rectify.ledger.models import Task
 from rectify.spreadsheets import ExportRow, write_ledger
-from tests.conftest import CORPUS
+from tests.conftest import NOTICE
 from tests.factories import PASSWORD
 
 
@@ -66,12 +66,12 @@ def test_department_cannot_import_a_ledger(client, unit):
 
 def test_notice_upload_previews_the_tree_and_imports_once(client, unit):
     login(client, unit.office_staff)
-    data = (CORPUS / "seeds" / "shandong-tongzhanbu-2021.txt").read_bytes()
+    data = NOTICE.read_bytes()
     url = reverse("ledger:import_notice")
     before = Inspection.objects.count()
     preview = client.post(url, {"unit": unit.org.pk, "file": SimpleUploadedFile("通报.txt", data)})
     page = preview.content.decode()
-    assert "第十四巡视组" in page and "问题清单" in page
+    assert "第二巡察组" in page and "问题清单" in page
     assert Inspection.objects.count() == before
     client.post(url, {"unit": unit.org.pk, "confirm": "1", "token": preview.context["token"]})
     assert Inspection.objects.count() == before + 1
