@@ -11,17 +11,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import BooleanField, Case, Count, Q, Value, When
+from django.db.models import BooleanField, Case, Count, Value, When
 from django.db.models.functions import TruncWeek
 
 from rectify import bulk, clock
+from rectify.ledger import lights
 from rectify.ledger.models import Task, UnitTally, UnitWeekTally
 
 
 def _overdue(today: dt.date) -> Case:
     """True or False, never NULL: a task without a deadline is not overdue."""
     return Case(
-        When(Q(deadline__lt=today) & ~Q(status=Task.Status.CLOSED), then=Value(True)),
+        When(lights.overdue_q(today), then=Value(True)),
         default=Value(False), output_field=BooleanField(),
     )
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from rectify import clock
 from rectify.inspections.models import Finding
+from rectify.ledger import lights
 from rectify.ledger.models import Task
 from rectify.ledger.selectors import (
     inspection_stats,
@@ -53,8 +54,7 @@ def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     by_status = dict(tasks.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     total = sum(by_status.values())
     closed = by_status.get(Task.Status.CLOSED, 0)
-    open_q = ~Q(status=Task.Status.CLOSED)
-    overdue = tasks.filter(open_q, deadline__lt=today).count()
+    overdue = tasks.filter(lights.overdue_q(today)).count()
 
     # By aspect: count per finding and status, then roll findings up to their top-level aspect.
     findings = {f.pk: f for f in Finding.objects.filter(inspection__target=unit).only("pk", "parent_id", "title", "label")}
@@ -68,7 +68,7 @@ def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     aspect_counts: dict[int, dict[str, int]] = defaultdict(lambda: {"closed": 0, "open": 0, "overdue": 0})
     rows = tasks.values("finding_id").annotate(
         closed=Count("id", filter=Q(status=Task.Status.CLOSED)),
-        overdue=Count("id", filter=open_q & Q(deadline__lt=today)),
+        overdue=Count("id", filter=lights.overdue_q(today)),
         total=Count("id"),
     )
     for row in rows:
@@ -80,7 +80,7 @@ def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     aspects = sorted(aspect_counts.items())
     dept_rows = list(tasks.values("lead_org__name").annotate(
         closed=Count("id", filter=Q(status=Task.Status.CLOSED)),
-        overdue=Count("id", filter=open_q & Q(deadline__lt=today)),
+        overdue=Count("id", filter=lights.overdue_q(today)),
         total=Count("id"),
     ).order_by("-overdue", "-total"))
     labels = dict(Task.Status.choices)

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext
 from rectify import clock
 from rectify.inspections.models import Finding, Inspection
 from rectify.ledger.models import Lead, Task
+from rectify.rules.lights import is_past_due
 from rectify.supervision.deadlines import deadline_clock
 from rectify.supervision.rules.calendar import Due
 
@@ -83,7 +84,8 @@ class ClockRow:
 
     @property
     def overdue(self) -> bool:
-        return not self.done and self.days_left < 0
+        today = self.due - dt.timedelta(days=self.days_left)
+        return is_past_due(self.due, done=self.done, today=today)
 
 
 def _basis(due: Due) -> str:
