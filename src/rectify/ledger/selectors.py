@@ -29,13 +29,14 @@ def inspections_visible_to(actor: User) -> QuerySet[Inspection]:
 
 
 def unit_tallies(actor: User) -> list[dict[str, Any]]:
-    """Per unit in reach: tasks in all, closed, overdue and awaiting review, from the tallies the services keep."""
+    """Per unit in reach: tasks in all, closed, overdue, red, yellow and awaiting review, from the kept tallies."""
     def total(condition: Q | None = None) -> Coalesce:
         return Coalesce(Sum("count", filter=condition), 0)
 
     return list(
         UnitTally.objects.filter(unit_q(actor, "unit")).values("unit_id", "unit__name").annotate(
             total=total(), closed=total(Q(status=Task.Status.CLOSED)), overdue=total(Q(overdue=True)),
+            red=total(Q(light=Task.Light.RED)), yellow=total(Q(light=Task.Light.YELLOW)),
             waiting=total(Q(status__in=[Task.Status.SUBMITTED, Task.Status.REVIEWED])),
         ).order_by("unit__name")
     )
