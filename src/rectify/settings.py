@@ -235,6 +235,8 @@ RECTIFY_RULES = {
     "silent_days": envint("RECTIFY_SILENT_DAYS", 7),
     "red_returns": envint("RECTIFY_RED_RETURNS", 2),
 }
+# The State Council's holiday notice typed in as JSON, for years the chinesecalendar package does not know.
+RECTIFY_CALENDAR_FILE = envstr("RECTIFY_CALENDAR_FILE")
 RECTIFY_UPLOAD_MAX_BYTES = envint("RECTIFY_UPLOAD_MAX_MB", 20) * 1024 * 1024
 RECTIFY_WEBHOOK_MAX_ATTEMPTS = envint("RECTIFY_WEBHOOK_MAX_ATTEMPTS", 8)
 RECTIFY_WEBHOOK_TIMEOUT = envint("RECTIFY_WEBHOOK_TIMEOUT", 5)

@@ -68,7 +68,7 @@ def test_ledger_page_in_english(english, unit) -> None:
     assert '<html lang="en">' in html
     for text in (f"<th>{en('整改措施')}</th>", f"<th>{en('牵头单位')}</th>", "Export ledger (Excel)",
                  "Import Excel ledger", "Task list (ledger)", f">{en('问题清单')}</a>", f">{en('责任清单')}</a>",
-                 "Assign the selected tasks:", "Overdue only",
+                 "Assign the selected tasks:", "Red (overdue) only",
                  f'<option value="deadline">{en("限期整改")}</option>'):
         assert text in html, text
     # The row is rendered by a Python template tag: its labels follow the language too.

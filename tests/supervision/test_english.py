@@ -17,9 +17,9 @@ from rectify import clock
 from rectify.inspections import services as inspections
 from rectify.ledger import services as ledger
 from rectify.ledger.models import Task
+from rectify.rules.calendar import plan_due
 from rectify.supervision import selectors, services
 from rectify.supervision.models import Notification, Order
-from rectify.supervision.rules.calendar import plan_due
 from rectify.supervision.rules.formalism import check_measure
 from tests.factories import make_task
 
@@ -111,9 +111,9 @@ def test_the_review_page_translates_clocks_integrity_and_flags(sw, objects, clie
 def test_rules_keep_chinese_messages_and_carry_what_the_pages_translate() -> None:
     flags = check_measure("进一步加强学习", strict=True)
     vague = next(f for f in flags if f.code == "vague_measure")
-    assert vague.message_zh.startswith("措施空泛") and vague.template == vague.message_zh
+    assert vague.message_zh.startswith("措施空泛") and vague.message_zh.template == vague.message_zh
     due = plan_due(dt.date(2025, 1, 20))
-    assert due.basis == "反馈后15个工作日" and due.basis_template % dict(due.basis_params) == due.basis
+    assert due.basis == "反馈后15个工作日" and due.basis.template % due.basis.values == due.basis
 
 
 def test_formalism_flags_follow_the_active_language(sw, objects) -> None:

@@ -52,7 +52,8 @@ class TaskOut(Schema):
     status_label: str
     deadline: dt.date | None
     overdue: bool = Field(description="已过完成时限且未销号（派生，不存储）")
-    light: str = Field(description="红黄绿灯：green 正常、yellow 预警、red 逾期")
+    overdue_days: int = Field(description="逾期天数，未逾期为 0")
+    light: str = Field(description="红黄绿灯：red 红灯（逾期或多次退回）、yellow 黄灯（预警）、green 绿灯")
     inspection_id: int
     finding: FindingRef
     unit: OrgRef
@@ -82,6 +83,10 @@ class TaskOut(Schema):
     @staticmethod
     def resolve_overdue(obj: Task) -> bool:
         return obj.is_overdue()
+
+    @staticmethod
+    def resolve_overdue_days(obj: Task) -> int:
+        return obj.days_overdue()
 
     @staticmethod
     def resolve_light(obj: Task) -> str:
@@ -144,8 +149,8 @@ class TaskQuery(Schema):
     lead_org: Id | None = Field(None, description="牵头或配合单位")
     leader: Id | None = Field(None, description="责任领导（用户编号）")
     category: Task.Category | None = None
-    overdue: bool | None = None
-    light: Task.Light | None = None
+    overdue: bool | None = Field(None, description="只看已过完成时限且未销号的任务")
+    light: Task.Light | None = Field(None, description="red 红灯（逾期）、yellow 黄灯（预警）、green 绿灯")
     q: short_text(100) | None = Field(None, description="在措施、问题、责任领导、牵头单位中查找")  # type: ignore[valid-type]
     order: Literal["newest", "ledger"] = Field(
         "newest",

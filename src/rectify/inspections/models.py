@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from rectify import clock
 from rectify.organizations.models import Organization
-from rectify.supervision.rules.calendar import add_months
+from rectify.rules.calendar import add_months
 
 
 class Inspection(models.Model):

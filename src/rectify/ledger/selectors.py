@@ -6,13 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from rectify import clock
 from rectify.inspections.models import Inspection
+from rectify.ledger import lights
 from rectify.ledger.models import Lead, RuleChange, Task, UnitTally, UnitWeekTally
 from rectify.organizations.models import User
 from rectify.organizations.scoping import task_q, unit_q
@@ -29,13 +29,14 @@ def inspections_visible_to(actor: User) -> QuerySet[Inspection]:
 
 
 def unit_tallies(actor: User) -> list[dict[str, Any]]:
-    """Per unit in reach: tasks in all, closed, overdue and awaiting review, from the tallies the services keep."""
+    """Per unit in reach: tasks in all, closed, overdue, red, yellow and awaiting review, from the kept tallies."""
     def total(condition: Q | None = None) -> Coalesce:
         return Coalesce(Sum("count", filter=condition), 0)
 
     return list(
         UnitTally.objects.filter(unit_q(actor, "unit")).values("unit_id", "unit__name").annotate(
             total=total(), closed=total(Q(status=Task.Status.CLOSED)), overdue=total(Q(overdue=True)),
+            red=total(Q(light=Task.Light.RED)), yellow=total(Q(light=Task.Light.YELLOW)),
             waiting=total(Q(status__in=[Task.Status.SUBMITTED, Task.Status.REVIEWED])),
         ).order_by("unit__name")
     )
@@ -57,7 +58,7 @@ def inspection_stats(inspections: QuerySet[Inspection]) -> list[dict[str, Any]]:
     for row in Task.objects.filter(inspection_id__in=ids).values("inspection_id", "status").annotate(n=Count("id")):
         by_status[row["inspection_id"]][row["status"]] = row["n"]
     overdue = dict(
-        Task.objects.filter(inspection_id__in=ids, deadline__lt=today).exclude(status=Task.Status.CLOSED)
+        Task.objects.filter(lights.overdue_q(today), inspection_id__in=ids)
         .values("inspection_id").annotate(n=Count("id")).values_list("inspection_id", "n")
     )
     leads = {
@@ -117,33 +118,26 @@ class TaskFilter:
         status = params.get("status") or None
         category = params.get("category") or None
         light = params.get("light") or None
+        light = light if light in Task.Light.values else None
+        # The page's 只看逾期 box is the red light (红灯（逾期）): the box and the light menu are one filter.
+        # Beside another light it is the overdue rule, which that light excludes.
+        box = params.get("overdue") in {"1", "true", "on"}
+        if box and light is None:
+            light = Task.Light.RED
         return cls(
             inspection=as_int("inspection"),
             status=status if status in Task.Status.values else None,
             lead_org=as_int("lead_org"),
             leader=as_int("leader"),
             category=category if category in Task.Category.values else None,
-            overdue=True if params.get("overdue") in {"1", "true", "on"} else None,
-            light=light if light in Task.Light.values else None,
+            overdue=True if box and light != Task.Light.RED else None,
+            light=light,
             q=(params.get("q") or "").strip()[:100] or None,
         )
 
 
-def red_q(today: dt.date) -> Q:
-    rules = settings.RECTIFY_RULES
-    return ~Q(status=Task.Status.CLOSED) & (Q(deadline__lt=today) | Q(returned_count__gte=rules["red_returns"]))
-
-
-def yellow_q(today: dt.date) -> Q:
-    rules = settings.RECTIFY_RULES
-    silent_since = clock.now() - dt.timedelta(days=rules["silent_days"])
-    near = Q(deadline__lte=today + dt.timedelta(days=rules["yellow_days"]))
-    silent = Q(last_progress_at__lt=silent_since) | Q(last_progress_at__isnull=True, created_at__lt=silent_since)
-    return ~Q(status=Task.Status.CLOSED) & ~red_q(today) & (near | silent)
-
-
 def filter_tasks(qs: QuerySet[Task], f: TaskFilter) -> QuerySet[Task]:
-    """Apply the ledger filters; the traffic light is computed in SQL the same way as `Task.light()`."""
+    """Apply the ledger filters; the light conditions come from `ledger.lights`, the rule of `Task.light()`."""
     today = clock.today()
     if f.inspection:
         qs = qs.filter(inspection_id=f.inspection)
@@ -156,13 +150,9 @@ def filter_tasks(qs: QuerySet[Task], f: TaskFilter) -> QuerySet[Task]:
     if f.category:
         qs = qs.filter(category=f.category)
     if f.overdue:
-        qs = qs.filter(deadline__lt=today).exclude(status=Task.Status.CLOSED)
-    if f.light == Task.Light.RED:
-        qs = qs.filter(red_q(today))
-    elif f.light == Task.Light.YELLOW:
-        qs = qs.filter(yellow_q(today))
-    elif f.light == Task.Light.GREEN:
-        qs = qs.exclude(red_q(today)).exclude(yellow_q(today) & ~Q(status=Task.Status.CLOSED))
+        qs = qs.filter(lights.overdue_q(today))
+    if f.light:
+        qs = qs.filter(lights.light_q(f.light, today))
     if f.q:
         qs = qs.filter(
             Q(title__icontains=f.q) | Q(finding__title__icontains=f.q) | Q(leader_name__icontains=f.q)

@@ -24,6 +24,7 @@ from rectify.inspections.models import Inspection
 from rectify.organizations.models import Role, User
 from rectify.organizations.scoping import ALLOWED, Action, grants, require, roles_over_unit, unit_q
 from rectify.reports.models import Feedback, Report, ReportVersion
+from rectify.rules.lights import is_past_due
 
 EDITORS = ALLOWED[Action.EDIT_PLAN]
 PUBLISHERS = frozenset({Role.RECTIFICATION_OFFICE, Role.LEADER, Role.ADMIN})
@@ -196,7 +197,7 @@ class ReportDue:
         return (self.due - (today or clock.today())).days
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
-        return not self.done and self.days_left(today) < 0
+        return is_past_due(self.due, done=self.done, today=today or clock.today())
 
 
 DUE_KINDS = (Report.Kind.INTERNAL, Report.Kind.LEADER)

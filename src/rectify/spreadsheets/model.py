@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+# Messages keep their template and values; `rectify.language.localize` renders them on a page.
+from rectify.rules.messages import Message, gettext_noop
+
 __all__ = [
     "CATEGORIES",
     "CATEGORY_DEADLINE",
@@ -25,26 +28,6 @@ __all__ = [
 ]
 
 
-def gettext_noop(text: str) -> str:
-    """Mark a message for the translation catalogue (`makemessages` knows this name); no Django here."""
-    return text
-
-
-class Message(str):
-    """A message in Chinese that keeps its template and values, so a web page can show it translated.
-
-    It is the Chinese text wherever a str is used (JSON output, the command line, comparisons);
-    `rectify.spreadsheets.services.localize` renders it in the language of the request.
-    """
-
-    template: str
-    values: dict[str, Any]
-
-    def __new__(cls, template: str, **values: Any) -> Message:
-        message = super().__new__(cls, template % values if values else template)
-        message.template = template
-        message.values = values
-        return message
 
 
 # Values compared and written to ledgers: plain Chinese; marked so a preview page can show them translated.

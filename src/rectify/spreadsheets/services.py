@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from rectify import bulk, clock
+from rectify import bulk, clock, language
 from rectify.audit import services as audit
 from rectify.errors import Forbidden, NotVisible, RectifyError
 from rectify.inspections.models import Finding, Inspection
@@ -38,7 +38,6 @@ from rectify.spreadsheets.model import (
     ExportRow,
     LedgerParse,
     LedgerRow,
-    Message,
     RowError,
 )
 from rectify.spreadsheets.reader import read_ledger
@@ -104,10 +103,7 @@ class LedgerImportResult:
 
 def localize(text: Any) -> Any:
     """A reader's `Message` in the active language (Chinese when none is active); anything else unchanged."""
-    if not isinstance(text, Message) or not text.template:
-        return text
-    values = {name: localize(value) for name, value in text.values.items()}
-    return _(text.template) % values if values else _(text.template)
+    return language.localize(text)
 
 
 def describe_error(error: RowError) -> str:

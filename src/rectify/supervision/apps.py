@@ -6,3 +6,6 @@ class SupervisionConfig(AppConfig):
     name = "rectify.supervision"
     label = "supervision"
     verbose_name = _("督查督办")
+
+    def ready(self) -> None:
+        from rectify.supervision import checks  # noqa: F401  (registers the calendar file check)

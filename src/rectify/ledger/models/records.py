@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rectify import clock
 from rectify.inspections.models import Inspection, add_months
 from rectify.organizations.models import Organization
+from rectify.rules import lights
 
 
 class RuleChange(models.Model):
@@ -87,8 +88,8 @@ class Lead(models.Model):
         return add_months(self.received_on, settings.RECTIFY_RULES["lead_reply_months"])
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
-        today = today or clock.today()
-        return self.status != self.Status.CONCLUDED and self.reply_due < today
+        done = self.status == self.Status.CONCLUDED
+        return lights.is_past_due(self.reply_due, done=done, today=today or clock.today())
 
 
 class Outcome(models.Model):

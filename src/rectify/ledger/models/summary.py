@@ -9,11 +9,12 @@ from rectify.organizations.models import Organization
 
 
 class UnitTally(models.Model):
-    """How many of a unit's tasks are in each status, open ones split by overdue as judged on `as_of`."""
+    """How many of a unit's tasks are in each status, split by overdue and by traffic light as judged on `as_of`."""
 
     unit = models.ForeignKey(Organization, verbose_name=_("被巡视单位"), on_delete=models.CASCADE, related_name="+")
     status = models.CharField(_("整改状态"), max_length=16)
     overdue = models.BooleanField(_("逾期"))
+    light = models.CharField(_("红黄绿灯"), max_length=8, default="green")
     count = models.PositiveIntegerField(_("任务数"))
     as_of = models.DateField(_("统计日期"))
 
@@ -21,11 +22,11 @@ class UnitTally(models.Model):
         verbose_name = _("单位任务统计")
         verbose_name_plural = _("单位任务统计")
         constraints = [
-            models.UniqueConstraint(fields=["unit", "status", "overdue"], name="ledger_unittally_unique"),
+            models.UniqueConstraint(fields=["unit", "status", "overdue", "light"], name="ledger_unittally_unique"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit_id} {self.status} {self.overdue}: {self.count}"
+        return f"{self.unit_id} {self.status} {self.overdue} {self.light}: {self.count}"
 
 
 class UnitWeekTally(models.Model):

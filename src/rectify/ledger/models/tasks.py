@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from rectify import clock
 from rectify.inspections.models import Finding, Inspection
 from rectify.organizations.models import Organization
+from rectify.rules import lights
+from rectify.rules.lights import LightRules
 
 
 class Task(models.Model):
@@ -34,9 +36,9 @@ class Task(models.Model):
         PHASED_RESULT = "phased_result", _("阶段性成效")
 
     class Light(models.TextChoices):
-        GREEN = "green", _("正常")
-        YELLOW = "yellow", _("预警")
-        RED = "red", _("逾期")
+        RED = "red", _("红灯（逾期）")
+        YELLOW = "yellow", _("黄灯（预警）")
+        GREEN = "green", _("绿灯")
 
     inspection = models.ForeignKey(Inspection, verbose_name=_("巡视巡察"), on_delete=models.CASCADE, related_name="tasks")
     finding = models.ForeignKey(Finding, verbose_name=_("反馈问题"), on_delete=models.PROTECT, related_name="tasks")
@@ -120,24 +122,25 @@ class Task(models.Model):
         return self.status != self.Status.CLOSED
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
-        """Deadline passed and not closed (derived, never stored)."""
-        today = today or clock.today()
-        return self.deadline is not None and self.deadline < today and self.status != self.Status.CLOSED
+        """逾期: deadline passed and not closed (derived, never stored; see rules.lights)."""
+        return lights.is_past_due(self.deadline, done=not self.is_open, today=today or clock.today())
+
+    def days_overdue(self, today: dt.date | None = None) -> int:
+        """Days past the deadline ("逾期 12 天"), 0 when not overdue."""
+        return lights.days_overdue(self.deadline, done=not self.is_open, today=today or clock.today())
+
+    def last_activity_day(self) -> dt.date | None:
+        """The Asia/Shanghai day of the last progress report, or of the creation without any."""
+        last = self.last_progress_at or self.created_at
+        return lights.local_day(last) if last is not None else None
 
     def light(self, today: dt.date | None = None) -> str:
-        """The traffic light (红黄绿灯): red overdue or returned repeatedly; yellow near the deadline or silent."""
-        rules = settings.RECTIFY_RULES
-        today = today or clock.today()
-        if self.status == self.Status.CLOSED:
-            return self.Light.GREEN
-        if self.is_overdue(today) or self.returned_count >= rules["red_returns"]:
-            return self.Light.RED
-        if self.deadline is not None and (self.deadline - today).days <= rules["yellow_days"]:
-            return self.Light.YELLOW
-        last = self.last_progress_at or self.created_at
-        if last is not None and (today - timezone.localtime(last).date()).days >= rules["silent_days"]:
-            return self.Light.YELLOW
-        return self.Light.GREEN
+        """The traffic light (红黄绿灯) of rules.lights, with the deployment's thresholds."""
+        return self.Light(lights.light(
+            closed=not self.is_open, deadline=self.deadline, returned_count=self.returned_count,
+            last_activity=self.last_activity_day(), today=today or clock.today(),
+            rules=LightRules.from_mapping(settings.RECTIFY_RULES),
+        ).value)
 
 
 class Progress(models.Model):

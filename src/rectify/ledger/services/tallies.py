@@ -2,8 +2,8 @@
 
 Every write of a task goes through `create_task`, `add_to_plan` or `save_versioned`; each calls
 `refresh_units` for the task's unit inside its transaction, so the counts commit with the write.
-"Overdue" also changes with the date alone: rows judged before today are refreshed by
-`refresh_stale` (the overview calls it, and `rectify remind` each morning).
+"Overdue" and the traffic light also change with the date alone: rows judged before today are
+refreshed by `refresh_stale` (the overview calls it, and `rectify remind` each morning).
 """
 
 from __future__ import annotations
@@ -11,17 +11,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import BooleanField, Case, Count, Q, Value, When
+from django.db.models import BooleanField, Case, Count, Value, When
 from django.db.models.functions import TruncWeek
 
 from rectify import bulk, clock
+from rectify.ledger import lights
 from rectify.ledger.models import Task, UnitTally, UnitWeekTally
 
 
 def _overdue(today: dt.date) -> Case:
     """True or False, never NULL: a task without a deadline is not overdue."""
     return Case(
-        When(Q(deadline__lt=today) & ~Q(status=Task.Status.CLOSED), then=Value(True)),
+        When(lights.overdue_q(today), then=Value(True)),
         default=Value(False), output_field=BooleanField(),
     )
 
@@ -36,9 +37,10 @@ def refresh_units(unit_ids: Iterable[int], *, today: dt.date | None = None) -> N
     UnitWeekTally.objects.filter(unit_id__in=ids).delete()
     tasks = Task.objects.filter(unit_id__in=ids).order_by()
     bulk.insert_rows(UnitTally, [
-        {"unit_id": row["unit_id"], "status": row["status"], "overdue": bool(row["overdue"]), "count": row["n"],
-         "as_of": today}
-        for row in tasks.values("unit_id", "status", overdue=_overdue(today)).annotate(n=Count("id"))
+        {"unit_id": row["unit_id"], "status": row["status"], "overdue": bool(row["overdue"]), "light": row["light"],
+         "count": row["n"], "as_of": today}
+        for row in tasks.values("unit_id", "status", overdue=_overdue(today), light=lights.light_case(today))
+        .annotate(n=Count("id"))
     ])
     weeks: dict[tuple[int, dt.date], dict[str, object]] = {}
     for field, column in (("created_at", "created"), ("closed_at", "closed")):

@@ -13,7 +13,8 @@ from rectify.ledger.models import Task
 from rectify.ledger.services import tallies
 
 # The fields the unit tallies count by: a write touching one recounts the unit.
-TALLIED = {"status", "deadline", "closed_at", "unit"}
+# What the tallies count by: status, overdue and the traffic light (rules.lights).
+TALLIED = {"status", "deadline", "closed_at", "unit", "last_progress_at", "returned_count"}
 
 
 def save_versioned(task: Task, *, fields: list[str], expected_version: int | None = None) -> Task:

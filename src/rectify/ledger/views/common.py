@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -10,10 +11,18 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect
 
+from rectify import clock
 from rectify.errors import Forbidden, NotVisible, RectifyError
 from rectify.inspections.models import Inspection
 from rectify.ledger.models import Task
 from rectify.ledger.selectors import inspections_visible_to, tasks_visible_to
+
+
+def light_row(task: Task, today: dt.date | None = None, **extra: Any) -> dict[str, Any]:
+    """A task row with its traffic light (红黄绿灯), whether it is overdue (逾期) and by how many days."""
+    today = today or clock.today()
+    return {"task": task, "light": task.light(today), "overdue": task.is_overdue(today),
+            "overdue_days": task.days_overdue(today), **extra}
 
 
 def get_task(request: HttpRequest, pk: int) -> Task:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from rectify import clock
 from rectify.inspections.models import Finding
+from rectify.ledger import lights
 from rectify.ledger.models import Task
 from rectify.ledger.selectors import (
     inspection_stats,
@@ -53,8 +54,12 @@ def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     by_status = dict(tasks.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     total = sum(by_status.values())
     closed = by_status.get(Task.Status.CLOSED, 0)
-    open_q = ~Q(status=Task.Status.CLOSED)
-    overdue = tasks.filter(open_q, deadline__lt=today).count()
+    # The traffic lights beside each other (红灯（逾期）, 黄灯（预警）), and how many of the red are overdue.
+    light_counts = {
+        "red": Count("id", filter=lights.red_q(today)),
+        "yellow": Count("id", filter=lights.yellow_q(today)),
+    }
+    counts = tasks.aggregate(overdue=Count("id", filter=lights.overdue_q(today)), **light_counts)
 
     # By aspect: count per finding and status, then roll findings up to their top-level aspect.
     findings = {f.pk: f for f in Finding.objects.filter(inspection__target=unit).only("pk", "parent_id", "title", "label")}
@@ -65,24 +70,20 @@ def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             node = findings[node.parent_id]
         return node
 
-    aspect_counts: dict[int, dict[str, int]] = defaultdict(lambda: {"closed": 0, "open": 0, "overdue": 0})
+    aspect_counts: dict[int, dict[str, int]] = defaultdict(lambda: {"closed": 0, "open": 0, "red": 0, "yellow": 0})
     rows = tasks.values("finding_id").annotate(
-        closed=Count("id", filter=Q(status=Task.Status.CLOSED)),
-        overdue=Count("id", filter=open_q & Q(deadline__lt=today)),
-        total=Count("id"),
+        closed=Count("id", filter=Q(status=Task.Status.CLOSED)), total=Count("id"), **light_counts,
     )
     for row in rows:
-        aspect = root(row["finding_id"])
-        counts = aspect_counts[aspect.pk]
-        counts["closed"] += row["closed"]
-        counts["overdue"] += row["overdue"]
-        counts["open"] += row["total"] - row["closed"] - row["overdue"]
+        aspect = aspect_counts[root(row["finding_id"]).pk]
+        for key in ("closed", "red", "yellow"):
+            aspect[key] += row[key]
+        aspect["open"] += row["total"] - row["closed"] - row["red"] - row["yellow"]
     aspects = sorted(aspect_counts.items())
     dept_rows = list(tasks.values("lead_org__name").annotate(
-        closed=Count("id", filter=Q(status=Task.Status.CLOSED)),
-        overdue=Count("id", filter=open_q & Q(deadline__lt=today)),
-        total=Count("id"),
-    ).order_by("-overdue", "-total"))
+        closed=Count("id", filter=Q(status=Task.Status.CLOSED)), total=Count("id"), **light_counts,
+    ).order_by("-red", "-yellow", "-total"))
+    red_name, yellow_name = Task.Light.RED.label, Task.Light.YELLOW.label
     labels = dict(Task.Status.choices)
     charts = {
         "status": {"items": [{"name": labels[s], "value": by_status.get(s, 0), "color": STATUS_COLORS[s]}
@@ -91,19 +92,22 @@ def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "labels": [f"{findings[a].label}{findings[a].title}"[:40] for a, _c in aspects],
             "series": [{"name": _("已销号"), "values": [c["closed"] for _a, c in aspects], "color": "green"},
                        {"name": _("推进中"), "values": [c["open"] for _a, c in aspects], "color": "blue"},
-                       {"name": _("逾期"), "values": [c["overdue"] for _a, c in aspects], "color": "red"}],
+                       {"name": str(yellow_name), "values": [c["yellow"] for _a, c in aspects], "color": "yellow"},
+                       {"name": str(red_name), "values": [c["red"] for _a, c in aspects], "color": "red"}],
         },
         "departments": {
             "labels": [r["lead_org__name"] or _("未分派") for r in dept_rows],
             "series": [{"name": _("已销号"), "values": [r["closed"] for r in dept_rows], "color": "green"},
-                       {"name": _("推进中"), "values": [r["total"] - r["closed"] - r["overdue"] for r in dept_rows],
-                        "color": "blue"},
-                       {"name": _("逾期"), "values": [r["overdue"] for r in dept_rows], "color": "red"}],
+                       {"name": _("推进中"), "values": [r["total"] - r["closed"] - r["red"] - r["yellow"]
+                                                      for r in dept_rows], "color": "blue"},
+                       {"name": str(yellow_name), "values": [r["yellow"] for r in dept_rows], "color": "yellow"},
+                       {"name": str(red_name), "values": [r["red"] for r in dept_rows], "color": "red"}],
         },
     }
     inspections = inspections_visible_to(request.user).filter(target=unit)  # type: ignore[arg-type]
     return render(request, "ledger/unit_dashboard.html", {
-        "unit": unit, "total": total, "closed": closed, "rate": _rate(closed, total), "overdue": overdue,
+        "unit": unit, "total": total, "closed": closed, "rate": _rate(closed, total), **counts,
+        "red_label": red_name, "yellow_label": yellow_name,
         "submitted": by_status.get(Task.Status.SUBMITTED, 0), "reviewed": by_status.get(Task.Status.REVIEWED, 0),
         "returned": by_status.get(Task.Status.RETURNED, 0), "charts": charts,
         "inspections": inspection_stats(inspections), "today": today,
@@ -134,6 +138,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     total = sum(r["total"] for r in per_unit)
     closed = sum(r["closed"] for r in per_unit)
     overdue = sum(r["overdue"] for r in per_unit)
+    red, yellow = sum(r["red"] for r in per_unit), sum(r["yellow"] for r in per_unit)
     charts = {"trend": _trend(weekly_tallies(request.user), today), "units": {
         "labels": [r["unit__name"] for r in per_unit],
         "series": [{"name": _("完成率"), "values": [r["rate"] for r in per_unit], "color": "green"},
@@ -142,6 +147,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     }}
     return render(request, "ledger/overview.html", {
         "units": per_unit, "total": total, "closed": closed, "overdue": overdue, "rate": _rate(closed, total),
+        "red": red, "yellow": yellow, "red_label": Task.Light.RED.label, "yellow_label": Task.Light.YELLOW.label,
         "overdue_rate": _rate(overdue, total), "charts": charts,
     })
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from itertools import groupby
 from typing import Any
 
@@ -21,10 +20,17 @@ from django.views.decorators.http import require_POST
 from rectify import clock
 from rectify.errors import RectifyError
 from rectify.inspections.models import Finding
-from rectify.ledger import services
+from rectify.ledger import lights, services
 from rectify.ledger.models import Task
 from rectify.ledger.selectors import TaskFilter, filter_tasks, tasks_visible_to
-from rectify.ledger.views.common import get_inspection, get_task, paginate, perform, query_without_page
+from rectify.ledger.views.common import (
+    get_inspection,
+    get_task,
+    light_row,
+    paginate,
+    perform,
+    query_without_page,
+)
 from rectify.organizations.models import Organization, Role, User
 from rectify.organizations.scoping import Action, can_unit
 
@@ -44,7 +50,7 @@ def ledger_rows(tasks: list[Task], today: Any) -> list[dict[str, Any]]:
         parent = finding.parent
         rows.append({"group": True, "finding": finding, "parent": parent})
         for task in group:
-            rows.append({"task": task, "light": task.light(today), "overdue": task.is_overdue(today)})
+            rows.append(light_row(task, today))
     return rows
 
 
@@ -126,7 +132,7 @@ def task_row_edit(request: HttpRequest, pk: int) -> HttpResponse:
             error = exc.message
         else:
             task = get_task(request, pk)
-            row = {"task": task, "light": task.light(), "overdue": task.is_overdue()}
+            row = light_row(task)
             return render(request, "ledger/partials/_task_row.html", {"row": row, "can_edit": True})
     return render(request, "ledger/partials/_task_row_form.html", {
         "task": task, "departments": departments, "leaders": leaders, "categories": Task.Category.choices,
@@ -137,7 +143,7 @@ def task_row_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def task_row(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task(request, pk)
-    row = {"task": task, "light": task.light(), "overdue": task.is_overdue()}
+    row = light_row(task)
     can_edit = can_unit(request.user, Action.EDIT_PLAN, task.unit)  # type: ignore[arg-type]
     return render(request, "ledger/partials/_task_row.html", {"row": row, "can_edit": can_edit})
 
@@ -199,12 +205,11 @@ def responsibility(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = get_inspection(request, pk)
     today = clock.today()
     visible = tasks_visible_to(request.user).filter(inspection=inspection)  # type: ignore[arg-type]
-    silent_since = clock.now() - dt.timedelta(days=settings.RECTIFY_RULES["silent_days"])
     open_q = ~Q(status=Task.Status.CLOSED)
     stats = dict(
         total=Count("id"), closed=Count("id", filter=Q(status=Task.Status.CLOSED)),
-        overdue=Count("id", filter=open_q & Q(deadline__lt=today)),
-        silent=Count("id", filter=open_q & (Q(last_progress_at__lt=silent_since) | Q(last_progress_at__isnull=True))),
+        overdue=Count("id", filter=lights.overdue_q(today)),
+        silent=Count("id", filter=open_q & lights.silent_q(today)),
         last=Max("last_progress_at"),
     )
     by_leader = visible.values("leader_name").annotate(**stats).order_by("leader_name")

@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 
 from rectify import clock
 from rectify.inspections.models import Finding
+from rectify.ledger.lights import red_q
 from rectify.ledger.models import Progress, Task
-from rectify.ledger.selectors import inspections_visible_to, red_q, tasks_visible_to
-from rectify.ledger.views.common import paginate, query_without_page
+from rectify.ledger.selectors import inspections_visible_to, tasks_visible_to
+from rectify.ledger.views.common import light_row, paginate, query_without_page
 from rectify.organizations.models import Role
 from rectify.organizations.navigation import main_role
 from rectify.organizations.scoping import grants, task_q, visible_organizations
@@ -60,8 +61,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         for review in ClosureReview.objects.filter(task_id__in=returned_ids, decision="return").order_by("created_at"):
             reasons[review.task_id] = review.reason
     today = clock.today()
-    rows = [{"task": t, "light": t.light(today), "overdue": t.is_overdue(today), "reason": reasons.get(t.pk)}
-            for t in page.object_list]
+    rows = [light_row(t, today, reason=reasons.get(t.pk)) for t in page.object_list]
     return render(request, "ledger/my_tasks.html", {"page": page, "rows": rows, "show_closed": show_closed,
                                                      "query": query_without_page(request)})
 
@@ -80,7 +80,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(leader=request.user)
     page = paginate(request, qs.order_by("submitted_at", "pk"), per_page=50)
     today = clock.today()
-    rows = [{"task": t, "light": t.light(today), "overdue": t.is_overdue(today)} for t in page.object_list]
+    rows = [light_row(t, today) for t in page.object_list]
     return render(request, "ledger/approvals.html", {"page": page, "rows": rows, "query": query_without_page(request)})
 
 

@@ -77,6 +77,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "done": done,
         "light": task.light(),
         "overdue": task.is_overdue(),
+        "overdue_days": task.days_overdue(),
         "can_progress": can_task(user, Action.REPORT_PROGRESS, task) and task.status in services.lifecycle.PROGRESS_FROM,  # type: ignore[arg-type]
         "can_submit": can_task(user, Action.SUBMIT, task) and task.status in services.lifecycle.SUBMIT_FROM  # type: ignore[arg-type]
         and task.category != Task.Category.LONG_TERM,

@@ -17,10 +17,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-from rectify.supervision.rules.i18n import Params, fill, gettext_noop
+from rectify.rules.messages import Message, gettext_noop
 from rectify.supervision.rules.similarity import (
     _EPSILON,
     DEFAULT_NGRAM,
@@ -56,23 +56,19 @@ SLOGAN_CLAUSE_SHARE = 2 / 3
 
 @dataclass(frozen=True)
 class Flag:
-    """One finding of a check: an English `code`, a Chinese message, and what triggered it."""
+    """One finding of a check: an English `code`, a Chinese message (pages translate it), and what triggered it."""
 
     code: str
-    message_zh: str
+    message_zh: Message
     evidence: tuple[str, ...] = ()
     subjects: tuple[str, ...] = ()
-    # The message before its values were filled in, and the values: pages translate the template.
-    template: str = field(default="", compare=False)
-    params: Params = field(default=(), compare=False)
 
 
 def _flag(
     code: str, template: str, params: dict[str, object] | None = None, *,
     evidence: tuple[str, ...] = (), subjects: tuple[str, ...] = (),
 ) -> Flag:
-    message, values = fill(template, params)
-    return Flag(code, message, evidence=evidence, subjects=subjects, template=template, params=values)
+    return Flag(code, Message(template, **(params or {})), evidence=evidence, subjects=subjects)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from rectify.supervision.rules.i18n import gettext_noop
+from rectify.rules.messages import gettext_noop
 
 __all__ = [
     "COMPLETION",

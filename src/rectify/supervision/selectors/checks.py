@@ -11,9 +11,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy
 
 from rectify.inspections.models import Inspection
+from rectify.language import localize
 from rectify.ledger.models import Evidence, Progress, RuleChange, Task
 from rectify.supervision.rules.formalism import (
     EvidenceFile,
@@ -99,11 +100,8 @@ def _view(flag: Flag) -> FlagView:
 
 
 def _message(flag: Flag) -> str:
-    """The flag's message in the page's language (the rule's own Chinese when it has no template)."""
-    if not flag.template:
-        return flag.message_zh
-    translated = gettext(flag.template)
-    return translated % dict(flag.params) if flag.params else translated
+    """The flag's message in the page's language."""
+    return localize(flag.message_zh)
 
 
 def _flags_for(tasks: list[Task], inspection: Inspection, only: Iterable[int] | None = None,

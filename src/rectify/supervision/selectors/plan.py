@@ -10,9 +10,11 @@ from django.utils.translation import pgettext
 
 from rectify import clock
 from rectify.inspections.models import Finding, Inspection
+from rectify.language import localize
 from rectify.ledger.models import Lead, Task
+from rectify.rules.calendar import Due
+from rectify.rules.lights import is_past_due
 from rectify.supervision.deadlines import deadline_clock
-from rectify.supervision.rules.calendar import Due
 
 DATELESS = (Task.Category.IMMEDIATE, Task.Category.LONG_TERM)
 
@@ -80,17 +82,17 @@ class ClockRow:
     exact: bool
     days_left: int
     done: bool = False
+    note: str = ""  # e.g. 2027年节假日安排未载入…, in the page's language
 
     @property
     def overdue(self) -> bool:
-        return not self.done and self.days_left < 0
+        today = self.due - dt.timedelta(days=self.days_left)
+        return is_past_due(self.due, done=self.done, today=today)
 
 
-def _basis(due: Due) -> str:
-    """The rule a deadline comes from (依据), in the page's language."""
-    if not due.basis_template:
-        return due.basis
-    return _(due.basis_template) % dict(due.basis_params)
+def _row(label: str, due: Due, today: dt.date, done: bool) -> ClockRow:
+    note = localize(due.note) if due.note else ""
+    return ClockRow(label, due.date, localize(due.basis), due.exact, (due.date - today).days, done, note)
 
 
 def inspection_clocks(inspection: Inspection, *, plan_done: bool = False, report_done: bool = False) -> list[ClockRow]:
@@ -101,10 +103,9 @@ def inspection_clocks(inspection: Inspection, *, plan_done: bool = False, report
     if inspection.feedback_date is not None:
         for due, done in ((deadline.plan_due(inspection.feedback_date), plan_done),
                           (deadline.report_due(inspection.feedback_date), report_done)):
-            rows.append(ClockRow(_(due.label), due.date, _basis(due), due.exact, (due.date - today).days, done))
+            rows.append(_row(localize(due.label), due, today, done))
     for lead in Lead.objects.filter(inspection=inspection).order_by("received_on", "pk"):
         due = deadline.lead_reply_due(lead.received_on)
-        label = _("%(label)s：%(lead)s") % {"label": _(due.label), "lead": lead.reference or lead.summary[:20]}
-        rows.append(ClockRow(label, due.date, _basis(due), due.exact, (due.date - today).days,
-                             lead.status == Lead.Status.CONCLUDED))
+        label = _("%(label)s：%(lead)s") % {"label": localize(due.label), "lead": lead.reference or lead.summary[:20]}
+        rows.append(_row(label, due, today, lead.status == Lead.Status.CONCLUDED))
     return rows

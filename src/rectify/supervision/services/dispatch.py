@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,8 +13,10 @@ from django.utils.translation import gettext as _
 from rectify import clock
 from rectify.audit import services as audit
 from rectify.errors import ValidationFailed
+from rectify.ledger.lights import light_rules
 from rectify.ledger.models import Task
 from rectify.organizations.models import Organization, User
+from rectify.rules.lights import is_silent, silent_days
 from rectify.supervision.models import Dispatch, DispatchDecision
 from rectify.supervision.services.access import DISPATCH_RECORD, DISPATCH_VIEW, require_roles
 
@@ -69,7 +70,7 @@ def build_dispatch(actor: User, unit: Organization, week_of: dt.date) -> Dispatc
     require_roles(actor, unit, DISPATCH_VIEW, _("只有整改办、领导、纪检监督或巡视巡察办可以查看调度表"))
     week_of = monday(week_of)
     sheet = DispatchSheet(unit=unit, week_of=week_of)
-    silent_days = settings.RECTIFY_RULES["silent_days"]
+    rules = light_rules()
     # A unit's open tasks (hundreds at most): one query, sorted into the sections in Python.
     tasks = (
         Task.objects.filter(unit=unit).exclude(status=Task.Status.CLOSED)
@@ -77,16 +78,15 @@ def build_dispatch(actor: User, unit: Organization, week_of: dt.date) -> Dispatc
     )
     for task in tasks:
         last = timezone.localtime(task.last_progress_at).date() if task.last_progress_at else None
-        if task.deadline is not None and task.deadline < week_of:
-            sheet.overdue.append(DispatchRow(task, (week_of - task.deadline).days, last))
+        if task.is_overdue(week_of):
+            sheet.overdue.append(DispatchRow(task, task.days_overdue(week_of), last))
         elif task.deadline is not None and task.deadline <= sheet.week_end and task.status not in WAITING:
             sheet.due_soon.append(DispatchRow(task, (task.deadline - week_of).days, last))
         if task.status in (Task.Status.RETURNED, Task.Status.REOPENED):
             sheet.returned.append(DispatchRow(task, task.returned_count, last))
-        quiet_since = last or timezone.localtime(task.created_at).date()
-        quiet = (week_of - quiet_since).days
-        if quiet >= silent_days and task.status not in WAITING:
-            sheet.silent.append(DispatchRow(task, quiet, last))
+        quiet_since = task.last_activity_day()
+        if quiet_since is not None and is_silent(quiet_since, week_of, rules) and task.status not in WAITING:
+            sheet.silent.append(DispatchRow(task, silent_days(quiet_since, week_of), last))
     sheet.overdue.sort(key=lambda r: -r.days)
     sheet.silent.sort(key=lambda r: -r.days)
     sheet.dispatch = Dispatch.objects.filter(unit=unit, week_of=week_of).first()

@@ -14,6 +14,7 @@ from rectify import clock
 from rectify.audit import services as audit
 from rectify.errors import ValidationFailed
 from rectify.inspections.models import Inspection
+from rectify.ledger.lights import overdue_q
 from rectify.ledger.models import Task
 from rectify.organizations.models import User
 from rectify.supervision.models import Evaluation, SecondRound
@@ -27,7 +28,7 @@ def completion_counts(inspection: Inspection, on: dt.date) -> CompletionCounts:
     row = Task.objects.filter(due_q, inspection=inspection).aggregate(
         due=Count("pk"),
         closed=Count("pk", filter=Q(status=Task.Status.CLOSED)),
-        overdue=Count("pk", filter=~Q(status=Task.Status.CLOSED) & Q(deadline__lt=on)),
+        overdue=Count("pk", filter=overdue_q(on)),
     )
     return CompletionCounts(due=row["due"], closed=row["closed"], overdue=row["overdue"])
 

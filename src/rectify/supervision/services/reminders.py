@@ -22,14 +22,15 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from rectify import clock
 from rectify.audit import services as audit
 from rectify.inspections.models import Inspection
+from rectify.ledger.lights import light_rules, silent_q
 from rectify.ledger.models import Lead, Task
 from rectify.ledger.services import tallies
 from rectify.organizations.models import Membership, Role
+from rectify.rules.lights import days_overdue, is_past_due, is_silent, silent_days
 from rectify.supervision.deadlines import deadline_clock
 from rectify.supervision.models import Notification, PlanReview
 from rectify.supervision.notify import WebhookRun, process_webhooks
@@ -108,8 +109,8 @@ def deadline_warnings(today: dt.date, tasks: list[Task], people: People) -> list
                 task, Notification.Kind.DUE_10, f"due_10:task:{task.pk}:{task.deadline}",
                 f"【临期预警】整改任务「{name}」还有{left}天到期",
                 f"完成时限为{due}，请分管领导督促牵头单位按期完成。", handlers + leader))
-        elif left < 0:
-            over = -left
+        elif task.is_overdue(today):
+            over = task.days_overdue(today)
             unit_principals = people.principals.get(task.unit_id, [])
             members = people.members.get(task.lead_org_id or 0, []) + ([task.handler_id] if task.handler_id else [])
             found.append(_task_warning(
@@ -127,10 +128,10 @@ def silence_warnings(today: dt.date, tasks: list[Task], people: People) -> list[
     for task in tasks:
         if task.status in WAITING:
             continue
-        last = timezone.localtime(task.last_progress_at or task.created_at).date()
-        quiet = (today - last).days
-        if quiet < days:
+        last = task.last_activity_day()
+        if last is None or not is_silent(last, today, light_rules()):
             continue
+        quiet = silent_days(last, today)
         found.append(_task_warning(
             task, Notification.Kind.SILENT, f"silent:task:{task.pk}:{last}:n{quiet // days}",
             f"【进展提醒】整改任务「{_short(task.title)}」已{quiet}天未报送进展",
@@ -146,8 +147,8 @@ def lead_warnings(today: dt.date) -> list[Warning]:
     late = []
     for lead in Lead.objects.exclude(status=Lead.Status.CONCLUDED).filter(received_on__lt=horizon).order_by("pk"):
         due = clock_.lead_reply_due(lead.received_on).date
-        if (today - due).days >= 1:
-            late.append((lead, due, (today - due).days))
+        if is_past_due(due, done=False, today=today):
+            late.append((lead, due, days_overdue(due, done=False, today=today)))
     people = People.load({lead.unit_id for lead, _d, _o in late})
     found: list[Warning] = []
     for lead, due, over in late:
@@ -175,8 +176,8 @@ def report_warnings(today: dt.date) -> list[Warning]:
     late = []
     for inspection in inspections:
         due = clock_.report_due(inspection.feedback_date).date  # type: ignore[arg-type]
-        if (today - due).days >= 1:
-            late.append((inspection, due, (today - due).days))
+        if is_past_due(due, done=False, today=today):
+            late.append((inspection, due, days_overdue(due, done=False, today=today)))
     people = People.load({inspection.target_id for inspection, _d, _o in late})
     found: list[Warning] = []
     for inspection, due, over in late:
@@ -194,16 +195,12 @@ def report_warnings(today: dt.date) -> list[Warning]:
 def collect_warnings(today: dt.date) -> list[Warning]:
     """Every warning due on `today` (already-sent ones included: `notify` drops them)."""
     near = today + dt.timedelta(days=FAR_DAYS)
-    silent_before = clock.now() - dt.timedelta(days=settings.RECTIFY_RULES["silent_days"] - 1)
     open_tasks = Task.objects.exclude(status=Task.Status.CLOSED).only(
         "pk", "title", "deadline", "status", "unit_id", "inspection_id", "lead_org_id", "handler_id", "leader_id",
         "last_progress_at", "created_at",
     )
     dated = list(open_tasks.filter(deadline__isnull=False, deadline__lte=near).order_by("pk"))
-    silent = list(
-        open_tasks.filter(Q(last_progress_at__lt=silent_before)
-                          | Q(last_progress_at__isnull=True, created_at__lt=silent_before)).order_by("pk")
-    )
+    silent = list(open_tasks.filter(silent_q(today)).order_by("pk"))
     people = People.load({t.lead_org_id for t in dated + silent if t.lead_org_id} | {t.unit_id for t in dated})
     return [
         *deadline_warnings(today, dated, people),

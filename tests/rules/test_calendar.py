@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from rectify.supervision.rules.calendar import (
+from rectify.rules.calendar import (
     DeadlineClock,
     DeadlineRules,
     WorkCalendar,
@@ -180,3 +180,37 @@ def test_rules_can_be_read_from_the_deployment_settings_mapping() -> None:
     )
     assert (rules.report_due_months, rules.plan_due_working_days, rules.lead_reply_months) == (3, 10, 3)
     assert DeadlineClock(rules=rules).plan_due(date(2025, 9, 22)).basis == "反馈后10个工作日"
+
+
+# --- 1 January and years whose holiday arrangement is not loaded ---------------------------------
+
+
+def test_new_year_is_never_a_working_day_even_in_an_unknown_year() -> None:
+    assert date(2027, 1, 1).weekday() == 4  # a Friday, which Monday–Friday would count
+    assert not is_working_day(date(2027, 1, 1))
+    assert not WorkCalendar().is_working_day(date(2098, 1, 1))
+    assert add_working_days(date(2026, 12, 31), 1) == date(2027, 1, 4)
+
+
+def test_new_year_cannot_be_declared_a_working_day() -> None:
+    with pytest.raises(ValueError, match="元旦"):
+        WorkCalendar.from_mapping({"working_days": ["2027-01-01"]})
+
+
+def test_deadline_over_an_unknown_year_names_the_year_and_says_weekends_only() -> None:
+    due = plan_due(date(2026, 12, 20))
+    assert not due.exact and due.unknown_years == (2027,)
+    assert due.note == "2027年节假日安排未载入，本时限暂按仅周末休息计算工作日，请核对"
+    assert due.note.template != due.note  # pages translate it
+
+
+def test_deadline_inside_known_years_has_no_note() -> None:
+    due = plan_due(date(2026, 3, 2))
+    assert due.exact and due.unknown_years == () and due.note is None
+
+
+def test_a_loaded_notice_makes_the_year_exact(tmp_path) -> None:
+    path = tmp_path / "2027.json"
+    path.write_text(json.dumps({"years": [2027], "holidays": ["2027-01-01"], "working_days": []}), encoding="utf-8")
+    due = DeadlineClock(calendar=WorkCalendar.from_json(path)).plan_due(date(2026, 12, 20))
+    assert due.exact and due.note is None

@@ -7,9 +7,11 @@ A deployment can add or correct days with a mapping, e.g. read from a JSON file:
     {"holidays": ["2027-01-01"], "working_days": ["2027-02-06"], "years": [2027]}
 
 `years` declares that the mapping lists every deviation from Monday–Friday for those years (the
-deployment typed in that year's State Council notice), so dates in them count as exact. For any
-other year outside the package's table the calendar falls back to Monday–Friday and says so:
-`WorkCalendar.is_exact(d)` is False and every `Due` computed across such a day has `exact=False`.
+deployment typed in that year's State Council notice), so dates in them count as exact. A deployment
+names such a file in RECTIFY_CALENDAR_FILE. For any other year outside the package's table the
+calendar falls back to Monday–Friday and says so: `WorkCalendar.is_exact(d)` is False and every
+`Due` computed across such a day has `exact=False`, the years in `unknown_years` and a `note` that
+pages show. 1 January (元旦) is off in every year, known or not: the law fixes it.
 
 The deadlines themselves follow DESIGN.md (each configurable through `DeadlineRules`): the plan
 (整改方案) 15 working days after feedback, the report (整改情况报告) 2 months after feedback, the
@@ -28,7 +30,7 @@ from pathlib import Path
 
 import chinese_calendar
 
-from rectify.supervision.rules.i18n import Params, fill, gettext_noop
+from rectify.rules.messages import Message, gettext_noop
 
 __all__ = [
     "DEFAULT_CALENDAR",
@@ -80,6 +82,9 @@ class WorkCalendar:
         if both:
             days = ", ".join(sorted(d.isoformat() for d in both))
             raise ValueError(f"days listed both as holiday and as working day: {days}")
+        new_year = sorted(d.isoformat() for d in self.extra_working_days if _is_new_year(d))
+        if new_year:
+            raise ValueError(f"1 January (元旦) is a statutory holiday, not a working day: {', '.join(new_year)}")
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Iterable[object]]) -> WorkCalendar:
@@ -102,12 +107,19 @@ class WorkCalendar:
         """Whether `day` is known from an official table, not guessed from the weekday."""
         return (
             day.year in _package_years()
+            or _is_new_year(day)
             or day.year in self.complete_years
             or day in self.extra_holidays
             or day in self.extra_working_days
         )
 
+    def unknown_year(self, day: date) -> int | None:
+        """The year of `day` if its holiday arrangement is not loaded (weekends only are assumed)."""
+        return None if self.is_exact(day) else day.year
+
     def is_working_day(self, day: date) -> bool:
+        if _is_new_year(day):
+            return False
         if day in self.extra_holidays:
             return False
         if day in self.extra_working_days:
@@ -123,10 +135,10 @@ class WorkCalendar:
         """
         return self._walk(day, count)[0]
 
-    def _walk(self, day: date, count: int) -> tuple[date, bool]:
+    def _walk(self, day: date, count: int) -> tuple[date, tuple[int, ...]]:
         step = timedelta(days=1 if count >= 0 else -1)
         remaining = abs(count)
-        exact = True
+        unknown: set[int] = set()
         current = day
         steps = 0
         while remaining:
@@ -134,13 +146,19 @@ class WorkCalendar:
             steps += 1
             if steps > _MAX_STEPS:
                 raise OverflowError("working-day count too large")
-            exact = exact and self.is_exact(current)
+            if not self.is_exact(current):
+                unknown.add(current.year)
             if self.is_working_day(current):
                 remaining -= 1
-        return current, exact
+        return current, tuple(sorted(unknown))
 
     def add_working_days_exact(self, day: date, count: int) -> tuple[date, bool]:
         """Like `add_working_days`, and whether every day walked over was known exactly."""
+        due, unknown = self._walk(day, count)
+        return due, not unknown
+
+    def add_working_days_checked(self, day: date, count: int) -> tuple[date, tuple[int, ...]]:
+        """Like `add_working_days`, and the years walked over whose holidays are not loaded."""
         return self._walk(day, count)
 
     def working_days_between(self, start: date, end: date) -> int:
@@ -161,6 +179,10 @@ class WorkCalendar:
         while not self.is_working_day(current):
             current += timedelta(days=1)
         return current
+
+
+def _is_new_year(day: date) -> bool:
+    return day.month == 1 and day.day == 1
 
 
 DEFAULT_CALENDAR = WorkCalendar()
@@ -189,21 +211,29 @@ def add_months(day: date, months: int) -> date:
 # ---------------------------------------------------------------------------------------------
 
 
+CALENDAR_NOTE = gettext_noop("%(years)s年节假日安排未载入，本时限暂按仅周末休息计算工作日，请核对")
+
+
 @dataclass(frozen=True)
 class Due:
     """A deadline with its Chinese label and the rule it comes from (依据), e.g. "反馈后15个工作日".
 
     `exact` is False when the date was computed over days the calendar only guessed (Monday–Friday
-    outside the official tables): check it against that year's holiday notice.
+    outside the official tables): `unknown_years` names those years and `note` says so to the reader.
     """
 
-    label: str
+    label: Message
     date: date
-    basis: str
+    basis: Message
     exact: bool = True
-    # `basis` before its number was filled in, and the number: pages translate the template.
-    basis_template: str = field(default="", compare=False)
-    basis_params: Params = field(default=(), compare=False)
+    unknown_years: tuple[int, ...] = ()
+
+    @property
+    def note(self) -> Message | None:
+        """The visible warning for a deadline counted over a year whose holidays are not loaded."""
+        if not self.unknown_years:
+            return None
+        return Message(CALENDAR_NOTE, years="、".join(str(y) for y in self.unknown_years))
 
 
 @dataclass(frozen=True)
@@ -239,9 +269,8 @@ REPORT_BASIS = gettext_noop("反馈后%(n)d个月")
 LEAD_BASIS = gettext_noop("收到后%(n)d个月")
 
 
-def _due(label: str, day: date, template: str, n: int, exact: bool) -> Due:
-    basis, params = fill(template, {"n": n})
-    return Due(label, day, basis, exact, basis_template=template, basis_params=params)
+def _due(label: str, day: date, template: str, n: int, unknown: tuple[int, ...]) -> Due:
+    return Due(Message(label), day, Message(template, n=n), not unknown, unknown)
 
 
 @dataclass(frozen=True)
@@ -251,31 +280,31 @@ class DeadlineClock:
     calendar: WorkCalendar = DEFAULT_CALENDAR
     rules: DeadlineRules = DEFAULT_RULES
 
-    def _months(self, start: date, months: int) -> tuple[date, bool]:
+    def _months(self, start: date, months: int) -> tuple[date, tuple[int, ...]]:
         due = add_months(start, months)
         if not self.rules.roll_to_working_day:
-            return due, True  # plain month arithmetic needs no holiday table
+            return due, ()  # plain month arithmetic needs no holiday table
         rolled = self.calendar.next_working_day(due)
-        span = range((rolled - due).days + 1)
-        return rolled, all(self.calendar.is_exact(due + timedelta(days=i)) for i in span)
+        span = (due + timedelta(days=i) for i in range((rolled - due).days + 1))
+        return rolled, tuple(sorted({y for d in span if (y := self.calendar.unknown_year(d)) is not None}))
 
     def plan_due(self, feedback: date) -> Due:
         """整改方案: due the given number of working days after feedback (反馈)."""
         n = self.rules.plan_due_working_days
-        day, exact = self.calendar.add_working_days_exact(feedback, n)
-        return _due(PLAN_LABEL, day, PLAN_BASIS, n, exact)
+        day, unknown = self.calendar.add_working_days_checked(feedback, n)
+        return _due(PLAN_LABEL, day, PLAN_BASIS, n, unknown)
 
     def report_due(self, feedback: date) -> Due:
         """整改情况报告 (and 主要负责人组织落实情况报告): months after feedback."""
         n = self.rules.report_due_months
-        day, exact = self._months(feedback, n)
-        return _due(REPORT_LABEL, day, REPORT_BASIS, n, exact)
+        day, unknown = self._months(feedback, n)
+        return _due(REPORT_LABEL, day, REPORT_BASIS, n, unknown)
 
     def lead_reply_due(self, received: date) -> Due:
         """问题线索、信访件: the reply is due months after the transfer was received."""
         n = self.rules.lead_reply_months
-        day, exact = self._months(received, n)
-        return _due(LEAD_LABEL, day, LEAD_BASIS, n, exact)
+        day, unknown = self._months(received, n)
+        return _due(LEAD_LABEL, day, LEAD_BASIS, n, unknown)
 
     def inspection_dues(self, feedback: date) -> list[Due]:
         """The deadlines an inspection's feedback starts, in date order."""
