@@ -172,8 +172,9 @@ def check_data_folder() -> Iterator[Finding]:
             yield Finding(ERROR, "数据目录", f"{folder} 不可写：chmod u+rwx {folder}")
         elif info.st_mode & stat.S_IWOTH:
             yield Finding(ERROR, "数据目录", f"{folder} 所有用户可写：chmod 750 {folder}")
-        elif info.st_mode & stat.S_IRWXO:
-            yield Finding(WARN, "数据目录", f"{folder} 其他用户可访问（其中有佐证材料）：chmod 750 {folder}")
+        elif info.st_mode & stat.S_IROTH:
+            # Others may traverse the data folder (nginx reaches static/ that way), never list or read it.
+            yield Finding(WARN, "数据目录", f"{folder} 其他用户可列出（其中有佐证材料）：chmod o-r {folder}")
         else:
             yield Finding(OK, "数据目录", f"{folder} 属于 {_user(uid)}，可写")
 
