@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -66,3 +67,18 @@ def test_a_missing_env_file_stops_the_command_before_it_touches_a_database(tmp_p
     assert done.returncode == 2
     assert "环境文件不存在" in done.stderr
     assert not (tmp_path / "rectify.sqlite3").exists()
+
+
+def test_env_example_copied_as_the_env_file_gives_the_defaults(tmp_path):
+    # Its empty values (ALLOWED_HOSTS=, RECTIFY_EMAIL_USER=) must mean "the default", not "nothing".
+    code = ("import django, json; django.setup(); from django.conf import settings; "
+            "print(json.dumps([settings.ALLOWED_HOSTS, settings.EMAIL_BACKEND, str(settings.RECTIFY_HOME)]))")
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "RECTIFY_HOME"}}
+    env.update({"PYTHONPATH": str(ROOT / "src"), "DJANGO_SETTINGS_MODULE": "rectify.settings",
+                "RECTIFY_ENV_FILE": str(ROOT / ".env.example"), "XDG_DATA_HOME": str(tmp_path)})
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    hosts, backend, home = json.loads(done.stdout)
+    assert hosts == ["127.0.0.1", "localhost", "[::1]", "testserver"]
+    assert backend == "django.core.mail.backends.console.EmailBackend"
+    assert home == str(tmp_path / "rectify")

@@ -35,7 +35,8 @@ def envint(name: str, default: int) -> int:
 
 
 def envstr(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    # An empty value (`NAME=` in the env file) means the default, as for the other helpers.
+    return os.environ.get(name) or default
 
 
 def envsecret(name: str, default: str = "") -> str:
@@ -47,7 +48,7 @@ def envsecret(name: str, default: str = "") -> str:
 
 
 def envlist(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in (os.environ.get(name) or default).split(",") if item.strip()]
 
 
 def default_home() -> Path:
