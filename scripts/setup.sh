@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what Rectify needs, idempotently: Debian packages (with --test: also Chromium, CJK fonts,
-# PostgreSQL), a virtual environment in .venv, and the package itself in editable mode.
+# PostgreSQL, nginx), a virtual environment in .venv, and the package itself in editable mode.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +17,7 @@ if [ $want_test = 1 ]; then
   dpkg -s fonts-noto-cjk >/dev/null 2>&1 || packages+=(fonts-noto-cjk)
   ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || packages+=(postgresql)
   command -v runuser >/dev/null 2>&1 || packages+=(util-linux)
+  [ -x /usr/sbin/nginx ] || packages+=(nginx)
 fi
 if [ ${#packages[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${packages[*]}"

@@ -1,9 +1,9 @@
 """The production deployment of docs/deployment.md, run from the page itself, ending in a login.
 
 Every `sh` block of the page runs in order (except those whose comment says the test does not run them)
-on a PostgreSQL server started for the test; then gunicorn starts from deploy/systemd/rectify.service,
-requests carry the headers deploy/nginx/rectify.conf sets, the page's cron line runs `rectify remind`, and
-the administrator `rectify bootstrap` created logs in. What stands in for the real machine:
+on a PostgreSQL server started for the test; then gunicorn starts from the systemd unit the page installed,
+nginx serves the site file the page installed, the administrator `rectify bootstrap` created logs in through
+nginx over HTTPS, and the page's cron line runs `rectify remind`. What stands in for the real machine:
 
 - the absolute paths (/opt/rectify, /etc/rectify, /var/lib/rectify, …) live under a temporary folder, and
   /opt/rectify/bin holds this checkout's `rectify` and `gunicorn` instead of a new virtual environment;
@@ -11,7 +11,9 @@ the administrator `rectify bootstrap` created logs in. What stands in for the re
   connects as the `rectify` role; useradd, usermod, chown, systemctl and nginx do nothing, and `install`
   ignores its owner options;
 - the commands find the env file through RECTIFY_ENV_FILE (its default path is under the temporary folder),
-  and the database's socket through PGHOST/PGPORT.
+  and the database's socket through PGHOST/PGPORT;
+- gunicorn and nginx listen on free ports of 127.0.0.1 instead of 8000, 80 and 443, nginx runs from a
+  small main configuration that includes the site file, and the certificate is self-signed.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import re
 import shlex
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -36,11 +39,10 @@ pytestmark = pytest.mark.deployment
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "deployment.md"
-NGINX = ROOT / "deploy" / "nginx" / "rectify.conf"
-PATHS = ["/opt/rectify", "/etc/rectify", "/etc/systemd/system", "/etc/nginx", "/var/lib/rectify",
+PATHS = ["/opt/rectify", "/etc/rectify", "/etc/systemd/system", "/etc/nginx", "/etc/ssl", "/var/lib/rectify",
          "/var/backups/rectify"]
+NGINX_BINARY = "/usr/sbin/nginx"
 ADMIN_PASSWORD = "Deploy-Test-2026"
-CLIENT = "203.0.113.7"
 BLOCK = re.compile(r"(?:<!--(?P<comment>.*?)-->\s*\n)?```(?P<lang>[a-z]*)\n(?P<body>.*?)```", re.S)
 
 SHIMS = r"""
@@ -156,29 +158,49 @@ def unit_value(unit: str, key: str) -> str:
     return lines[0]
 
 
-def proxy_headers(conf: str) -> dict[str, str]:
-    """The headers nginx's `location /` sets, with its variables as nginx would fill them for one client."""
-    server_name = re.search(r"listen 443.*?server_name\s+([^;\s]+);", conf, re.S)
-    assert server_name
-    values = {"$host": server_name[1], "$scheme": "https", "$proxy_add_x_forwarded_for": CLIENT,
-              "$remote_addr": CLIENT}
-    headers = {}
-    for name, value in re.findall(r"proxy_set_header\s+(\S+)\s+(\S+);", conf):
-        assert value in values, f"the test does not know nginx's {value}"
-        headers[name] = values[value]
-    return headers
+def nginx_site(conf: str, *, http: int, https: int, upstream: int) -> str:
+    """The site file on the test's ports: IPv4 loopback only, upstream on gunicorn's free port."""
+    conf = re.sub(r"\n\s*listen\s+\[::\]:\d+[^;]*;", "", conf)
+    conf = re.sub(r"listen\s+80;", f"listen 127.0.0.1:{http};", conf)
+    conf = re.sub(r"listen\s+443\b", f"listen 127.0.0.1:{https}", conf)
+    return re.sub(r"server\s+127\.0\.0\.1:8000\b", f"server 127.0.0.1:{upstream}", conf)
+
+
+def nginx_main(prefix: Path, site: Path) -> str:
+    """A main configuration like Debian's /etc/nginx/nginx.conf, with its files under `prefix`."""
+    run = prefix / "run" / "nginx"
+    run.mkdir(parents=True)
+    temp = "\n".join(f"  {kind}_temp_path {run / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    return (f"worker_processes 1;\ndaemon off;\npid {run / 'nginx.pid'};\nerror_log {run / 'error.log'};\n"
+            f"events {{ worker_connections 64; }}\nhttp {{\n  include /etc/nginx/mime.types;\n"
+            f"  default_type application/octet-stream;\n  access_log {run / 'access.log'};\n{temp}\n"
+            f"  include {site};\n}}\n")
+
+
+def certificate(prefix: Path, conf: str) -> None:
+    """A self-signed certificate where the site file expects the unit's own."""
+    pem = Path(re.search(r"ssl_certificate\s+(\S+);", conf)[1])  # type: ignore[index]
+    key = Path(re.search(r"ssl_certificate_key\s+(\S+);", conf)[1])  # type: ignore[index]
+    for path in (pem, key):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                    "/CN=rectify-test", "-keyout", str(key), "-out", str(pem)], check=True, capture_output=True)
 
 
 class Browser:
-    """Just enough of a browser: cookies, the proxy's headers, one request at a time."""
+    """Just enough of a browser for one site: its host name, cookies, one request at a time."""
 
-    def __init__(self, port: int, headers: dict[str, str]) -> None:
-        self.port, self.headers, self.cookies = port, headers, {}
+    def __init__(self, host: str, port: int, *, tls: bool = True) -> None:
+        self.host, self.port, self.tls, self.cookies = host, port, tls, {}
 
     def request(self, method: str, path: str, body: dict[str, str] | None = None,
                 headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        sent = {**self.headers, **(headers or {})}
+        if self.tls:
+            connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+                "127.0.0.1", self.port, timeout=30, context=ssl._create_unverified_context())
+        else:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        sent = {"Host": self.host, **(headers or {})}
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         data = None
@@ -204,11 +226,26 @@ def wait_for(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
             if sock.connect_ex(("127.0.0.1", port)) == 0:
                 return
         time.sleep(0.2)
-    pytest.fail("gunicorn did not start:\n" + log.read_text())
+    pytest.fail(f"{process.args} did not start:\n" + log.read_text())
 
 
-def test_the_documented_deployment_ends_in_a_login(tmp_path, postgres):
-    prefix = tmp_path / "machine"
+def start(command: list[str], log: Path, **options: object) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        return subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, **options)  # type: ignore[call-overload]
+
+
+@pytest.fixture
+def prefix() -> Iterator[Path]:
+    """The stand-in machine's root; others may traverse it, as they may traverse / (nginx's workers do)."""
+    if not Path(NGINX_BINARY).exists():
+        pytest.fail("nginx is required (scripts/setup.sh --test installs it)")
+    root = Path(tempfile.mkdtemp(prefix="rectify-deploy-"))
+    root.chmod(0o755)
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def test_the_documented_deployment_ends_in_a_login(tmp_path, postgres, prefix):
     machine(prefix)
     env = base_env(prefix, postgres)
     doc = DOC.read_text(encoding="utf-8")
@@ -228,30 +265,43 @@ def test_the_documented_deployment_ends_in_a_login(tmp_path, postgres):
     assert (home / "database-engine").read_text().strip() == "postgresql"
     assert not (prefix / "etc" / "rectify" / "admin-password").exists()
 
-    # gunicorn as its systemd unit starts it, on a free port instead of 8000.
+    # gunicorn as its systemd unit starts it, nginx with the site file; both on free ports.
     unit = localize((prefix / "etc/systemd/system/rectify.service").read_text(), prefix)
-    conf = (prefix / "etc/nginx/sites-enabled/rectify").read_text()
+    conf = localize((prefix / "etc/nginx/sites-enabled/rectify").read_text(), prefix)
     command = shlex.split(unit_value(unit, "ExecStart"))
     bind = command[command.index("--bind") + 1]
     assert f"server {bind} " in conf, "nginx's upstream is not gunicorn's --bind"
-    upload_limit = int(re.search(r"client_max_body_size\s+(\d+)m;", conf)[1])  # type: ignore[index]
+    body_limit = int(re.search(r"client_max_body_size\s+(\d+)m;", conf)[1])  # type: ignore[index]
     settings_file = (prefix / "etc/rectify/env").read_text()
-    assert upload_limit >= int(re.search(r"RECTIFY_REQUEST_MAX_MB=(\d+)", settings_file)[1])  # type: ignore[index]
-    port = free_port()
-    command[command.index("--bind") + 1] = f"127.0.0.1:{port}"
-    log = tmp_path / "gunicorn.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(command, cwd=unit_value(unit, "WorkingDirectory"), env={**env, "PGUSER": "rectify"},
-                                  stdout=out, stderr=subprocess.STDOUT)
+    assert body_limit >= int(re.search(r"RECTIFY_REQUEST_MAX_MB=(\d+)", settings_file)[1])  # type: ignore[index]
+    assert f"alias {home}/static/;" in conf
+    host = re.search(r"listen 443.*?server_name\s+([^;\s]+);", conf, re.S)[1]  # type: ignore[index]
+    assert f"ALLOWED_HOSTS={host}" in settings_file
+    app_port, http_port, https_port = free_port(), free_port(), free_port()
+    command[command.index("--bind") + 1] = f"127.0.0.1:{app_port}"
+    site = prefix / "run" / "rectify-site.conf"
+    site.parent.mkdir(parents=True, exist_ok=True)
+    site.write_text(nginx_site(conf, http=http_port, https=https_port, upstream=app_port))
+    main = prefix / "run" / "nginx.conf"
+    main.write_text(nginx_main(prefix, site))
+    certificate(prefix, conf)
+    nginx = [NGINX_BINARY, "-e", str(prefix / "run" / "nginx-startup.log"), "-c", str(main)]
+    tested = subprocess.run([*nginx, "-t"], capture_output=True, text=True)
+    assert tested.returncode == 0, tested.stderr
+    servers = [
+        start(command, tmp_path / "gunicorn.log", cwd=unit_value(unit, "WorkingDirectory"),
+              env={**env, "PGUSER": "rectify"}),
+        start(nginx, tmp_path / "nginx.log"),
+    ]
     try:
-        wait_for(port, server, log)
-        browser = Browser(port, proxy_headers(conf))
+        wait_for(app_port, servers[0], tmp_path / "gunicorn.log")
+        wait_for(https_port, servers[1], tmp_path / "nginx.log")
+        browser = Browser(host, https_port)
         status, headers, page = browser.request("GET", "/accounts/login/")
         assert status == 200, page
         assert "max-age" in headers.get("strict-transport-security", "")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         assert token, page
-        host = browser.headers["Host"]
         status, headers, page = browser.request(
             "POST", "/accounts/login/", {"username": "admin", "password": ADMIN_PASSWORD,
                                          "csrfmiddlewaretoken": token[1]},
@@ -266,13 +316,15 @@ def test_the_documented_deployment_ends_in_a_login(tmp_path, postgres):
             location = headers["location"]
         assert status == 200, page
         assert "退出" in page
-        # Without the proxy's X-Forwarded-Proto the app sends the browser to HTTPS: the header matters.
-        plain = Browser(port, {"Host": host})
-        status, headers, _page = plain.request("GET", "/accounts/login/")
-        assert status == 301 and headers["location"].startswith("https://")
+        # nginx serves the collected static files itself, and sends plain HTTP to HTTPS.
+        status, headers, _page = browser.request("GET", "/static/rectify/app.css")
+        assert status == 200 and headers.get("cache-control") == "public"
+        status, headers, _page = Browser(host, http_port, tls=False).request("GET", "/accounts/login/")
+        assert status == 301 and headers["location"] == f"https://{host}/accounts/login/"
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
 
     # The reminders, from the page's cron line and from the timer's service, with nothing but the env file.
     cron = [body for lang, body, _comment in blocks(doc) if lang == "cron"]
