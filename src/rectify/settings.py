@@ -1,4 +1,8 @@
-"""Django settings for Rectify, read from the environment (every variable is in .env.example)."""
+"""Django settings for Rectify, read from the environment (every variable is in .env.example).
+
+The environment is the process's own plus the environment file (`/etc/rectify/env`, or the path in
+RECTIFY_ENV_FILE), read first so that cron, systemd, gunicorn and the shell see the same settings.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,15 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from rectify import environment
+
+try:
+    RECTIFY_ENV_FILE = environment.load_env_file()
+except environment.Misconfigured as error:
+    raise ImproperlyConfigured(str(error)) from error
 
 
 def envbool(name: str, default: bool = False) -> bool:
@@ -23,7 +35,8 @@ def envint(name: str, default: int) -> int:
 
 
 def envstr(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    # An empty value (`NAME=` in the env file) means the default, as for the other helpers.
+    return os.environ.get(name) or default
 
 
 def envsecret(name: str, default: str = "") -> str:
@@ -35,7 +48,7 @@ def envsecret(name: str, default: str = "") -> str:
 
 
 def envlist(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in (os.environ.get(name) or default).split(",") if item.strip()]
 
 
 def default_home() -> Path:
@@ -131,6 +144,10 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = envstr("DATABASE_URL")
+try:
+    environment.refuse_stray_sqlite(RECTIFY_HOME, DATABASE_URL)
+except environment.Misconfigured as error:
+    raise ImproperlyConfigured(str(error)) from error
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("RECTIFY_DB_CONN_MAX_AGE", 60))}
 else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -23,12 +24,25 @@ def rectify(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def demo_home(tmp_path_factory):
+def first_run(tmp_path_factory):
     home = tmp_path_factory.mktemp("demo")
     first = rectify(home, "demo", "--no-server")
     assert first.returncode == 0, first.stderr
     assert "Rectify-Demo-2026" in first.stdout
-    return home
+    return home, first.stdout
+
+
+@pytest.fixture(scope="module")
+def demo_home(first_run):
+    return first_run[0]
+
+
+def test_first_demo_run_says_what_it_is_doing(first_run):
+    out = first_run[1]
+    done, total = map(int, re.findall(r"正在建立数据库表 (\d+)/(\d+)", out)[-1])
+    assert done == total > 0
+    assert "正在创建演示数据" in out
+    assert "省委统战部的问题、任务、进展和佐证材料（2/3）" in out
 
 
 def test_demo_twice_gives_the_same_stats(demo_home):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -97,13 +98,13 @@ def demo_exists() -> bool:
     return Organization.objects.filter(name=OFFICE_NAME, parent=None).exists()
 
 
-def build_demo(today: dt.date | None = None) -> DemoSummary:
-    """Create the demo data once; a second call changes nothing."""
+def build_demo(today: dt.date | None = None, progress: Callable[[str], None] | None = None) -> DemoSummary:
+    """Create the demo data once; a second call changes nothing. `progress` hears each unit as it starts."""
     if demo_exists():
         return DemoSummary(created=False, logins=list_logins())
     today = today or clock.today()
     with transaction.atomic():
-        _build(today)
+        _build(today, progress or (lambda _step: None))
     return DemoSummary(created=True, logins=list_logins())
 
 
@@ -122,7 +123,8 @@ def _user(system: User, username: str, full_name: str, org: Organization, role: 
     return user
 
 
-def _build(today: dt.date) -> None:
+def _build(today: dt.date, progress: Callable[[str], None]) -> None:
+    progress(f"巡视办和账号（1/{len(UNITS) + 1}）")
     system = orgs.system_actor()
     rng = random.Random(20211)
     feedback = today - dt.timedelta(days=80)
@@ -133,7 +135,8 @@ def _build(today: dt.date) -> None:
         admin.is_staff = True
         admin.save(update_fields=["is_staff"])
         _user(system, "xunshiban", "刘晓东", office, Role.INSPECTION_OFFICE)
-    for plan in UNITS:
+    for index, plan in enumerate(UNITS, start=2):
+        progress(f"{plan.short}的问题、任务、进展和佐证材料（{index}/{len(UNITS) + 1}）")
         _build_unit(system, office, plan, feedback, today, rng)
 
 

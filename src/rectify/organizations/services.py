@@ -48,12 +48,13 @@ def create_organization(
 @transaction.atomic
 def create_user(
     actor: User | None, *, username: str, full_name: str, password: str | None = None, email: str = "",
-    must_change_password: bool = True,
+    must_change_password: bool = True, is_staff: bool = False, is_superuser: bool = False,
 ) -> User:
     """Create a login; admin-created accounts must change their password at first login."""
     if User.objects.filter(username=username).exists():
         raise ValidationFailed(_("用户名 %(name)s 已存在") % {"name": username}, field="username")
-    user = User(username=username, full_name=full_name, email=email, must_change_password=must_change_password)
+    user = User(username=username, full_name=full_name, email=email, must_change_password=must_change_password,
+                is_staff=is_staff, is_superuser=is_superuser)
     if password:
         user.set_password(password)
     else:

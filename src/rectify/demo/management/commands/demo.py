@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandParser, OutputWrapper
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
 
-from rectify.demo.builder import DEMO_PASSWORD, build_demo
+from rectify.demo.builder import DEMO_PASSWORD, build_demo, demo_exists
+
+
+class MigrationProgress(io.TextIOBase):
+    """Turns migrate's "Applying app.name..." lines into one progress line: 正在建立数据库表 12/41."""
+
+    def __init__(self, out: OutputWrapper, total: int) -> None:
+        self.out, self.total, self.done = out, total, 0
+        self.terminal = out.isatty()
+
+    def write(self, text: str) -> int:
+        if "Applying " in text:
+            self.done += 1
+            line = f"  正在建立数据库表 {self.done}/{self.total}"
+            if self.terminal:
+                self.out.write("\r" + line, ending="")
+                self.out.flush()
+            elif self.done % 10 == 0 or self.done == self.total:
+                # In a log, a line every ten migrations rather than one rewritten line.
+                self.out.write(line)
+        return len(text)
 
 
 class Command(BaseCommand):
@@ -18,8 +41,10 @@ class Command(BaseCommand):
         parser.add_argument("--addrport", default="127.0.0.1:8000", help="网站地址和端口（默认 127.0.0.1:8000）")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        call_command("migrate", interactive=False, verbosity=0)
-        summary = build_demo()
+        self._migrate()
+        if not demo_exists():
+            self.stdout.write("  正在创建演示数据（约半分钟）：")
+        summary = build_demo(progress=lambda step: self.stdout.write(f"    {step}"))
         from django.conf import settings
 
         self.stdout.write(("已创建演示数据" if summary.created else "演示数据已存在，未作改动") + f"（数据目录：{settings.RECTIFY_HOME}）")
@@ -30,3 +55,16 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"\n网址：http://{options['addrport']}/   按 Ctrl+C 停止\n")
         call_command("runserver", options["addrport"], use_reloader=False)
+
+    def _migrate(self) -> None:
+        """Create or update the tables, showing how far it got when there is work to do."""
+        connection = connections[DEFAULT_DB_ALIAS]
+        executor = MigrationExecutor(connection)
+        total = len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+        if not total:
+            call_command("migrate", interactive=False, verbosity=0)
+            return
+        progress = MigrationProgress(self.stdout, total)
+        call_command("migrate", interactive=False, verbosity=1, stdout=progress)
+        if progress.terminal:
+            self.stdout.write("")
