@@ -19,6 +19,7 @@ from rectify.ledger.downloads import evidence_response
 from rectify.ledger.models import Evidence, LookBack, Task
 from rectify.ledger.selectors import tasks_visible_to, timeline
 from rectify.ledger.services.evidence import Upload
+from rectify.ledger.timeline import audit_label
 from rectify.ledger.views.common import get_task, perform
 from rectify.organizations.scoping import Action, can_task
 
@@ -66,7 +67,10 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task(request, pk)
     user = request.user
     who, done = next_actor(task)
-    audit = AuditEvent.objects.filter(object_type="ledger.task", object_id=str(task.pk)).order_by("-id")[:50]
+    audit = list(AuditEvent.objects.filter(object_type="ledger.task", object_id=str(task.pk))
+                 .select_related("actor").order_by("-id")[:50])
+    for ev in audit:
+        ev.label = audit_label(ev.action)  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "task": task,
         "finding_path": [f for f in (task.finding.parent, task.finding) if f is not None],
