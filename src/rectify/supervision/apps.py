@@ -6,3 +6,10 @@ class SupervisionConfig(AppConfig):
     name = "rectify.supervision"
     label = "supervision"
     verbose_name = _("督查督办")
+
+    def ready(self) -> None:
+        # The ledger announces each step of a task; supervision tells the people who act next.
+        from rectify.ledger.announce import listen
+        from rectify.supervision.services.transitions import tell_next
+
+        listen(tell_next)

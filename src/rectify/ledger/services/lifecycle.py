@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from rectify import clock
 from rectify.audit import services as audit
 from rectify.errors import InvalidTransition, ValidationFailed
+from rectify.ledger.announce import announce
 from rectify.ledger.models import ClosureReview, Comment, Evidence, LookBack, Progress, Task
 from rectify.ledger.services.evidence import Upload, add_all_evidence
 from rectify.ledger.services.versioning import save_versioned
@@ -29,6 +30,7 @@ def _transition(actor: User, task: Task, status: str, action: str, *, note: str 
     task.status = status
     save_versioned(task, fields=["status", *fields], expected_version=expected_version)
     audit.record(actor, action, task, unit_id=task.unit_id, before=before, note=note)
+    announce(actor, action, task, note=note)
     return task
 
 
@@ -204,6 +206,7 @@ def flag_task(actor: User, task: Task, *, text: str) -> Comment:
         task=task, kind=Comment.Kind.FLAG, text=_validate_text(text, "text", _("整改不实情况")), author=actor
     )
     audit.record(actor, "task.flag", comment, unit_id=task.unit_id)
+    announce(actor, "task.flag", task, note=comment.text, key=f"flag{comment.pk}")
     return comment
 
 
