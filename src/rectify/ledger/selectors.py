@@ -38,7 +38,7 @@ def unit_tallies(actor: User) -> list[dict[str, Any]]:
     return list(
         UnitTally.objects.filter(unit_q(actor, "unit")).values("unit_id", "unit__name").annotate(
             total=total(), closed=total(Q(status=Task.Status.CLOSED)), overdue=total(Q(overdue=True)),
-            waiting=total(Q(status__in=[Task.Status.SUBMITTED, Task.Status.REVIEWED])),
+            waiting=total(Q(status__in=[Task.Status.SUBMITTED, Task.Status.REVIEWED, Task.Status.RECHECK])),
         ).order_by("unit__name")
     )
 

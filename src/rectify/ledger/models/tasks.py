@@ -32,6 +32,7 @@ class Task(models.Model):
         CLOSED = "closed", _("已销号")
         REOPENED = "reopened", _("已重启")
         PHASED_RESULT = "phased_result", _("阶段性成效")
+        RECHECK = "recheck", _("复核中")
 
     class Light(models.TextChoices):
         GREEN = "green", _("正常")
@@ -91,7 +92,7 @@ class Task(models.Model):
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_status_valid",
                 condition=Q(status__in=["not_started", "in_progress", "submitted", "reviewed", "returned",
-                                        "closed", "reopened", "phased_result"]),
+                                        "closed", "reopened", "phased_result", "recheck"]),
             ),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_exempt_has_reason", condition=Q(exempt=False) | ~Q(exempt_reason="")
@@ -113,7 +114,8 @@ class Task(models.Model):
     def __str__(self) -> str:
         return self.title[:60]
 
-    OPEN_STATUSES = ("not_started", "in_progress", "submitted", "reviewed", "returned", "reopened", "phased_result")
+    OPEN_STATUSES = ("not_started", "in_progress", "submitted", "reviewed", "returned", "reopened", "phased_result",
+                     "recheck")
 
     @property
     def is_open(self) -> bool:

@@ -3,6 +3,7 @@
 from rectify.ledger.services.batch import PlanRow, add_to_plan, check_plan_row
 from rectify.ledger.services.evidence import add_evidence
 from rectify.ledger.services.lifecycle import (
+    answer_flag,
     approve_task,
     comment_task,
     flag_task,
@@ -28,6 +29,7 @@ __all__ = [
     "PlanRow",
     "add_evidence",
     "add_to_plan",
+    "answer_flag",
     "approve_task",
     "check_plan_row",
     "comment_task",

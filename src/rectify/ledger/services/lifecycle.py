@@ -199,15 +199,36 @@ def comment_task(actor: User, task: Task, *, text: str) -> Comment:
 
 
 @transaction.atomic
-def flag_task(actor: User, task: Task, *, text: str) -> Comment:
-    """A supervisor flags the rectification as not real (整改不实)."""
+def flag_task(actor: User, task: Task, *, text: str, expected_version: int | None = None) -> Comment:
+    """A supervisor flags the rectification as not real (整改不实); a closed task goes back to re-check (复核)
+    until the office answers the flag."""
     require_task(actor, Action.FLAG, task)
     comment = Comment.objects.create(
         task=task, kind=Comment.Kind.FLAG, text=_validate_text(text, "text", _("整改不实情况")), author=actor
     )
     audit.record(actor, "task.flag", comment, unit_id=task.unit_id)
+    if task.status == S.CLOSED:
+        before = audit.snapshot(task)
+        task.status = S.RECHECK
+        save_versioned(task, fields=["status"], expected_version=expected_version)
+        audit.record(actor, "task.recheck", task, unit_id=task.unit_id, before=before, note=comment.text)
     announce(actor, "task.flag", task, note=comment.text, key=f"flag{comment.pk}")
     return comment
+
+
+@transaction.atomic
+def answer_flag(actor: User, task: Task, *, uphold: bool, reason: str, expected_version: int | None = None) -> Task:
+    """The office answers a 整改不实 flag after re-check (复核): it upholds the closure, or reopens the task."""
+    require_task(actor, Action.REVIEW, task)
+    reason = _validate_text(reason, "reason", _("复核意见"))
+    if task.status != S.RECHECK:
+        raise InvalidTransition(_("只有复核中的任务才能答复整改不实标记"))
+    task.comments.filter(kind=Comment.Kind.FLAG, resolved_at__isnull=True).update(resolved_at=clock.now())
+    if uphold:
+        return _transition(actor, task, S.CLOSED, "task.uphold", note=reason, expected_version=expected_version)
+    task.closed_at = None
+    return _transition(actor, task, S.REOPENED, "task.reopen", note=reason, fields=["closed_at"],
+                       expected_version=expected_version)
 
 
 @transaction.atomic

@@ -34,6 +34,7 @@ ACTION_LABELS = {
     "comment": gettext_lazy("意见已发表"),
     "flag": gettext_lazy("已标记整改不实"),
     "lookback": gettext_lazy("已安排回头看"),
+    "answer_flag": gettext_lazy("复核意见已记录"),
 }
 
 
@@ -47,6 +48,8 @@ def next_actor(task: Task) -> tuple[str, bool]:
         return _("已销号，无需办理；整改办适时开展回头看。"), True
     if status == Task.Status.SUBMITTED:
         return _("整改办：审核销号申请（同意或退回）。"), False
+    if status == Task.Status.RECHECK:
+        return _("整改办：复核整改不实问题，维持销号或重启整改。"), False
     if status == Task.Status.REVIEWED:
         if task.leader_name:
             return _("责任领导%(name)s：审批销号。") % {"name": task.leader_name}, False
@@ -90,6 +93,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_approve": can_task(user, Action.APPROVE, task) and task.status == Task.Status.REVIEWED,  # type: ignore[arg-type]
         "can_comment": can_task(user, Action.COMMENT, task),  # type: ignore[arg-type]
         "can_flag": can_task(user, Action.FLAG, task),  # type: ignore[arg-type]
+        "can_answer_flag": can_task(user, Action.REVIEW, task) and task.status == Task.Status.RECHECK,  # type: ignore[arg-type]
         "can_lookback": can_task(user, Action.LOOK_BACK, task) and task.status == Task.Status.CLOSED,  # type: ignore[arg-type]
         "pending_checks": [lb for lb in task.look_backs.all() if lb.result == LookBack.Result.PENDING],
         "can_edit": can_task(user, Action.EDIT_PLAN, task),  # type: ignore[arg-type]
@@ -122,6 +126,8 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "approve": lambda: services.approve_task(user, task, note=post.get("note", ""), expected_version=version),
         "comment": lambda: services.comment_task(user, task, text=post.get("text", "")),
         "flag": lambda: services.flag_task(user, task, text=post.get("text", "")),
+        "answer_flag": lambda: services.answer_flag(user, task, uphold=post.get("uphold") == "1",
+                                                    reason=post.get("reason", ""), expected_version=version),
         "lookback": lambda: _look_back(request, task),
     }
     if action not in calls:

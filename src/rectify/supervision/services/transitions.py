@@ -22,6 +22,7 @@ NEXT: dict[str, tuple[str, str]] = {
     "task.close": (DEPARTMENT, "【已销号】任务已审批销号"),
     "task.reopen": (DEPARTMENT, "【已重启】任务重启，请重新整改"),
     "task.flag": (OFFICE, "【整改不实】纪检监督标记整改不实，请复核"),
+    "task.uphold": (DEPARTMENT, "【复核】整改不实标记经复核，维持销号"),
     "task.extend": (OFFICE, "【延期申请】{dept}申请延期，请审核"),
     "task.extend.review": (LEADER, "【延期申请】整改办同意延期，请审批"),
     "task.extend.decide": (DEPARTMENT, "【延期申请】延期申请已办理"),
