@@ -33,7 +33,7 @@ def test_plan_cannot_be_submitted_while_a_problem_is_unanswered(sw, on_start) ->
     assert "责任领导" in gap.reason and "牵头单位" in gap.reason
     make_task(unit, category=Task.Category.LONG_TERM, deadline=None)
     assert selectors.plan_integrity(unit.inspection).ok
-    assert services.submit_plan(unit.office_staff, unit.inspection, signed_by="张三").number == 1
+    assert services.submit_plan(unit.office_staff, unit.inspection).number == 1
 
 
 def test_plan_sent_back_is_submitted_again_as_the_next_version(sw, on_start) -> None:

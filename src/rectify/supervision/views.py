@@ -39,7 +39,9 @@ from rectify.supervision.services.access import (
 )
 from rectify.supervision.services.dispatch import monday
 from rectify.supervision.services.orders import can_reply, order_tasks
+from rectify.supervision.services.reviews import is_first_responsible
 from rectify.supervision.templatetags.supervision import task_flags_context
+from rectify.totp.services import active_device
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -281,6 +283,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "can_review": has_roles(user, inspection.target, REVIEWERS),  # type: ignore[arg-type]
         "can_evaluate": has_roles(user, inspection.target, EVALUATORS),  # type: ignore[arg-type]
         "can_look_back": has_roles(user, inspection.target, LOOK_BACK),  # type: ignore[arg-type]
+        "can_sign": bool(versions) and versions[0].signed_at is None and versions[0].status != PlanVersion.Status.RETURNED
+        and is_first_responsible(user, inspection),  # type: ignore[arg-type]
+        "sign_needs_code": active_device(user) is not None,  # type: ignore[arg-type]
         "parties": PlanReview.Party.choices, "grades": PlanReview.Grade.choices,
         "subjects": [c for c in PlanReview.Subject.choices if c[0] != PlanReview.Subject.PLAN],
         "categories": Task.Category.choices, "methods": LookBack.Method.choices,
@@ -295,8 +300,14 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     post, user = request.POST, request.user
     send_back = post.get("send_back") in ("1", "on", "true")
     if action == "submit":
-        run = lambda: services.submit_plan(user, inspection, note=post.get("note", ""), signed_by=post.get("signed_by", ""))  # noqa: E731
+        run = lambda: services.submit_plan(user, inspection, note=post.get("note", ""))  # noqa: E731
         done = _("整改方案已报送")
+    elif action == "sign":
+        version = PlanVersion.objects.filter(inspection=inspection).order_by("-number").first()
+        if version is None:
+            raise Http404
+        run = lambda: services.sign_plan(user, version, code=post.get("code", ""))  # noqa: E731
+        done = _("已签字确认")
     elif action == "review-plan":
         version = PlanVersion.objects.filter(inspection=inspection).order_by("-number").first()
         if version is None:

@@ -26,7 +26,13 @@ class PlanVersion(models.Model):
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
     task_count = models.PositiveIntegerField(_("任务数"), default=0)
     note = models.TextField(_("报送说明"), blank=True)
+    # The first responsible person's sign-off (签字背书): their own login, never a name typed by the office.
     signed_by = models.CharField(_("第一责任人签字"), max_length=128, blank=True)
+    signed_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("签字人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField(_("签字时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("报送时间"), default=clock.now)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("报送人"), null=True, on_delete=models.SET_NULL, related_name="+"

@@ -16,7 +16,7 @@ from rectify.supervision.services.orders import (
     suggest_next_order,
 )
 from rectify.supervision.services.reminders import RemindResult, collect_warnings, run_reminders
-from rectify.supervision.services.reviews import review_plan, review_report, submit_plan
+from rectify.supervision.services.reviews import review_plan, review_report, sign_plan, submit_plan
 
 __all__ = [
     "DispatchSheet",
@@ -35,6 +35,7 @@ __all__ = [
     "review_report",
     "run_reminders",
     "sample_for_look_back",
+    "sign_plan",
     "submit_plan",
     "suggest_next_order",
 ]

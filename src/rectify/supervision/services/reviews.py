@@ -7,20 +7,22 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from rectify import clock
 from rectify.audit import services as audit
-from rectify.errors import InvalidTransition, ValidationFailed
+from rectify.errors import Forbidden, InvalidTransition, ValidationFailed
 from rectify.inspections.models import Inspection
 from rectify.organizations.models import Membership, Role, User
 from rectify.supervision.models import Notification, PlanReview, PlanVersion
 from rectify.supervision.selectors.plan import plan_integrity
 from rectify.supervision.services.access import PLAN_SUBMITTERS, REVIEWERS, require_roles
 from rectify.supervision.services.notifications import Warning, notify
+from rectify.totp.services import active_device, verify_code
 
 SHOWN_UNANSWERED = 5
 
 
 @transaction.atomic
-def submit_plan(actor: User, inspection: Inspection, *, note: str = "", signed_by: str = "") -> PlanVersion:
+def submit_plan(actor: User, inspection: Inspection, *, note: str = "") -> PlanVersion:
     """Submit the plan (报送整改方案) as a new version; refused while a feedback problem is unanswered."""
     require_roles(actor, inspection.target, PLAN_SUBMITTERS, _("只有整改办可以报送整改方案"))
     latest = PlanVersion.objects.select_for_update().filter(inspection=inspection).order_by("-number").first()
@@ -36,9 +38,39 @@ def submit_plan(actor: User, inspection: Inspection, *, note: str = "", signed_b
                                field="plan")
     version = PlanVersion.objects.create(
         inspection=inspection, number=(latest.number + 1) if latest else 1, note=note.strip(),
-        signed_by=signed_by.strip(), task_count=inspection.tasks.count(), submitted_by=actor,
+        task_count=inspection.tasks.count(), submitted_by=actor,
     )
     audit.record(actor, "plan.submit", version, unit_id=inspection.target_id)
+    return version
+
+
+def is_first_responsible(actor: User, inspection: Inspection) -> bool:
+    """The unit's 第一责任人: a leader of the inspected unit marked as its principal (主要负责人)."""
+    return Membership.objects.filter(user=actor, organization=inspection.target, role=Role.LEADER,
+                                     is_principal=True).exists()
+
+
+@transaction.atomic
+def sign_plan(actor: User, version: PlanVersion, *, code: str = "") -> PlanVersion:
+    """The 第一责任人 signs the plan in person (签字背书): their own login and, where they enabled it, a current
+    second-factor code; recorded in the audit chain."""
+    inspection = version.inspection
+    require_roles(actor, inspection.target, [Role.LEADER], _("只有第一责任人本人可以签字"))
+    if not is_first_responsible(actor, inspection):
+        raise Forbidden(_("只有第一责任人本人可以签字"))
+    second_factor = active_device(actor) is not None
+    if second_factor:
+        verify_code(actor, code=code)
+    version = PlanVersion.objects.select_for_update().get(pk=version.pk)
+    if version.signed_at is not None:
+        raise InvalidTransition(_("第 %(n)d 版整改方案已签字") % {"n": version.number})
+    if version.status == PlanVersion.Status.RETURNED:
+        raise InvalidTransition(_("第 %(n)d 版整改方案已退回，请审核新版本") % {"n": version.number})
+    before = audit.snapshot(version)
+    version.signed_by, version.signed_by_user, version.signed_at = actor.display_name, actor, clock.now()
+    version.save(update_fields=["signed_by", "signed_by_user", "signed_at"])
+    audit.record(actor, "plan.sign", version, unit_id=inspection.target_id, before=before,
+                 after={"signed_by": actor.display_name, "user_id": actor.pk, "second_factor": second_factor})
     return version
 
 
