@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rectify.audit.models import AuditEvent
-from rectify.ledger.models import ClosureReview, Comment, LookBack, Progress, Task
+from rectify.ledger.models import ClosureReview, Comment, Extension, LookBack, Progress, Task
 from rectify.organizations.models import Membership, Role
 
 # What an audit action means, in words: the 修改记录 table and the steps only the audit chain holds.
@@ -86,7 +86,7 @@ def role_labels(task: Task, user_ids: set[int]) -> dict[int, str]:
 
 def timeline(task: Task) -> list[Event]:
     """A task's timeline (办理过程): progress, 申请销号, 审核, 退回, 审批, 阶段性成效, 回头看, flags and orders,
-    newest first, in eight queries."""
+    newest first, in nine queries."""
     events: list[Event] = []
     for p in Progress.objects.filter(task=task).select_related("author", "organization").prefetch_related("evidence"):
         kind = "phased" if p.kind == Progress.Kind.PHASED_RESULT else "progress"
@@ -122,6 +122,17 @@ def timeline(task: Task) -> list[Event]:
             text += _("；回复：%(reply)s") % {"reply": o.reply_text}
         events.append(Event("order", _moment(o.issued_on, o.created_at), _name(o.issued_by), title, text,
                             role=o.issuer, user_id=o.issued_by_id, order_id=o.pk))
+    for x in Extension.objects.filter(task=task).select_related("requested_by", "reviewed_by", "decided_by"):
+        asked = _("申请延期至 %(new)s（原完成时限 %(old)s）：%(reason)s") % {
+            "new": f"{x.requested_deadline:%Y-%m-%d}", "old": f"{x.original_deadline:%Y-%m-%d}" if x.original_deadline
+            else "—", "reason": x.reason}
+        events.append(Event("extension", x.requested_at, _name(x.requested_by), str(_("延期申请")), asked,
+                            user_id=x.requested_by_id))
+        if x.decided_at is not None:
+            by = x.decided_by or x.reviewed_by
+            note = x.decision_note if x.decided_by else x.review_note
+            events.append(Event("extension", x.decided_at, _name(by), str(x.get_status_display()), note,
+                                user_id=by.pk if by else None))
     steps = AuditEvent.objects.filter(object_type="ledger.task", object_id=str(task.pk), action__in=AUDIT_STEPS)
     for ev in steps.select_related("actor").order_by("pk"):
         kind = "submit" if ev.action == "task.submit" else "step"

@@ -1,3 +1,4 @@
+from rectify.ledger.models.extensions import Extension
 from rectify.ledger.models.records import Lead, Outcome, RuleChange
 from rectify.ledger.models.summary import UnitTally, UnitWeekTally
 from rectify.ledger.models.tasks import (
@@ -14,6 +15,7 @@ __all__ = [
     "ClosureReview",
     "Comment",
     "Evidence",
+    "Extension",
     "Handover",
     "Lead",
     "LookBack",

@@ -47,6 +47,8 @@ class Task(models.Model):
     title = models.TextField(_("整改措施"))
     category = models.CharField(_("整改类型"), max_length=16, choices=Category.choices, default=Category.DEADLINE)
     deadline = models.DateField(_("完成时限"), null=True, blank=True)
+    # The plan's deadline before the first extension or change: kept and shown (原定时限).
+    original_deadline = models.DateField(_("原定完成时限"), null=True, blank=True)
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("责任领导"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="led_tasks",

@@ -2,6 +2,12 @@
 
 from rectify.ledger.services.batch import PlanRow, add_to_plan, check_plan_row
 from rectify.ledger.services.evidence import add_evidence
+from rectify.ledger.services.extensions import (
+    decide_extension,
+    request_extension,
+    review_extension,
+    withdraw_task,
+)
 from rectify.ledger.services.lifecycle import (
     answer_flag,
     approve_task,
@@ -26,6 +32,10 @@ from rectify.ledger.services.records import (
 )
 
 __all__ = [
+    "decide_extension",
+    "request_extension",
+    "review_extension",
+    "withdraw_task",
     "PlanRow",
     "add_evidence",
     "add_to_plan",

@@ -102,17 +102,29 @@ def create_task(
     return task
 
 
+def deadline_note(old: dt.date | None, new: dt.date | None, reason: str) -> str:
+    """How a moved deadline reads in the timeline: from, to, and why."""
+    note = _("完成时限由 %(old)s 调整为 %(new)s") % {"old": old.isoformat() if old else "—",
+                                                   "new": new.isoformat() if new else "—"}
+    return f"{note}{_('；')}{reason.strip()}" if reason.strip() else note
+
+
 @transaction.atomic
 def update_task(
     actor: User, task: Task, *, expected_version: int | None = None, co_orgs: Iterable[Organization] | None = None,
-    **changes: Any,
+    reason: str = "", **changes: Any,
 ) -> Task:
-    """Edit a task of the plan; a stale `expected_version` raises StaleWrite."""
+    """Edit a task of the plan; a stale `expected_version` raises StaleWrite. A moved deadline keeps the plan's
+    original one (原定时限) and is recorded with its reason."""
     require_task(actor, Action.EDIT_PLAN, task)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise TypeError(f"unknown task fields: {sorted(unknown)}")
     before = audit.snapshot(task)
+    moved = "deadline" in changes and changes["deadline"] != task.deadline and task.deadline is not None
+    old_deadline = task.deadline
+    if moved and task.original_deadline is None:
+        changes["original_deadline"] = task.deadline
     for name, value in changes.items():
         setattr(task, name, value)
     if "leader" in changes and "leader_name" not in changes:
@@ -126,7 +138,9 @@ def update_task(
         before["co_orgs"] = list(task.co_orgs.values_list("pk", flat=True))
         task.co_orgs.set(co_list)
         after["co_orgs"] = [o.pk for o in co_list]
-    audit.record(actor, "task.update", task, unit_id=task.unit_id, before=before, after=after)
+    audit.record(actor, "task.update", task, unit_id=task.unit_id, before=before, after=after, note=reason.strip())
+    if moved:
+        audit.record(actor, "task.deadline", task, unit_id=task.unit_id, note=deadline_note(old_deadline, task.deadline, reason))
     return task
 
 

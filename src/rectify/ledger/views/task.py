@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from rectify.audit.models import AuditEvent
+from rectify.errors import ValidationFailed
 from rectify.ledger import services
 from rectify.ledger.downloads import evidence_response
-from rectify.ledger.models import Evidence, LookBack, Task
+from rectify.ledger.models import Evidence, Extension, LookBack, Task
 from rectify.ledger.selectors import tasks_visible_to, timeline
 from rectify.ledger.services.evidence import Upload
 from rectify.ledger.timeline import audit_label
@@ -35,6 +38,10 @@ ACTION_LABELS = {
     "flag": gettext_lazy("已标记整改不实"),
     "lookback": gettext_lazy("已安排回头看"),
     "answer_flag": gettext_lazy("复核意见已记录"),
+    "withdraw": gettext_lazy("销号申请已撤回"),
+    "extend": gettext_lazy("延期申请已提交，等待整改办审核"),
+    "extend_review": gettext_lazy("延期申请审核意见已记录"),
+    "extend_decide": gettext_lazy("延期申请已办理"),
 }
 
 
@@ -70,6 +77,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task(request, pk)
     user = request.user
     who, done = next_actor(task)
+    extension = task.extensions.filter(status__in=[Extension.Status.PENDING, Extension.Status.REVIEWED]).first()
     audit = list(AuditEvent.objects.filter(object_type="ledger.task", object_id=str(task.pk))
                  .select_related("actor").order_by("-id")[:50])
     for ev in audit:
@@ -97,9 +105,18 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_lookback": can_task(user, Action.LOOK_BACK, task) and task.status == Task.Status.CLOSED,  # type: ignore[arg-type]
         "pending_checks": [lb for lb in task.look_backs.all() if lb.result == LookBack.Result.PENDING],
         "can_edit": can_task(user, Action.EDIT_PLAN, task),  # type: ignore[arg-type]
+        "can_withdraw": can_task(user, Action.SUBMIT, task) and task.status == Task.Status.SUBMITTED,  # type: ignore[arg-type]
+        "extension": extension,
+        "can_extend": extension is None and can_task(user, Action.SUBMIT, task)  # type: ignore[arg-type]
+        and task.status != Task.Status.CLOSED and task.category != Task.Category.LONG_TERM,
+        "can_review_extension": extension is not None and extension.status == Extension.Status.PENDING
+        and can_task(user, Action.REVIEW, task),  # type: ignore[arg-type]
+        "can_decide_extension": extension is not None and extension.status == Extension.Status.REVIEWED
+        and can_task(user, Action.APPROVE, task),  # type: ignore[arg-type]
     }
     context["progress_action"] = "phased" if context["can_phased"] else "progress"
     context["review_action"] = "review" if context["can_review"] else "approve"
+    context["extension_action"] = "extend_review" if context["can_review_extension"] else "extend_decide"
     return render(request, "ledger/task_detail.html", context)
 
 
@@ -129,6 +146,13 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "answer_flag": lambda: services.answer_flag(user, task, uphold=post.get("uphold") == "1",
                                                     reason=post.get("reason", ""), expected_version=version),
         "lookback": lambda: _look_back(request, task),
+        "withdraw": lambda: services.withdraw_task(user, task, note=post.get("note", ""), expected_version=version),
+        "extend": lambda: services.request_extension(user, task, deadline=_date(post.get("deadline", ""), _("申请延期至")),
+                                                     reason=post.get("reason", "")),
+        "extend_review": lambda: services.review_extension(user, task, approve=post.get("approve") == "1",
+                                                           note=post.get("note", "")),
+        "extend_decide": lambda: services.decide_extension(user, task, approve=post.get("approve") == "1",
+                                                           note=post.get("note", "")),
     }
     if action not in calls:
         raise Http404
@@ -136,6 +160,17 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("ledger:task", args=[task.pk])
     return perform(request, calls[action], success=str(ACTION_LABELS[action]), back=back)  # type: ignore[arg-type]
+
+
+def _date(value: str, label: str) -> dt.date | None:
+    value = value.strip()
+    try:
+        day = parse_date(value) if value else None
+    except ValueError:  # well formed but not a day, like 2026-02-30
+        day = None
+    if value and day is None:
+        raise ValidationFailed(_("「%(label)s」无法识别：%(value)s") % {"label": label, "value": value}, field="deadline")
+    return day
 
 
 def _look_back(request: HttpRequest, task: Task) -> Any:
