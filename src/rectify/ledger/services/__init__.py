@@ -23,7 +23,7 @@ from rectify.ledger.services.lifecycle import (
     start_task,
     submit_task,
 )
-from rectify.ledger.services.plan import create_task, hand_over, update_task
+from rectify.ledger.services.plan import create_task, delete_task, hand_over, update_task
 from rectify.ledger.services.records import (
     conclude_lead,
     create_lead,
@@ -33,6 +33,7 @@ from rectify.ledger.services.records import (
 
 __all__ = [
     "decide_extension",
+    "delete_task",
     "request_extension",
     "review_extension",
     "withdraw_task",

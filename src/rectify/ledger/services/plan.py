@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from rectify.audit import services as audit
 from rectify.errors import ValidationFailed
 from rectify.inspections.models import Finding
+from rectify.inspections.services import reason_after_draft
 from rectify.ledger.models import Handover, Task
 from rectify.ledger.services import tallies
 from rectify.ledger.services.versioning import save_versioned
@@ -179,3 +180,19 @@ def hand_over(
         save_versioned(task, fields=fields)
     audit.record(actor, "task.hand_over", handover, unit_id=unit.pk, after=payload, note=note)
     return handover
+
+
+@transaction.atomic
+def delete_task(actor: User, task: Task, *, reason: str = "") -> None:
+    """Delete a task entered by mistake (删除任务): never one with a history of its own (progress, reviews,
+    look-backs, orders); the audit chain keeps what it said. Once the plan is submitted, with a reason."""
+    require_task(actor, Action.EDIT_PLAN, task)
+    reason = reason_after_draft(task.inspection, reason)
+    if task.progress.exists() or task.reviews.exists() or task.look_backs.exists() or task.orders.exists():  # type: ignore[attr-defined]
+        raise ValidationFailed(_("该任务已有整改进展或办理记录，不能删除；如需调整请修改任务"), field="task")
+    before = {**audit.snapshot(task), "co_orgs": list(task.co_orgs.values_list("pk", flat=True))}
+    audit.record(actor, "task.delete", object_type="ledger.task", object_id=task.pk, unit_id=task.unit_id,
+                 before=before, note=reason)
+    unit_id = task.unit_id
+    task.delete()
+    tallies.refresh_units([unit_id])

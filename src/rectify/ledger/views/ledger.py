@@ -180,6 +180,22 @@ def add_finding(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def delete_finding(request: HttpRequest, pk: int) -> HttpResponse:
+    from rectify.inspections import services as inspection_services
+
+    inspection = get_inspection(request, pk)
+    finding = Finding.objects.filter(inspection=inspection, pk=request.POST.get("finding") or 0).first()
+    back = reverse("ledger:findings", args=[inspection.pk])
+    if finding is None:
+        messages.error(request, _("请选择要删除的问题"))
+        return redirect(back)
+    return perform(request, lambda: inspection_services.delete_finding(
+        request.user, finding, reason=request.POST.get("reason", "")),  # type: ignore[arg-type]
+        success=_("问题已删除，删除前的内容保存在审计记录中"), back=back)
+
+
+@login_required
+@require_POST
 def add_task(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = get_inspection(request, pk)
     post = request.POST

@@ -42,6 +42,7 @@ ACTION_LABELS = {
     "extend": gettext_lazy("延期申请已提交，等待整改办审核"),
     "extend_review": gettext_lazy("延期申请审核意见已记录"),
     "extend_decide": gettext_lazy("延期申请已办理"),
+    "delete": gettext_lazy("任务已删除，删除前的内容保存在审计记录中"),
 }
 
 
@@ -153,12 +154,16 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                                                            note=post.get("note", "")),
         "extend_decide": lambda: services.decide_extension(user, task, approve=post.get("approve") == "1",
                                                            note=post.get("note", "")),
+        "delete": lambda: services.delete_task(user, task, reason=post.get("reason", "")),
     }
     if action not in calls:
         raise Http404
     back = post.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("ledger:task", args=[task.pk])
+    if action == "delete":
+        return perform(request, calls[action], success=str(ACTION_LABELS[action]),
+                       back=reverse("ledger:ledger", args=[task.inspection_id]), failed=back)
     return perform(request, calls[action], success=str(ACTION_LABELS[action]), back=back)  # type: ignore[arg-type]
 
 
