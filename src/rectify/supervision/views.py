@@ -39,7 +39,7 @@ from rectify.supervision.services.access import (
 )
 from rectify.supervision.services.dispatch import monday
 from rectify.supervision.services.orders import can_reply, order_tasks
-from rectify.supervision.services.reviews import is_first_responsible
+from rectify.supervision.services.reviews import is_first_responsible, party_of, pending_parties
 from rectify.supervision.templatetags.supervision import task_flags_context
 from rectify.totp.services import active_device
 
@@ -286,6 +286,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "can_sign": bool(versions) and versions[0].signed_at is None and versions[0].status != PlanVersion.Status.RETURNED
         and is_first_responsible(user, inspection),  # type: ignore[arg-type]
         "sign_needs_code": active_device(user) is not None,  # type: ignore[arg-type]
+        "my_party": PlanReview.Party(mine).label if (mine := party_of(user, inspection)) else "",  # type: ignore[arg-type]
+        "pending_parties": [PlanReview.Party(p).label for p in pending_parties(versions[0])] if versions else [],
         "parties": PlanReview.Party.choices, "grades": PlanReview.Grade.choices,
         "subjects": [c for c in PlanReview.Subject.choices if c[0] != PlanReview.Subject.PLAN],
         "categories": Task.Category.choices, "methods": LookBack.Method.choices,
@@ -312,7 +314,7 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         version = PlanVersion.objects.filter(inspection=inspection).order_by("-number").first()
         if version is None:
             raise Http404
-        run = lambda: services.review_plan(user, version, party=post.get("party", ""), grade=post.get("grade", ""),  # noqa: E731
+        run = lambda: services.review_plan(user, version, grade=post.get("grade", ""),  # noqa: E731
                                            comments=post.get("comments", ""), send_back=send_back)
         done = _("审核意见已记录")
     elif action == "review-report":

@@ -101,10 +101,32 @@ class PlanReview(models.Model):
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_grade_valid", condition=Q(grade__in=["good", "fair", "poor"]),
             ),
+            # Each party reviews a plan version once.
+            models.UniqueConstraint(
+                fields=["plan_version", "party"], condition=Q(subject="plan"),
+                name="%(app_label)s_%(class)s_one_per_party",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_party_display()} {self.get_grade_display()}"
+
+
+class ReviewParty(models.Model):
+    """An organization whose accounts review plans as one party (e.g. the 组织部); without one, the
+    discipline inspection group reviews as 纪委监委 and the inspection office as 巡视办/巡察办."""
+
+    organization = models.OneToOneField(
+        "organizations.Organization", verbose_name=_("组织"), on_delete=models.CASCADE, related_name="review_party"
+    )
+    party = models.CharField(_("审核方"), max_length=16, choices=PlanReview.Party.choices)
+
+    class Meta:
+        verbose_name = _("审核方登记")
+        verbose_name_plural = _("审核方登记")
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.get_party_display()}"
 
 
 class Evaluation(models.Model):
