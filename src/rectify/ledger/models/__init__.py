@@ -7,6 +7,7 @@ from rectify.ledger.models.tasks import (
     Evidence,
     Handover,
     LookBack,
+    LookBackSample,
     Progress,
     Task,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "Handover",
     "Lead",
     "LookBack",
+    "LookBackSample",
     "Outcome",
     "Progress",
     "RuleChange",

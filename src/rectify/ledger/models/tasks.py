@@ -261,6 +261,31 @@ class Comment(models.Model):
         return self.text[:60]
 
 
+class LookBackSample(models.Model):
+    """One draw of closed tasks for look-backs (回头看抽查): its checks are recorded against it, and it is
+    finished when the last of them is."""
+
+    inspection = models.ForeignKey(Inspection, verbose_name=_("巡视巡察"), on_delete=models.CASCADE,
+                                   related_name="look_back_samples")
+    method = models.CharField(_("方式"), max_length=16, default="look_back")
+    percent = models.DecimalField(_("抽查比例"), max_digits=5, decimal_places=2)
+    categories = models.JSONField(_("全部核查的整改类型"), default=list, blank=True)
+    seed = models.BigIntegerField(_("随机种子"), null=True, blank=True)
+    scheduled_on = models.DateField(_("计划日期"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("抽查人"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("抽查时间"), default=clock.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("回头看抽查")
+        verbose_name_plural = _("回头看抽查")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.inspection} {self.created_at:%Y-%m-%d}"
+
+
 class LookBack(models.Model):
     """A look-back (回头看) or reverse check (反向核查) of a closed task."""
 
@@ -274,6 +299,8 @@ class LookBack(models.Model):
         FAILED = "failed", _("问题反弹")
 
     task = models.ForeignKey(Task, verbose_name=_("整改任务"), on_delete=models.CASCADE, related_name="look_backs")
+    sample = models.ForeignKey(LookBackSample, verbose_name=_("抽查批次"), null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="checks")
     method = models.CharField(_("方式"), max_length=16, choices=Method.choices, default=Method.LOOK_BACK)
     scheduled_on = models.DateField(_("计划日期"))
     checked_on = models.DateField(_("核查日期"), null=True, blank=True)

@@ -13,7 +13,7 @@ from rectify import clock
 from rectify.audit import services as audit
 from rectify.errors import InvalidTransition, ValidationFailed
 from rectify.ledger.announce import announce
-from rectify.ledger.models import ClosureReview, Comment, Evidence, LookBack, Progress, Task
+from rectify.ledger.models import ClosureReview, Comment, Evidence, LookBack, LookBackSample, Progress, Task
 from rectify.ledger.services.evidence import Upload, add_all_evidence
 from rectify.ledger.services.versioning import save_versioned
 from rectify.organizations.models import Role, User
@@ -233,13 +233,14 @@ def answer_flag(actor: User, task: Task, *, uphold: bool, reason: str, expected_
 
 @transaction.atomic
 def schedule_look_back(
-    actor: User, task: Task, *, scheduled_on: dt.date, method: str = LookBack.Method.LOOK_BACK
+    actor: User, task: Task, *, scheduled_on: dt.date, method: str = LookBack.Method.LOOK_BACK,
+    sample: LookBackSample | None = None,
 ) -> LookBack:
-    """Schedule a look-back (回头看) or reverse check (反向核查) of a closed task."""
+    """Schedule a look-back (回头看) or reverse check (反向核查) of a closed task, possibly as part of a sample."""
     require_task(actor, Action.LOOK_BACK, task)
     if task.status != S.CLOSED:
         raise InvalidTransition(_("只能对已销号的任务开展回头看"))
-    look_back = LookBack.objects.create(task=task, method=method, scheduled_on=scheduled_on)
+    look_back = LookBack.objects.create(task=task, method=method, scheduled_on=scheduled_on, sample=sample)
     audit.record(actor, "lookback.schedule", look_back, unit_id=task.unit_id)
     return look_back
 
@@ -263,6 +264,11 @@ def record_look_back(
     look_back.checker = actor
     look_back.save()
     audit.record(actor, "lookback.record", look_back, unit_id=task.unit_id, before=before)
+    sample = look_back.sample
+    if sample is not None and not sample.checks.filter(result=LookBack.Result.PENDING).exists():
+        sample.finished_at = clock.now()
+        sample.save(update_fields=["finished_at"])
+        audit.record(actor, "lookback.sample_finish", sample, unit_id=task.unit_id)
     if not passed and task.status == S.CLOSED:
         reopen_task(actor, task, reason=reason)
     return look_back

@@ -182,7 +182,8 @@ def _look_back(request: HttpRequest, task: Task) -> Any:
     from rectify import clock
 
     post = request.POST
-    look_back = services.schedule_look_back(
+    # A check already scheduled (a sampled one) is the one recorded; otherwise one is scheduled now.
+    look_back = task.look_backs.filter(result=LookBack.Result.PENDING).first() or services.schedule_look_back(
         request.user, task, scheduled_on=clock.today(),  # type: ignore[arg-type]
         method=post.get("method") if post.get("method") in LookBack.Method.values else LookBack.Method.LOOK_BACK,
     )
