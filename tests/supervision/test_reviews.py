@@ -33,7 +33,7 @@ def test_plan_cannot_be_submitted_while_a_problem_is_unanswered(sw, on_start) ->
     assert "责任领导" in gap.reason and "牵头单位" in gap.reason
     make_task(unit, category=Task.Category.LONG_TERM, deadline=None)
     assert selectors.plan_integrity(unit.inspection).ok
-    assert services.submit_plan(unit.office_staff, unit.inspection, signed_by="张三").number == 1
+    assert services.submit_plan(unit.office_staff, unit.inspection).number == 1
 
 
 def test_plan_sent_back_is_submitted_again_as_the_next_version(sw, on_start) -> None:
@@ -53,7 +53,48 @@ def test_plan_sent_back_is_submitted_again_as_the_next_version(sw, on_start) -> 
     review = services.review_plan(unit.supervisor, v2, party="discipline", grade="good", comments="同意")
     assert review.get_grade_display() == "好"
     v2.refresh_from_db()
+    assert v2.status == PlanVersion.Status.SUBMITTED  # 组织部 and 巡视办 have not reviewed yet
+    services.review_plan(organization_department(sw), v2, grade="good")
+    services.review_plan(sw.inspection_office, v2, grade="fair")
+    v2.refresh_from_db()
     assert v2.status == PlanVersion.Status.ACCEPTED
+
+
+def organization_department(sw):
+    """An account of the 组织部, registered as that reviewing party, with the inspection office's reach."""
+    from rectify.organizations import services as orgs
+    from rectify.organizations.models import Organization, Role
+    from rectify.supervision.models import ReviewParty
+    from tests.factories import person
+
+    org = orgs.create_organization(None, name="省委组织部", kind=Organization.Kind.OFFICE)
+    ReviewParty.objects.create(organization=org, party="organization")
+    user = person(org, Role.INSPECTION_OFFICE)
+    orgs.grant_role(None, user=user, organization=sw.office, role=Role.INSPECTION_OFFICE)
+    return user
+
+
+def test_a_reviewer_is_the_party_of_their_account_and_reviews_once(sw, on_start) -> None:
+    unit = sw.units[0]
+    make_task(unit)
+    version = services.submit_plan(unit.office_staff, unit.inspection)
+    with pytest.raises(Forbidden, match="纪委监委"):
+        services.review_plan(unit.supervisor, version, party="office", grade="good")
+    review = services.review_plan(unit.supervisor, version, grade="good")
+    assert review.party == "discipline"
+    with pytest.raises(InvalidTransition, match="已审核"):
+        services.review_plan(unit.supervisor, version, grade="poor")
+    assert services.pending_parties(version) == ["organization", "office"]
+
+
+def test_required_parties_are_configured(sw, on_start, settings) -> None:
+    settings.RECTIFY_PLAN_REVIEW_PARTIES = ["office"]
+    unit = sw.units[0]
+    make_task(unit)
+    version = services.submit_plan(unit.office_staff, unit.inspection)
+    services.review_plan(sw.inspection_office, version, grade="good")
+    version.refresh_from_db()
+    assert version.status == PlanVersion.Status.ACCEPTED
 
 
 def test_reviews_are_refused_to_the_wrong_people(sw, on_start) -> None:
@@ -116,3 +157,15 @@ def test_good_evaluation_needs_no_second_round(sw, on_start) -> None:
     evaluation = services.evaluate_inspection(sw.inspection_office, unit.inspection)
     assert evaluation.total == Decimal("100.00") and evaluation.get_grade_display() == "好"
     assert not SecondRound.objects.filter(inspection=unit.inspection).exists()
+
+
+def test_review_page_names_the_reviewers_party_instead_of_a_choice(sw, on_start, client) -> None:
+    from django.urls import reverse
+
+    unit = sw.units[0]
+    make_task(unit)
+    services.submit_plan(unit.office_staff, unit.inspection)
+    client.force_login(unit.supervisor)
+    page = client.get(reverse("supervision:review", args=[unit.inspection.pk])).content.decode()
+    assert 'id="p-party"' not in page and "纪委监委" in page
+    assert "尚待审核：纪委监委、组织部、巡视办/巡察办" in page

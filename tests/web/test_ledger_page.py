@@ -71,7 +71,8 @@ def test_bulk_assign_sets_deadline_on_selected_tasks(client, unit):
     a, b, c = make_task(unit), make_task(unit), make_task(unit)
     target = clock.today() + dt.timedelta(days=90)
     response = client.post(reverse("ledger:bulk_assign", args=[unit.inspection.pk]),
-                           {"task": [a.pk, b.pk], "deadline": target.isoformat(), "lead_org": unit.departments[1].pk})
+                           {"task": [a.pk, b.pk], "deadline": target.isoformat(), "lead_org": unit.departments[1].pk,
+                            "reason": "按调度会意见调整"})
     assert response.status_code == 302
     assert {t.deadline for t in Task.objects.filter(pk__in=[a.pk, b.pk])} == {target}
     assert Task.objects.get(pk=c.pk).deadline != target

@@ -114,3 +114,50 @@ def update_finding(actor: User, finding: Finding, **changes: Any) -> Finding:
     finding.save()
     audit.record(actor, "finding.update", finding, unit_id=finding.inspection.target_id, before=before)
     return finding
+
+
+def plan_submitted(inspection: Inspection) -> bool:
+    """Whether the plan (整改方案) has left draft: a version was submitted for review. The versions belong to
+    the supervision app, read here through their reverse relation."""
+    return inspection.plan_versions.exists()  # type: ignore[attr-defined]
+
+
+def reason_after_draft(inspection: Inspection, reason: str) -> str:
+    """While the plan is a draft a deletion needs no reason; once submitted it is recorded with one."""
+    reason = (reason or "").strip()
+    if not reason and plan_submitted(inspection):
+        raise ValidationFailed(_("整改方案已报送，删除须写明理由"), field="reason")
+    return reason
+
+
+@transaction.atomic
+def delete_finding(actor: User, finding: Finding, *, reason: str = "") -> None:
+    """Delete a finding without tasks or sub-problems; the audit chain keeps what it said."""
+    inspection = finding.inspection
+    require_unit(actor, Action.EDIT_PLAN, inspection.target)
+    reason = reason_after_draft(inspection, reason)
+    if finding.children.exists() or finding.tasks.exists():  # type: ignore[attr-defined]
+        raise ValidationFailed(_("「%(title)s」下还有下级问题或整改任务，不能删除") % {"title": finding.title[:30]},
+                               field="finding")
+    audit.record(actor, "finding.delete", object_type="inspections.finding", object_id=finding.pk,
+                 unit_id=inspection.target_id, before=audit.snapshot(finding), note=reason)
+    finding.delete()
+
+
+@transaction.atomic
+def delete_inspection(actor: User, inspection: Inspection, *, reason: str = "") -> None:
+    """Delete an inspection registered by mistake: only before it has tasks; its findings go with it, recorded."""
+    require_unit(actor, Action.REGISTER_INSPECTION, inspection.target)
+    reason = reason_after_draft(inspection, reason)
+    # Nothing recorded against the inspection may go with it: only its findings (kept in the audit chain).
+    for relation in inspection._meta.related_objects:
+        if relation.related_name in ("findings", "+") or not relation.related_name:
+            continue
+        if relation.related_model._default_manager.filter(**{relation.field.name: inspection}).exists():
+            raise ValidationFailed(_("该巡视巡察已有「%(what)s」记录，不能删除") % {
+                "what": relation.related_model._meta.verbose_name}, field="inspection")
+    findings = [audit.snapshot(f) for f in inspection.findings.all()]  # type: ignore[attr-defined]
+    audit.record(actor, "inspection.delete", object_type="inspections.inspection", object_id=inspection.pk,
+                 unit_id=inspection.target_id, before={**audit.snapshot(inspection), "findings": findings}, note=reason)
+    inspection.findings.all().delete()  # type: ignore[attr-defined]
+    inspection.delete()

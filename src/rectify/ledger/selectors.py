@@ -8,14 +8,16 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext as _
 
 from rectify import clock
 from rectify.inspections.models import Inspection
 from rectify.ledger import lights
 from rectify.ledger.models import Lead, RuleChange, Task, UnitTally, UnitWeekTally
+from rectify.ledger.timeline import Event, timeline
 from rectify.organizations.models import User
 from rectify.organizations.scoping import task_q, unit_q
+
+__all__ = ["Event", "timeline"]  # the task page's timeline lives in ledger/timeline.py
 
 
 def tasks_visible_to(actor: User) -> QuerySet[Task]:
@@ -37,7 +39,7 @@ def unit_tallies(actor: User) -> list[dict[str, Any]]:
         UnitTally.objects.filter(unit_q(actor, "unit")).values("unit_id", "unit__name").annotate(
             total=total(), closed=total(Q(status=Task.Status.CLOSED)), overdue=total(Q(overdue=True)),
             red=total(Q(light=Task.Light.RED)), yellow=total(Q(light=Task.Light.YELLOW)),
-            waiting=total(Q(status__in=[Task.Status.SUBMITTED, Task.Status.REVIEWED])),
+            waiting=total(Q(status__in=[Task.Status.SUBMITTED, Task.Status.REVIEWED, Task.Status.RECHECK])),
         ).order_by("unit__name")
     )
 
@@ -159,43 +161,3 @@ def filter_tasks(qs: QuerySet[Task], f: TaskFilter) -> QuerySet[Task]:
             | Q(lead_org__name__icontains=f.q) | Q(number=f.q)
         )
     return qs
-
-
-@dataclass
-class Event:
-    """One entry of a task's timeline."""
-
-    kind: str  # progress | phased | review | return | comment | flag | check
-    at: dt.datetime
-    who: str
-    title: str
-    text: str
-    files: list[Any]
-
-
-def timeline(task: Task) -> list[Event]:
-    """A task's timeline (进展、佐证、审核、意见、回头看), newest first, in four queries."""
-    from rectify.ledger.models import ClosureReview, Comment, LookBack, Progress
-
-    events: list[Event] = []
-    for p in Progress.objects.filter(task=task).select_related("author", "organization").prefetch_related("evidence"):
-        kind = "phased" if p.kind == Progress.Kind.PHASED_RESULT else "progress"
-        org = p.organization.name if p.organization else ""
-        events.append(Event(kind, p.created_at, f"{org} {p.author.display_name if p.author else ''}".strip(),
-                            p.get_kind_display(), p.text, list(p.evidence.all())))
-    for r in ClosureReview.objects.filter(task=task).select_related("reviewer"):
-        kind = "return" if r.decision == ClosureReview.Decision.RETURN else "review"
-        events.append(Event(kind, r.created_at, r.reviewer.display_name if r.reviewer else "",
-                            _("%(stage)s：%(decision)s") % {"stage": r.get_stage_display(),
-                                                          "decision": r.get_decision_display()},
-                            r.reason, []))
-    for c in Comment.objects.filter(task=task).select_related("author"):
-        events.append(Event(c.kind, c.created_at, c.author.display_name if c.author else "", c.get_kind_display(), c.text, []))
-    for lb in LookBack.objects.filter(task=task).exclude(result=LookBack.Result.PENDING).select_related("checker"):
-        moment = dt.datetime.combine(lb.checked_on, dt.time(12), tzinfo=dt.UTC) if lb.checked_on else lb.created_at
-        title = _("%(method)s：%(result)s") % {"method": lb.get_method_display(), "result": lb.get_result_display()}
-        asked = _("核查对象：%(asked)s") % {"asked": lb.asked} if lb.asked else ""
-        text = _("；").join(x for x in (asked, lb.answer, lb.reason) if x)
-        events.append(Event("check", moment, lb.checker.display_name if lb.checker else "", title, text, []))
-    events.sort(key=lambda e: e.at, reverse=True)
-    return events

@@ -18,6 +18,7 @@ urlpatterns = [
     path("inspections/<int:pk>/ledger/", ledger.ledger, name="ledger"),
     path("inspections/<int:pk>/findings/", ledger.findings, name="findings"),
     path("inspections/<int:pk>/findings/add/", ledger.add_finding, name="add_finding"),
+    path("inspections/<int:pk>/findings/delete/", ledger.delete_finding, name="delete_finding"),
     path("inspections/<int:pk>/tasks/add/", ledger.add_task, name="add_task"),
     path("inspections/<int:pk>/responsibility/", ledger.responsibility, name="responsibility"),
     path("inspections/<int:pk>/bulk/", ledger.bulk_assign, name="bulk_assign"),

@@ -187,6 +187,10 @@ def publish_report(actor: User, report: Report, *, expected_version: int | None 
             _("报告在您确认后又被修改（您确认的是第 %(seen)d 版），请重新核对后再发布") % {"seen": expected_version},
             field="version",
         )
+    # The first responsible person's sign-off of the plan (签字背书) comes before any report is published.
+    plan = report.inspection.plan_versions.order_by("-number").first()  # type: ignore[attr-defined]
+    if plan is not None and plan.signed_at is None:
+        raise InvalidTransition(_("第 %(n)d 版整改方案尚未经第一责任人签字，报告不能发布") % {"n": plan.number})
     content = draft_content(report)
     if not any(s["body"].strip() or s.get("table") for s in content["sections"]):
         raise ValidationFailed(_("报告没有正文，不能发布"))

@@ -20,6 +20,7 @@ from rectify.supervision.models import (
     Order,
     PlanReview,
     PlanVersion,
+    ReviewParty,
     WebhookDelivery,
     WebhookEndpoint,
 )
@@ -92,6 +93,14 @@ class PlanVersionAdmin(ReadOnlyScopedAdmin):
 class PlanReviewAdmin(ReadOnlyScopedAdmin):
     scope_field = "inspection__target"
     list_display = ("inspection", "subject", "party", "grade", "sent_back", "created_at")
+
+
+@admin.register(ReviewParty)
+class ReviewPartyAdmin(ScopedAdmin):
+    """Which organization's accounts review plans as which party (e.g. 组织部)."""
+
+    scope_field = "organization"
+    list_display = ("organization", "party")
 
 
 @admin.register(Evaluation)

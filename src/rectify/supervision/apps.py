@@ -8,4 +8,9 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("督查督办")
 
     def ready(self) -> None:
+        # The ledger announces each step of a task; supervision tells the people who act next.
+        from rectify.ledger.announce import listen
         from rectify.supervision import checks  # noqa: F401  (registers the calendar file check)
+        from rectify.supervision.services.transitions import tell_next
+
+        listen(tell_next)

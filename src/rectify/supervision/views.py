@@ -21,7 +21,8 @@ from django.views.decorators.http import require_POST
 
 from rectify import clock
 from rectify.errors import NotVisible, RectifyError, ValidationFailed
-from rectify.ledger.models import LookBack, Task
+from rectify.ledger import services as ledger_services
+from rectify.ledger.models import LookBack, LookBackSample, Task
 from rectify.ledger.selectors import tasks_visible_to
 from rectify.ledger.views.common import get_inspection, paginate
 from rectify.organizations.models import Organization
@@ -39,7 +40,9 @@ from rectify.supervision.services.access import (
 )
 from rectify.supervision.services.dispatch import monday
 from rectify.supervision.services.orders import can_reply, order_tasks
+from rectify.supervision.services.reviews import is_first_responsible, party_of, pending_parties
 from rectify.supervision.templatetags.supervision import task_flags_context
+from rectify.totp.services import active_device
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,8 +68,9 @@ def scoped(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return login_required(wrapper)
 
 
-def _run(request: HttpRequest, action: Callable[[], Any], *, success: str, back: str) -> HttpResponse:
-    """Run a service for a form: a refused step becomes a message, then back to the page."""
+def _run(request: HttpRequest, action: Callable[[], Any], *, success: str, back: str,
+         done: str | None = None) -> HttpResponse:
+    """Run a service for a form: a refused step becomes a message, then back to the page (or on to `done`)."""
     try:
         action()
     except NotVisible:
@@ -76,6 +80,9 @@ def _run(request: HttpRequest, action: Callable[[], Any], *, success: str, back:
             raise
         messages.error(request, exc.message)
         return redirect(back)
+    if done is not None:
+        messages.success(request, success)
+        return redirect(done)
     messages.success(request, success)
     return redirect(back)
 
@@ -281,6 +288,11 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "can_review": has_roles(user, inspection.target, REVIEWERS),  # type: ignore[arg-type]
         "can_evaluate": has_roles(user, inspection.target, EVALUATORS),  # type: ignore[arg-type]
         "can_look_back": has_roles(user, inspection.target, LOOK_BACK),  # type: ignore[arg-type]
+        "can_sign": bool(versions) and versions[0].signed_at is None and versions[0].status != PlanVersion.Status.RETURNED
+        and is_first_responsible(user, inspection),  # type: ignore[arg-type]
+        "sign_needs_code": active_device(user) is not None,  # type: ignore[arg-type]
+        "my_party": PlanReview.Party(mine).label if (mine := party_of(user, inspection)) else "",  # type: ignore[arg-type]
+        "pending_parties": [PlanReview.Party(p).label for p in pending_parties(versions[0])] if versions else [],
         "parties": PlanReview.Party.choices, "grades": PlanReview.Grade.choices,
         "subjects": [c for c in PlanReview.Subject.choices if c[0] != PlanReview.Subject.PLAN],
         "categories": Task.Category.choices, "methods": LookBack.Method.choices,
@@ -294,14 +306,21 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     back = reverse("supervision:review", args=[inspection.pk])
     post, user = request.POST, request.user
     send_back = post.get("send_back") in ("1", "on", "true")
+    then = None
     if action == "submit":
-        run = lambda: services.submit_plan(user, inspection, note=post.get("note", ""), signed_by=post.get("signed_by", ""))  # noqa: E731
+        run = lambda: services.submit_plan(user, inspection, note=post.get("note", ""))  # noqa: E731
         done = _("整改方案已报送")
+    elif action == "sign":
+        version = PlanVersion.objects.filter(inspection=inspection).order_by("-number").first()
+        if version is None:
+            raise Http404
+        run = lambda: services.sign_plan(user, version, code=post.get("code", ""))  # noqa: E731
+        done = _("已签字确认")
     elif action == "review-plan":
         version = PlanVersion.objects.filter(inspection=inspection).order_by("-number").first()
         if version is None:
             raise Http404
-        run = lambda: services.review_plan(user, version, party=post.get("party", ""), grade=post.get("grade", ""),  # noqa: E731
+        run = lambda: services.review_plan(user, version, grade=post.get("grade", ""),  # noqa: E731
                                            comments=post.get("comments", ""), send_back=send_back)
         done = _("审核意见已记录")
     elif action == "review-report":
@@ -315,7 +334,8 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             seed=int(post["seed"]) if post.get("seed", "").isdigit() else None,
             scheduled_on=_date(post.get("scheduled_on"), "scheduled_on", _("计划日期"), required=False),
             method=post.get("method", LookBack.Method.LOOK_BACK))
-        done = _("已安排回头看")
+        done = _("已抽取并安排回头看，请逐项记录核查结果")
+        then = reverse("supervision:look_backs", args=[inspection.pk])
     elif action == "evaluate":
         deductions = [
             (post.get(f"section_{i}", ""), post.get(f"points_{i}", ""), post.get(f"reason_{i}", ""))
@@ -326,7 +346,42 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         done = _("评估结果已记录")
     else:
         raise Http404
-    return _run(request, run, success=done, back=back)
+    return _run(request, run, success=done, back=back, done=then)
+
+
+# --- look-back checks ----------------------------------------------------------------------------
+
+
+@scoped
+def look_backs(request: HttpRequest, pk: int) -> HttpResponse:
+    """回头看抽查: each sample with its checks; a pending check is recorded here against its sample."""
+    inspection = get_inspection(request, pk)
+    require_roles(request.user, inspection.target, VIEW_ANY, _("您无权查看回头看"))  # type: ignore[arg-type]
+    samples = list(LookBackSample.objects.filter(inspection=inspection).select_related("created_by")
+                   .prefetch_related("checks__task", "checks__checker"))
+    for sample in samples:
+        checks = list(sample.checks.all())
+        sample.rows = sorted(checks, key=lambda c: (c.result != LookBack.Result.PENDING, c.task_id))  # type: ignore[attr-defined]
+        sample.pending = sum(c.result == LookBack.Result.PENDING for c in checks)  # type: ignore[attr-defined]
+    return render(request, "supervision/look_backs.html", {
+        "inspection": inspection, "samples": samples,
+        "can_record": has_roles(request.user, inspection.target, LOOK_BACK),  # type: ignore[arg-type]
+    })
+
+
+@require_POST
+@scoped
+def look_back_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record one sampled check: passed, or failed with the reason (the task reopens)."""
+    check = LookBack.objects.filter(pk=pk, task__in=tasks_visible_to(request.user)).select_related(  # type: ignore[arg-type]
+        "task__inspection", "sample").first()
+    if check is None:
+        raise Http404
+    post = request.POST
+    back = reverse("supervision:look_backs", args=[check.task.inspection_id]) + f"#check-{check.pk}"
+    return _run(request, lambda: ledger_services.record_look_back(
+        request.user, check, passed=post.get("result") == "passed", asked=post.get("asked", ""),  # type: ignore[arg-type]
+        answer=post.get("answer", ""), reason=post.get("reason", "")), success=_("核查结果已记录"), back=back)
 
 
 # --- tasks and common problems -------------------------------------------------------------------

@@ -1,3 +1,4 @@
+from rectify.ledger.models.extensions import Extension
 from rectify.ledger.models.records import Lead, Outcome, RuleChange
 from rectify.ledger.models.summary import UnitTally, UnitWeekTally
 from rectify.ledger.models.tasks import (
@@ -6,6 +7,7 @@ from rectify.ledger.models.tasks import (
     Evidence,
     Handover,
     LookBack,
+    LookBackSample,
     Progress,
     Task,
 )
@@ -14,9 +16,11 @@ __all__ = [
     "ClosureReview",
     "Comment",
     "Evidence",
+    "Extension",
     "Handover",
     "Lead",
     "LookBack",
+    "LookBackSample",
     "Outcome",
     "Progress",
     "RuleChange",

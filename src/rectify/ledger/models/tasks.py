@@ -34,6 +34,7 @@ class Task(models.Model):
         CLOSED = "closed", _("已销号")
         REOPENED = "reopened", _("已重启")
         PHASED_RESULT = "phased_result", _("阶段性成效")
+        RECHECK = "recheck", _("复核中")
 
     class Light(models.TextChoices):
         RED = "red", _("红灯（逾期）")
@@ -48,6 +49,8 @@ class Task(models.Model):
     title = models.TextField(_("整改措施"))
     category = models.CharField(_("整改类型"), max_length=16, choices=Category.choices, default=Category.DEADLINE)
     deadline = models.DateField(_("完成时限"), null=True, blank=True)
+    # The plan's deadline before the first extension or change: kept and shown (原定时限).
+    original_deadline = models.DateField(_("原定完成时限"), null=True, blank=True)
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("责任领导"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="led_tasks",
@@ -93,7 +96,7 @@ class Task(models.Model):
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_status_valid",
                 condition=Q(status__in=["not_started", "in_progress", "submitted", "reviewed", "returned",
-                                        "closed", "reopened", "phased_result"]),
+                                        "closed", "reopened", "phased_result", "recheck"]),
             ),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_exempt_has_reason", condition=Q(exempt=False) | ~Q(exempt_reason="")
@@ -115,7 +118,8 @@ class Task(models.Model):
     def __str__(self) -> str:
         return self.title[:60]
 
-    OPEN_STATUSES = ("not_started", "in_progress", "submitted", "reviewed", "returned", "reopened", "phased_result")
+    OPEN_STATUSES = ("not_started", "in_progress", "submitted", "reviewed", "returned", "reopened", "phased_result",
+                     "recheck")
 
     @property
     def is_open(self) -> bool:
@@ -260,6 +264,31 @@ class Comment(models.Model):
         return self.text[:60]
 
 
+class LookBackSample(models.Model):
+    """One draw of closed tasks for look-backs (回头看抽查): its checks are recorded against it, and it is
+    finished when the last of them is."""
+
+    inspection = models.ForeignKey(Inspection, verbose_name=_("巡视巡察"), on_delete=models.CASCADE,
+                                   related_name="look_back_samples")
+    method = models.CharField(_("方式"), max_length=16, default="look_back")
+    percent = models.DecimalField(_("抽查比例"), max_digits=5, decimal_places=2)
+    categories = models.JSONField(_("全部核查的整改类型"), default=list, blank=True)
+    seed = models.BigIntegerField(_("随机种子"), null=True, blank=True)
+    scheduled_on = models.DateField(_("计划日期"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("抽查人"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("抽查时间"), default=clock.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("回头看抽查")
+        verbose_name_plural = _("回头看抽查")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.inspection} {self.created_at:%Y-%m-%d}"
+
+
 class LookBack(models.Model):
     """A look-back (回头看) or reverse check (反向核查) of a closed task."""
 
@@ -273,6 +302,8 @@ class LookBack(models.Model):
         FAILED = "failed", _("问题反弹")
 
     task = models.ForeignKey(Task, verbose_name=_("整改任务"), on_delete=models.CASCADE, related_name="look_backs")
+    sample = models.ForeignKey(LookBackSample, verbose_name=_("抽查批次"), null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="checks")
     method = models.CharField(_("方式"), max_length=16, choices=Method.choices, default=Method.LOOK_BACK)
     scheduled_on = models.DateField(_("计划日期"))
     checked_on = models.DateField(_("核查日期"), null=True, blank=True)

@@ -2,7 +2,14 @@
 
 from rectify.ledger.services.batch import PlanRow, add_to_plan, check_plan_row
 from rectify.ledger.services.evidence import add_evidence
+from rectify.ledger.services.extensions import (
+    decide_extension,
+    request_extension,
+    review_extension,
+    withdraw_task,
+)
 from rectify.ledger.services.lifecycle import (
+    answer_flag,
     approve_task,
     comment_task,
     flag_task,
@@ -16,7 +23,7 @@ from rectify.ledger.services.lifecycle import (
     start_task,
     submit_task,
 )
-from rectify.ledger.services.plan import create_task, hand_over, update_task
+from rectify.ledger.services.plan import create_task, delete_task, hand_over, update_task
 from rectify.ledger.services.records import (
     conclude_lead,
     create_lead,
@@ -25,9 +32,15 @@ from rectify.ledger.services.records import (
 )
 
 __all__ = [
+    "decide_extension",
+    "delete_task",
+    "request_extension",
+    "review_extension",
+    "withdraw_task",
     "PlanRow",
     "add_evidence",
     "add_to_plan",
+    "answer_flag",
     "approve_task",
     "check_plan_row",
     "comment_task",

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from rectify import clock
 from rectify.audit import services as audit
 from rectify.errors import InvalidTransition, ValidationFailed
-from rectify.ledger.models import ClosureReview, Comment, Evidence, LookBack, Progress, Task
+from rectify.ledger.announce import announce
+from rectify.ledger.models import ClosureReview, Comment, Evidence, LookBack, LookBackSample, Progress, Task
 from rectify.ledger.services.evidence import Upload, add_all_evidence
 from rectify.ledger.services.versioning import save_versioned
 from rectify.organizations.models import Role, User
@@ -29,6 +30,7 @@ def _transition(actor: User, task: Task, status: str, action: str, *, note: str 
     task.status = status
     save_versioned(task, fields=["status", *fields], expected_version=expected_version)
     audit.record(actor, action, task, unit_id=task.unit_id, before=before, note=note)
+    announce(actor, action, task, note=note)
     return task
 
 
@@ -197,25 +199,48 @@ def comment_task(actor: User, task: Task, *, text: str) -> Comment:
 
 
 @transaction.atomic
-def flag_task(actor: User, task: Task, *, text: str) -> Comment:
-    """A supervisor flags the rectification as not real (整改不实)."""
+def flag_task(actor: User, task: Task, *, text: str, expected_version: int | None = None) -> Comment:
+    """A supervisor flags the rectification as not real (整改不实); a closed task goes back to re-check (复核)
+    until the office answers the flag."""
     require_task(actor, Action.FLAG, task)
     comment = Comment.objects.create(
         task=task, kind=Comment.Kind.FLAG, text=_validate_text(text, "text", _("整改不实情况")), author=actor
     )
     audit.record(actor, "task.flag", comment, unit_id=task.unit_id)
+    if task.status == S.CLOSED:
+        before = audit.snapshot(task)
+        task.status = S.RECHECK
+        save_versioned(task, fields=["status"], expected_version=expected_version)
+        audit.record(actor, "task.recheck", task, unit_id=task.unit_id, before=before, note=comment.text)
+    announce(actor, "task.flag", task, note=comment.text, key=f"flag{comment.pk}")
     return comment
 
 
 @transaction.atomic
+def answer_flag(actor: User, task: Task, *, uphold: bool, reason: str, expected_version: int | None = None) -> Task:
+    """The office answers a 整改不实 flag after re-check (复核): it upholds the closure, or reopens the task."""
+    require_task(actor, Action.REVIEW, task)
+    reason = _validate_text(reason, "reason", _("复核意见"))
+    if task.status != S.RECHECK:
+        raise InvalidTransition(_("只有复核中的任务才能答复整改不实标记"))
+    task.comments.filter(kind=Comment.Kind.FLAG, resolved_at__isnull=True).update(resolved_at=clock.now())
+    if uphold:
+        return _transition(actor, task, S.CLOSED, "task.uphold", note=reason, expected_version=expected_version)
+    task.closed_at = None
+    return _transition(actor, task, S.REOPENED, "task.reopen", note=reason, fields=["closed_at"],
+                       expected_version=expected_version)
+
+
+@transaction.atomic
 def schedule_look_back(
-    actor: User, task: Task, *, scheduled_on: dt.date, method: str = LookBack.Method.LOOK_BACK
+    actor: User, task: Task, *, scheduled_on: dt.date, method: str = LookBack.Method.LOOK_BACK,
+    sample: LookBackSample | None = None,
 ) -> LookBack:
-    """Schedule a look-back (回头看) or reverse check (反向核查) of a closed task."""
+    """Schedule a look-back (回头看) or reverse check (反向核查) of a closed task, possibly as part of a sample."""
     require_task(actor, Action.LOOK_BACK, task)
     if task.status != S.CLOSED:
         raise InvalidTransition(_("只能对已销号的任务开展回头看"))
-    look_back = LookBack.objects.create(task=task, method=method, scheduled_on=scheduled_on)
+    look_back = LookBack.objects.create(task=task, method=method, scheduled_on=scheduled_on, sample=sample)
     audit.record(actor, "lookback.schedule", look_back, unit_id=task.unit_id)
     return look_back
 
@@ -239,6 +264,11 @@ def record_look_back(
     look_back.checker = actor
     look_back.save()
     audit.record(actor, "lookback.record", look_back, unit_id=task.unit_id, before=before)
+    sample = look_back.sample
+    if sample is not None and not sample.checks.filter(result=LookBack.Result.PENDING).exists():
+        sample.finished_at = clock.now()
+        sample.save(update_fields=["finished_at"])
+        audit.record(actor, "lookback.sample_finish", sample, unit_id=task.unit_id)
     if not passed and task.status == S.CLOSED:
         reopen_task(actor, task, reason=reason)
     return look_back

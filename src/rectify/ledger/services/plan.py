@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from rectify.audit import services as audit
 from rectify.errors import ValidationFailed
 from rectify.inspections.models import Finding
+from rectify.inspections.services import reason_after_draft
 from rectify.ledger.models import Handover, Task
 from rectify.ledger.services import tallies
 from rectify.ledger.services.versioning import save_versioned
@@ -102,17 +103,29 @@ def create_task(
     return task
 
 
+def deadline_note(old: dt.date | None, new: dt.date | None, reason: str) -> str:
+    """How a moved deadline reads in the timeline: from, to, and why."""
+    note = _("完成时限由 %(old)s 调整为 %(new)s") % {"old": old.isoformat() if old else "—",
+                                                   "new": new.isoformat() if new else "—"}
+    return f"{note}{_('；')}{reason.strip()}" if reason.strip() else note
+
+
 @transaction.atomic
 def update_task(
     actor: User, task: Task, *, expected_version: int | None = None, co_orgs: Iterable[Organization] | None = None,
-    **changes: Any,
+    reason: str = "", **changes: Any,
 ) -> Task:
-    """Edit a task of the plan; a stale `expected_version` raises StaleWrite."""
+    """Edit a task of the plan; a stale `expected_version` raises StaleWrite. A moved deadline keeps the plan's
+    original one (原定时限) and is recorded with its reason."""
     require_task(actor, Action.EDIT_PLAN, task)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise TypeError(f"unknown task fields: {sorted(unknown)}")
     before = audit.snapshot(task)
+    moved = "deadline" in changes and changes["deadline"] != task.deadline and task.deadline is not None
+    old_deadline = task.deadline
+    if moved and task.original_deadline is None:
+        changes["original_deadline"] = task.deadline
     for name, value in changes.items():
         setattr(task, name, value)
     if "leader" in changes and "leader_name" not in changes:
@@ -126,7 +139,9 @@ def update_task(
         before["co_orgs"] = list(task.co_orgs.values_list("pk", flat=True))
         task.co_orgs.set(co_list)
         after["co_orgs"] = [o.pk for o in co_list]
-    audit.record(actor, "task.update", task, unit_id=task.unit_id, before=before, after=after)
+    audit.record(actor, "task.update", task, unit_id=task.unit_id, before=before, after=after, note=reason.strip())
+    if moved:
+        audit.record(actor, "task.deadline", task, unit_id=task.unit_id, note=deadline_note(old_deadline, task.deadline, reason))
     return task
 
 
@@ -165,3 +180,19 @@ def hand_over(
         save_versioned(task, fields=fields)
     audit.record(actor, "task.hand_over", handover, unit_id=unit.pk, after=payload, note=note)
     return handover
+
+
+@transaction.atomic
+def delete_task(actor: User, task: Task, *, reason: str = "") -> None:
+    """Delete a task entered by mistake (删除任务): never one with a history of its own (progress, reviews,
+    look-backs, orders); the audit chain keeps what it said. Once the plan is submitted, with a reason."""
+    require_task(actor, Action.EDIT_PLAN, task)
+    reason = reason_after_draft(task.inspection, reason)
+    if task.progress.exists() or task.reviews.exists() or task.look_backs.exists() or task.orders.exists():  # type: ignore[attr-defined]
+        raise ValidationFailed(_("该任务已有整改进展或办理记录，不能删除；如需调整请修改任务"), field="task")
+    before = {**audit.snapshot(task), "co_orgs": list(task.co_orgs.values_list("pk", flat=True))}
+    audit.record(actor, "task.delete", object_type="ledger.task", object_id=task.pk, unit_id=task.unit_id,
+                 before=before, note=reason)
+    unit_id = task.unit_id
+    task.delete()
+    tallies.refresh_units([unit_id])

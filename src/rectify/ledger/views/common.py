@@ -40,8 +40,10 @@ def get_inspection(request: HttpRequest, pk: int) -> Inspection:
         raise Http404 from exc
 
 
-def perform(request: HttpRequest, action: Callable[[], Any], *, success: str, back: str) -> HttpResponse:
-    """Run a service: 404/403 for scope and role, a message for a refused step, then back to `back`."""
+def perform(request: HttpRequest, action: Callable[[], Any], *, success: str, back: str,
+            failed: str | None = None) -> HttpResponse:
+    """Run a service: 404/403 for scope and role, a message for a refused step, then back to `back`
+    (or to `failed` when the step was refused)."""
     try:
         action()
     except NotVisible as exc:
@@ -50,7 +52,7 @@ def perform(request: HttpRequest, action: Callable[[], Any], *, success: str, ba
         return HttpResponseForbidden(exc.message)
     except RectifyError as exc:
         messages.error(request, exc.message)
-        return redirect(back)
+        return redirect(failed or back)
     messages.success(request, success)
     return redirect(back)
 

@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 STATUS_COLORS = {
     "not_started": "grey", "in_progress": "blue", "submitted": "purple", "reviewed": "purple",
     "returned": "red", "closed": "green", "reopened": "red", "phased_result": "blue",
+    "recheck": "red",
 }
 
 
@@ -109,7 +110,8 @@ def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "unit": unit, "total": total, "closed": closed, "rate": _rate(closed, total), **counts,
         "red_label": red_name, "yellow_label": yellow_name,
         "submitted": by_status.get(Task.Status.SUBMITTED, 0), "reviewed": by_status.get(Task.Status.REVIEWED, 0),
-        "returned": by_status.get(Task.Status.RETURNED, 0), "charts": charts,
+        "returned": by_status.get(Task.Status.RETURNED, 0), "recheck": by_status.get(Task.Status.RECHECK, 0),
+        "charts": charts,
         "inspections": inspection_stats(inspections), "today": today,
     })
 

@@ -102,11 +102,15 @@ def bulk_assign(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("请先勾选任务，并选择要批量设置的责任领导、牵头单位、完成时限或整改类型"))
         return redirect(back)
     tasks = list(tasks_visible_to(request.user).filter(inspection=inspection, pk__in=ids))  # type: ignore[arg-type]
+    moved = "deadline" in changes and any(t.deadline not in (None, changes["deadline"]) for t in tasks)
+    if moved and not post.get("reason", "").strip():
+        messages.error(request, _("批量调整完成时限须填写「调整时限的理由」"))
+        return redirect(back)
 
     @transaction.atomic
     def assign_all() -> None:
         for task in tasks:
-            services.update_task(request.user, task, **changes)  # type: ignore[arg-type]
+            services.update_task(request.user, task, reason=post.get("reason", ""), **changes)  # type: ignore[arg-type]
 
     return perform(request, assign_all, success=_("已批量更新 %(count)d 项任务") % {"count": len(tasks)}, back=back)
 
@@ -178,6 +182,22 @@ def add_finding(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, inspection, title=post.get("title", ""), label=post.get("label", ""),  # type: ignore[arg-type]
         parent=parent, text=post.get("text", "")),
         success=_("问题已添加"), back=reverse("ledger:findings", args=[inspection.pk]))
+
+
+@login_required
+@require_POST
+def delete_finding(request: HttpRequest, pk: int) -> HttpResponse:
+    from rectify.inspections import services as inspection_services
+
+    inspection = get_inspection(request, pk)
+    finding = Finding.objects.filter(inspection=inspection, pk=request.POST.get("finding") or 0).first()
+    back = reverse("ledger:findings", args=[inspection.pk])
+    if finding is None:
+        messages.error(request, _("请选择要删除的问题"))
+        return redirect(back)
+    return perform(request, lambda: inspection_services.delete_finding(
+        request.user, finding, reason=request.POST.get("reason", "")),  # type: ignore[arg-type]
+        success=_("问题已删除，删除前的内容保存在审计记录中"), back=back)
 
 
 @login_required

@@ -72,7 +72,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
     held = {g.role for g in grants(request.user)}  # type: ignore[arg-type]
     statuses = []
     if Role.RECTIFICATION_OFFICE in held:
-        statuses.append(Task.Status.SUBMITTED)
+        statuses += [Task.Status.SUBMITTED, Task.Status.RECHECK]
     if Role.LEADER in held:
         statuses.append(Task.Status.REVIEWED)
     qs = tasks_visible_to(request.user).filter(status__in=statuses).select_related("inspection", "finding")  # type: ignore[arg-type]

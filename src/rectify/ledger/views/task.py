@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from rectify.audit.models import AuditEvent
+from rectify.errors import ValidationFailed
 from rectify.ledger import services
 from rectify.ledger.downloads import evidence_response
-from rectify.ledger.models import Evidence, LookBack, Task
+from rectify.ledger.models import Evidence, Extension, LookBack, Task
 from rectify.ledger.selectors import tasks_visible_to, timeline
 from rectify.ledger.services.evidence import Upload
+from rectify.ledger.timeline import audit_label
 from rectify.ledger.views.common import get_task, perform
 from rectify.organizations.scoping import Action, can_task
 
@@ -33,6 +37,12 @@ ACTION_LABELS = {
     "comment": gettext_lazy("意见已发表"),
     "flag": gettext_lazy("已标记整改不实"),
     "lookback": gettext_lazy("已安排回头看"),
+    "answer_flag": gettext_lazy("复核意见已记录"),
+    "withdraw": gettext_lazy("销号申请已撤回"),
+    "extend": gettext_lazy("延期申请已提交，等待整改办审核"),
+    "extend_review": gettext_lazy("延期申请审核意见已记录"),
+    "extend_decide": gettext_lazy("延期申请已办理"),
+    "delete": gettext_lazy("任务已删除，删除前的内容保存在审计记录中"),
 }
 
 
@@ -46,6 +56,8 @@ def next_actor(task: Task) -> tuple[str, bool]:
         return _("已销号，无需办理；整改办适时开展回头看。"), True
     if status == Task.Status.SUBMITTED:
         return _("整改办：审核销号申请（同意或退回）。"), False
+    if status == Task.Status.RECHECK:
+        return _("整改办：复核整改不实问题，维持销号或重启整改。"), False
     if status == Task.Status.REVIEWED:
         if task.leader_name:
             return _("责任领导%(name)s：审批销号。") % {"name": task.leader_name}, False
@@ -66,7 +78,11 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task(request, pk)
     user = request.user
     who, done = next_actor(task)
-    audit = AuditEvent.objects.filter(object_type="ledger.task", object_id=str(task.pk)).order_by("-id")[:50]
+    extension = task.extensions.filter(status__in=[Extension.Status.PENDING, Extension.Status.REVIEWED]).first()
+    audit = list(AuditEvent.objects.filter(object_type="ledger.task", object_id=str(task.pk))
+                 .select_related("actor").order_by("-id")[:50])
+    for ev in audit:
+        ev.label = audit_label(ev.action)  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "task": task,
         "finding_path": [f for f in (task.finding.parent, task.finding) if f is not None],
@@ -87,12 +103,22 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_approve": can_task(user, Action.APPROVE, task) and task.status == Task.Status.REVIEWED,  # type: ignore[arg-type]
         "can_comment": can_task(user, Action.COMMENT, task),  # type: ignore[arg-type]
         "can_flag": can_task(user, Action.FLAG, task),  # type: ignore[arg-type]
+        "can_answer_flag": can_task(user, Action.REVIEW, task) and task.status == Task.Status.RECHECK,  # type: ignore[arg-type]
         "can_lookback": can_task(user, Action.LOOK_BACK, task) and task.status == Task.Status.CLOSED,  # type: ignore[arg-type]
         "pending_checks": [lb for lb in task.look_backs.all() if lb.result == LookBack.Result.PENDING],
         "can_edit": can_task(user, Action.EDIT_PLAN, task),  # type: ignore[arg-type]
+        "can_withdraw": can_task(user, Action.SUBMIT, task) and task.status == Task.Status.SUBMITTED,  # type: ignore[arg-type]
+        "extension": extension,
+        "can_extend": extension is None and can_task(user, Action.SUBMIT, task)  # type: ignore[arg-type]
+        and task.status != Task.Status.CLOSED and task.category != Task.Category.LONG_TERM,
+        "can_review_extension": extension is not None and extension.status == Extension.Status.PENDING
+        and can_task(user, Action.REVIEW, task),  # type: ignore[arg-type]
+        "can_decide_extension": extension is not None and extension.status == Extension.Status.REVIEWED
+        and can_task(user, Action.APPROVE, task),  # type: ignore[arg-type]
     }
     context["progress_action"] = "phased" if context["can_phased"] else "progress"
     context["review_action"] = "review" if context["can_review"] else "approve"
+    context["extension_action"] = "extend_review" if context["can_review_extension"] else "extend_decide"
     return render(request, "ledger/task_detail.html", context)
 
 
@@ -119,21 +145,46 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "approve": lambda: services.approve_task(user, task, note=post.get("note", ""), expected_version=version),
         "comment": lambda: services.comment_task(user, task, text=post.get("text", "")),
         "flag": lambda: services.flag_task(user, task, text=post.get("text", "")),
+        "answer_flag": lambda: services.answer_flag(user, task, uphold=post.get("uphold") == "1",
+                                                    reason=post.get("reason", ""), expected_version=version),
         "lookback": lambda: _look_back(request, task),
+        "withdraw": lambda: services.withdraw_task(user, task, note=post.get("note", ""), expected_version=version),
+        "extend": lambda: services.request_extension(user, task, deadline=_date(post.get("deadline", ""), _("申请延期至")),
+                                                     reason=post.get("reason", "")),
+        "extend_review": lambda: services.review_extension(user, task, approve=post.get("approve") == "1",
+                                                           note=post.get("note", "")),
+        "extend_decide": lambda: services.decide_extension(user, task, approve=post.get("approve") == "1",
+                                                           note=post.get("note", "")),
+        "delete": lambda: services.delete_task(user, task, reason=post.get("reason", "")),
     }
     if action not in calls:
         raise Http404
     back = post.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("ledger:task", args=[task.pk])
+    if action == "delete":
+        return perform(request, calls[action], success=str(ACTION_LABELS[action]),
+                       back=reverse("ledger:ledger", args=[task.inspection_id]), failed=back)
     return perform(request, calls[action], success=str(ACTION_LABELS[action]), back=back)  # type: ignore[arg-type]
+
+
+def _date(value: str, label: str) -> dt.date | None:
+    value = value.strip()
+    try:
+        day = parse_date(value) if value else None
+    except ValueError:  # well formed but not a day, like 2026-02-30
+        day = None
+    if value and day is None:
+        raise ValidationFailed(_("「%(label)s」无法识别：%(value)s") % {"label": label, "value": value}, field="deadline")
+    return day
 
 
 def _look_back(request: HttpRequest, task: Task) -> Any:
     from rectify import clock
 
     post = request.POST
-    look_back = services.schedule_look_back(
+    # A check already scheduled (a sampled one) is the one recorded; otherwise one is scheduled now.
+    look_back = task.look_backs.filter(result=LookBack.Result.PENDING).first() or services.schedule_look_back(
         request.user, task, scheduled_on=clock.today(),  # type: ignore[arg-type]
         method=post.get("method") if post.get("method") in LookBack.Method.values else LookBack.Method.LOOK_BACK,
     )

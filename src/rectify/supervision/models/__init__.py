@@ -3,7 +3,7 @@ versions and reviews, evaluations."""
 
 from rectify.supervision.models.meetings import Dispatch, DispatchDecision, Order
 from rectify.supervision.models.notifications import Notification, WebhookDelivery, WebhookEndpoint
-from rectify.supervision.models.reviews import Evaluation, PlanReview, PlanVersion, SecondRound
+from rectify.supervision.models.reviews import Evaluation, PlanReview, PlanVersion, ReviewParty, SecondRound
 
 __all__ = [
     "Dispatch",
@@ -13,6 +13,7 @@ __all__ = [
     "Order",
     "PlanReview",
     "PlanVersion",
+    "ReviewParty",
     "SecondRound",
     "WebhookDelivery",
     "WebhookEndpoint",

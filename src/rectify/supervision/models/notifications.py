@@ -27,6 +27,7 @@ class Notification(models.Model):
         REPORT_OVERDUE = "report_overdue", _("整改情况报告超期未报送")
         ORDER = "order", _("督办文书")
         REVIEW = "review", _("方案报告审核意见")
+        TASK = "task", _("任务办理")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications"
@@ -64,7 +65,7 @@ class Notification(models.Model):
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_kind_valid",
                 condition=Q(kind__in=["due_20", "due_10", "overdue", "silent", "lead_overdue", "report_overdue",
-                                      "order", "review"]),
+                                      "order", "review", "task"]),
             ),
         ]
         indexes = [

@@ -26,7 +26,13 @@ class PlanVersion(models.Model):
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
     task_count = models.PositiveIntegerField(_("任务数"), default=0)
     note = models.TextField(_("报送说明"), blank=True)
+    # The first responsible person's sign-off (签字背书): their own login, never a name typed by the office.
     signed_by = models.CharField(_("第一责任人签字"), max_length=128, blank=True)
+    signed_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("签字人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField(_("签字时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("报送时间"), default=clock.now)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("报送人"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -95,10 +101,32 @@ class PlanReview(models.Model):
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_grade_valid", condition=Q(grade__in=["good", "fair", "poor"]),
             ),
+            # Each party reviews a plan version once.
+            models.UniqueConstraint(
+                fields=["plan_version", "party"], condition=Q(subject="plan"),
+                name="%(app_label)s_%(class)s_one_per_party",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_party_display()} {self.get_grade_display()}"
+
+
+class ReviewParty(models.Model):
+    """An organization whose accounts review plans as one party (e.g. the 组织部); without one, the
+    discipline inspection group reviews as 纪委监委 and the inspection office as 巡视办/巡察办."""
+
+    organization = models.OneToOneField(
+        "organizations.Organization", verbose_name=_("组织"), on_delete=models.CASCADE, related_name="review_party"
+    )
+    party = models.CharField(_("审核方"), max_length=16, choices=PlanReview.Party.choices)
+
+    class Meta:
+        verbose_name = _("审核方登记")
+        verbose_name_plural = _("审核方登记")
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.get_party_display()}"
 
 
 class Evaluation(models.Model):

@@ -16,7 +16,14 @@ from rectify.supervision.services.orders import (
     suggest_next_order,
 )
 from rectify.supervision.services.reminders import RemindResult, collect_warnings, run_reminders
-from rectify.supervision.services.reviews import review_plan, review_report, submit_plan
+from rectify.supervision.services.reviews import (
+    party_of,
+    pending_parties,
+    review_plan,
+    review_report,
+    sign_plan,
+    submit_plan,
+)
 
 __all__ = [
     "DispatchSheet",
@@ -28,6 +35,8 @@ __all__ = [
     "issue_order",
     "mark_read",
     "notify",
+    "party_of",
+    "pending_parties",
     "record_decision",
     "record_dispatch",
     "reply_order",
@@ -35,6 +44,7 @@ __all__ = [
     "review_report",
     "run_reminders",
     "sample_for_look_back",
+    "sign_plan",
     "submit_plan",
     "suggest_next_order",
 ]

@@ -15,7 +15,7 @@ from rectify import clock
 from rectify.audit import services as audit
 from rectify.errors import ValidationFailed
 from rectify.inspections.models import Inspection
-from rectify.ledger.models import LookBack, Task
+from rectify.ledger.models import LookBack, LookBackSample, Task
 from rectify.ledger.services import schedule_look_back
 from rectify.organizations.models import User
 from rectify.supervision.services.access import LOOK_BACK, require_roles
@@ -52,11 +52,18 @@ def sample_for_look_back(
     count = min(len(rest), math.ceil(len(rest) * share / 100))
     drawn = random.Random(seed).sample(rest, count)
     picked = sorted(forced + drawn, key=lambda t: t.pk)
+    if not picked:
+        raise ValidationFailed(_("没有可抽查的已销号任务（已在核查中的任务不重复抽取）"), field="percent")
     scheduled_on = scheduled_on or clock.today()
-    look_backs = [schedule_look_back(actor, task, scheduled_on=scheduled_on, method=method) for task in picked]
+    sample = LookBackSample.objects.create(
+        inspection=inspection, method=method, percent=share, categories=sorted(chosen), seed=seed,
+        scheduled_on=scheduled_on, created_by=actor,
+    )
+    look_backs = [schedule_look_back(actor, task, scheduled_on=scheduled_on, method=method, sample=sample)
+                  for task in picked]
     audit.record(
         actor, "lookback.sample", inspection, unit_id=inspection.target_id,
-        after={"percent": str(share), "categories": sorted(chosen), "seed": seed, "method": method,
-               "tasks": [t.pk for t in picked]},
+        after={"sample": sample.pk, "percent": str(share), "categories": sorted(chosen), "seed": seed,
+               "method": method, "tasks": [t.pk for t in picked]},
     )
     return look_backs
