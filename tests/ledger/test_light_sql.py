@@ -144,3 +144,9 @@ def _settings_rules() -> dict[str, object]:
     from django.conf import settings as django_settings
 
     return dict(django_settings.RECTIFY_RULES)
+
+
+def test_the_model_choices_are_the_rules_lights():
+    from rectify.rules.lights import Light
+
+    assert sorted(Task.Light.values) == sorted(light.value for light in Light)

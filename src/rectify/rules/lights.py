@@ -142,6 +142,6 @@ def light(
         return Light.RED
     if deadline is not None and deadline <= b.near_until:
         return Light.YELLOW
-    if last_activity is not None and last_activity <= b.silent_until:
+    if is_silent(last_activity, today, rules):
         return Light.YELLOW
     return Light.GREEN
