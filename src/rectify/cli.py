@@ -189,6 +189,20 @@ def unknown_command(name: str) -> str:
     return message + "运行 rectify help 查看全部命令。"
 
 
+def command_help(name: str) -> int:
+    """`rectify help COMMAND`: the command's own argparse help, under its dashed name."""
+    from django.core.management import get_commands, load_command_class
+
+    commands = get_commands()
+    module = rectify_commands().get(name, name)
+    if module not in commands:
+        print(unknown_command(name), file=sys.stderr)
+        return 1
+    command = load_command_class(commands[module], module)
+    command.print_help("rectify", dashed(module) if commands[module].startswith("rectify.") else module)
+    return 0
+
+
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rectify.settings")
     import django
@@ -217,8 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if not args or args[0] in {"help", "-h", "--help"}:
         if len(args) > 1 and args[1] != "parse":
-            args = [args[1], "--help"]
-        elif len(args) > 1:
+            return command_help(args[1])
+        if len(args) > 1:
             from rectify.notice.command import _parser as parse_parser
 
             parse_parser().print_help()
