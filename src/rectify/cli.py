@@ -85,12 +85,13 @@ def wrap(text: str, *, indent: str = "", width: int = WIDTH) -> list[str]:
 
 
 def _option(action: argparse.Action) -> str:
-    name = action.option_strings[-1] if action.option_strings else (action.metavar or action.dest).upper()
+    metavar = str(action.metavar) if isinstance(action.metavar, str) else action.dest.upper()
+    name = action.option_strings[-1] if action.option_strings else metavar
     if action.option_strings and action.nargs != 0:
         if action.choices:
             name += " " + "|".join(str(c) for c in action.choices)
         else:
-            name += " " + str(action.metavar or action.dest.upper())
+            name += " " + metavar
     elif not action.option_strings and action.choices:
         name = "|".join(str(c) for c in action.choices)
     return name if action.required or not action.option_strings else f"[{name}]"
