@@ -249,6 +249,10 @@ def main(argv: list[str] | None = None) -> int:
         print(unknown_command(args[0]), file=sys.stderr)
         return 1
     args[0] = name
+    missing = "" if {"-h", "--help"} & set(args) else missing_database(name)
+    if missing:
+        print(missing, file=sys.stderr)
+        return 2
     try:
         execute_from_command_line(["rectify", *args])
     except SystemExit as exit_:
@@ -256,6 +260,27 @@ def main(argv: list[str] | None = None) -> int:
     if name == "migrate":
         _record_engine()
     return 0
+
+
+# Commands that work on a deployment's existing data: on SQLite they never create the database file.
+DATA_COMMANDS = {"remind", "stats", "audit", "import_notice", "import_ledger", "export_ledger", "report", "token",
+                 "backup", "bootstrap", "worker"}
+
+
+def missing_database(name: str) -> str:
+    """Why `name` must not run: a data command on SQLite whose database was never created ("" if it may run)."""
+    from pathlib import Path
+
+    from django.db import connection
+
+    if name not in DATA_COMMANDS or connection.vendor != "sqlite" or connection.is_in_memory_db():
+        return ""
+    path = connection.settings_dict["NAME"]
+    if Path(path).exists():
+        return ""
+    return (f"rectify：数据库 {path} 不存在，未创建空数据库。新部署请先运行 rectify migrate；"
+            "若本部署使用 PostgreSQL，请检查 /etc/rectify/env（或 RECTIFY_ENV_FILE 指定的文件）中的 DATABASE_URL，"
+            "并以能读取该文件的服务用户运行。")
 
 
 def _record_engine() -> None:
