@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 export RECTIFY_HOME="${RECTIFY_TEST_HOME:-$(mktemp -d)}"
+# Every rectify process reads /etc/rectify/env; the tests must not pick up a real deployment's settings.
+export RECTIFY_ENV_FILE="${RECTIFY_ENV_FILE:-/dev/null}"
 status=0
 echo "== tests on SQLite =="
 .venv/bin/python -m pytest -n 2 "$@" || status=$?

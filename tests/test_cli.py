@@ -44,7 +44,14 @@ def test_help_fits_80_columns_and_points_to_shipped_docs(run):
 def test_help_for_one_command_shows_its_options(run):
     code, out, _err = run("help", "export-ledger")
     assert code == 0
+    assert "usage: rectify export-ledger" in out
     assert "--per-aspect" in out
+
+
+def test_help_for_an_unknown_command_suggests_one(run):
+    code, _out, err = run("help", "import-notise")
+    assert code == 1
+    assert "import-notice" in err
 
 
 @pytest.mark.parametrize("typed, suggested", [("import_notic", "import-notice"), ("export-ledgr", "export-ledger")])

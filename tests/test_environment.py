@@ -82,3 +82,11 @@ def test_env_example_copied_as_the_env_file_gives_the_defaults(tmp_path):
     assert hosts == ["127.0.0.1", "localhost", "[::1]", "testserver"]
     assert backend == "django.core.mail.backends.console.EmailBackend"
     assert home == str(tmp_path / "rectify")
+
+
+def test_a_data_command_never_creates_an_empty_sqlite_database(tmp_path):
+    # The cron line of a deployment whose env file is gone: no DATABASE_URL, no marker in this folder.
+    done = rectify({"RECTIFY_HOME": str(tmp_path)}, "remind")
+    assert done.returncode == 2
+    assert "rectify migrate" in done.stderr and "DATABASE_URL" in done.stderr
+    assert not (tmp_path / "rectify.sqlite3").exists()

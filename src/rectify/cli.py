@@ -85,12 +85,13 @@ def wrap(text: str, *, indent: str = "", width: int = WIDTH) -> list[str]:
 
 
 def _option(action: argparse.Action) -> str:
-    name = action.option_strings[-1] if action.option_strings else (action.metavar or action.dest).upper()
+    metavar = str(action.metavar) if isinstance(action.metavar, str) else action.dest.upper()
+    name = action.option_strings[-1] if action.option_strings else metavar
     if action.option_strings and action.nargs != 0:
         if action.choices:
             name += " " + "|".join(str(c) for c in action.choices)
         else:
-            name += " " + str(action.metavar or action.dest.upper())
+            name += " " + metavar
     elif not action.option_strings and action.choices:
         name = "|".join(str(c) for c in action.choices)
     return name if action.required or not action.option_strings else f"[{name}]"
@@ -189,6 +190,20 @@ def unknown_command(name: str) -> str:
     return message + "运行 rectify help 查看全部命令。"
 
 
+def command_help(name: str) -> int:
+    """`rectify help COMMAND`: the command's own argparse help, under its dashed name."""
+    from django.core.management import get_commands, load_command_class
+
+    commands = get_commands()
+    module = rectify_commands().get(name, name)
+    if module not in commands:
+        print(unknown_command(name), file=sys.stderr)
+        return 1
+    command = load_command_class(commands[module], module)
+    command.print_help("rectify", dashed(module) if commands[module].startswith("rectify.") else module)
+    return 0
+
+
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rectify.settings")
     import django
@@ -217,8 +232,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if not args or args[0] in {"help", "-h", "--help"}:
         if len(args) > 1 and args[1] != "parse":
-            args = [args[1], "--help"]
-        elif len(args) > 1:
+            return command_help(args[1])
+        if len(args) > 1:
             from rectify.notice.command import _parser as parse_parser
 
             parse_parser().print_help()
@@ -234,6 +249,10 @@ def main(argv: list[str] | None = None) -> int:
         print(unknown_command(args[0]), file=sys.stderr)
         return 1
     args[0] = name
+    missing = "" if {"-h", "--help"} & set(args) else missing_database(name)
+    if missing:
+        print(missing, file=sys.stderr)
+        return 2
     try:
         execute_from_command_line(["rectify", *args])
     except SystemExit as exit_:
@@ -241,6 +260,27 @@ def main(argv: list[str] | None = None) -> int:
     if name == "migrate":
         _record_engine()
     return 0
+
+
+# Commands that work on a deployment's existing data: on SQLite they never create the database file.
+DATA_COMMANDS = {"remind", "stats", "audit", "import_notice", "import_ledger", "export_ledger", "report", "token",
+                 "backup", "bootstrap", "worker"}
+
+
+def missing_database(name: str) -> str:
+    """Why `name` must not run: a data command on SQLite whose database was never created ("" if it may run)."""
+    from pathlib import Path
+
+    from django.db import connection
+
+    if name not in DATA_COMMANDS or connection.vendor != "sqlite" or connection.is_in_memory_db():
+        return ""
+    path = connection.settings_dict["NAME"]
+    if Path(path).exists():
+        return ""
+    return (f"rectify：数据库 {path} 不存在，未创建空数据库。新部署请先运行 rectify migrate；"
+            "若本部署使用 PostgreSQL，请检查 /etc/rectify/env（或 RECTIFY_ENV_FILE 指定的文件）中的 DATABASE_URL，"
+            "并以能读取该文件的服务用户运行。")
 
 
 def _record_engine() -> None:

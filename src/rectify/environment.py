@@ -11,11 +11,13 @@ strings rather than translations.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 DEFAULT_ENV_FILE = Path("/etc/rectify/env")
 # Written into RECTIFY_HOME by the first `rectify migrate` on PostgreSQL (see docs/deployment.md).
 ENGINE_MARKER = "database-engine"
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class Misconfigured(Exception):
@@ -33,7 +35,7 @@ def parse_env_file(text: str, *, source: str = "") -> dict[str, str]:
             line = line[len("export "):].lstrip()
         key, sep, value = line.partition("=")
         key = key.strip()
-        if not sep or not key.replace("_", "a").isalnum() or key[0].isdigit():
+        if not sep or not NAME.fullmatch(key):
             raise Misconfigured(f"环境文件 {source} 第 {number} 行不是 名称=值 的格式：{raw.strip()}")
         value = value.strip()
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
@@ -73,7 +75,6 @@ def load_env_file(environ: os._Environ[str] | dict[str, str] | None = None) -> P
         ) from error
     for key, value in parse_env_file(text, source=str(path)).items():
         environ.setdefault(key, value)
-    environ.setdefault("RECTIFY_ENV_FILE_READ", str(path))
     return path
 
 

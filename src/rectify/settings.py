@@ -242,7 +242,7 @@ LOGGING = {
     },
 }
 
-# Workflow rules (DESIGN.md "Rules the workflow follows"); each can be changed per deployment.
+# Workflow rules (docs/architecture.md, "Rules the workflow follows"); each can be changed per deployment.
 RECTIFY_RULES = {
     "report_due_months": envint("RECTIFY_REPORT_DUE_MONTHS", 2),
     "plan_due_working_days": envint("RECTIFY_PLAN_DUE_WORKING_DAYS", 15),

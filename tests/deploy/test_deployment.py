@@ -99,10 +99,16 @@ def pg_bindir() -> Path:
     return candidates[-1].parent
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def free_ports(count: int) -> list[int]:
+    """Distinct free ports on 127.0.0.1 (all held open while choosing, so none is handed out twice)."""
+    sockets = [socket.socket() for _i in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 @pytest.fixture(scope="module")
@@ -277,7 +283,7 @@ def test_the_documented_deployment_ends_in_a_login(tmp_path, postgres, prefix):
     assert f"alias {home}/static/;" in conf
     host = re.search(r"listen 443.*?server_name\s+([^;\s]+);", conf, re.S)[1]  # type: ignore[index]
     assert f"ALLOWED_HOSTS={host}" in settings_file
-    app_port, http_port, https_port = free_port(), free_port(), free_port()
+    app_port, http_port, https_port = free_ports(3)
     command[command.index("--bind") + 1] = f"127.0.0.1:{app_port}"
     site = prefix / "run" / "rectify-site.conf"
     site.parent.mkdir(parents=True, exist_ok=True)

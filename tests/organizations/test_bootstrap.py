@@ -103,3 +103,13 @@ def test_bootstrap_names_the_item_and_value_of_a_bad_role(tmp_path):
         bootstrap(tmp_path, plan=PLAN.replace('role = "整改办"', 'role = "组长"'))
     assert not User.objects.filter(username="admin").exists()
     assert not Organization.objects.exists()
+
+
+def test_bootstrap_at_a_terminal_asks_again_until_the_password_is_good(monkeypatch):
+    answers = iter(["123", "123", "Zhenggai-2026-ok", "Zhenggai-2026-no", "Zhenggai-2026-ok", "Zhenggai-2026-ok"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    err = StringIO()
+    call_command("bootstrap", stdout=StringIO(), stderr=err)
+    assert "密码不符合要求" in err.getvalue() and "两次输入的密码不一致" in err.getvalue()
+    assert User.objects.get(username="admin").check_password("Zhenggai-2026-ok")

@@ -95,6 +95,11 @@ def check_database() -> Iterator[Finding]:
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite" and not connection.is_in_memory_db() and not Path(name).exists():
+        yield Finding(ERROR, "数据库", f"SQLite 数据库 {name} 不存在："
+                      "新部署请运行 rectify migrate；使用 PostgreSQL 时请在环境文件中设置 DATABASE_URL")
+        return
     try:
         connection.ensure_connection()
     except Exception as error:  # noqa: BLE001 - any driver error is reported, never raised
