@@ -22,7 +22,7 @@ class Job(models.Model):
 
     name = models.CharField(_("作业类型"), max_length=64)
     payload = models.JSONField(_("参数"), default=dict, blank=True)
-    # At most one queued or running job per key (e.g. one webhook sweep, one analysis at a time).
+    # At most one queued job per key (one webhook sweep, one analysis waiting), however many are asked for.
     key = models.CharField(_("去重标识"), max_length=160, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
@@ -56,7 +56,7 @@ class Job(models.Model):
                 condition=~Q(status="running") | Q(locked_until__isnull=False),
             ),
             models.UniqueConstraint(
-                fields=["key"], condition=Q(status__in=["queued", "running"]) & ~Q(key=""), name="%(app_label)s_%(class)s_key_once",
+                fields=["key"], condition=Q(status="queued") & ~Q(key=""), name="%(app_label)s_%(class)s_key_once",
             ),
         ]
         indexes = [
