@@ -1,4 +1,5 @@
-"""Jobs of the supervision app, run by `rectify worker`: e-mail a notification, sweep due webhooks."""
+"""Jobs of the supervision app, run by `rectify worker`: e-mail a notification, sweep due webhooks,
+bring the common-problems analysis up to date."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from rectify.jobs import queue
 from rectify.jobs.models import Job
 from rectify.supervision.models import Notification, WebhookDelivery
 from rectify.supervision.notify import process_webhooks, send_email
+from rectify.supervision.services import problems
 from rectify.supervision.services.notifications import EMAIL_JOB, WEBHOOK_JOB
 
 
@@ -33,3 +35,12 @@ def sweep_webhooks(job: Job) -> dict[str, int]:
     if following is not None:
         queue.enqueue(WEBHOOK_JOB, key=WEBHOOK_JOB, run_after=max(following, timezone.now()))
     return run.as_dict()
+
+
+@queue.handler(problems.JOB)
+def common_problems(job: Job) -> dict[str, Any]:
+    """Bring the 共性问题 analysis at the job's threshold up to date, showing progress on the page."""
+    analysis = problems.analyse_common_problems(
+        job.payload["threshold"], full=bool(job.payload.get("full")),
+        progress=lambda percent, note: queue.report_progress(job, percent, note))
+    return {"findings": analysis.findings, "clusters": analysis.clusters.count()}
