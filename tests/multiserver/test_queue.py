@@ -125,3 +125,13 @@ def test_worker_once_runs_the_due_jobs(unit, mailoutbox) -> None:
     call_command("worker", "--once", "--json", stdout=out)
     assert '"done": 1' in out.getvalue()
     assert len(mailoutbox) == 1
+
+
+def test_finished_jobs_are_pruned_and_failed_ones_kept(db) -> None:
+    old = timezone.now() - dt.timedelta(days=8)
+    done = Job.objects.create(name="x", status=Job.Status.DONE, finished_at=old)
+    failed = Job.objects.create(name="x", status=Job.Status.FAILED, finished_at=old)
+    recent = Job.objects.create(name="x", status=Job.Status.DONE, finished_at=timezone.now())
+    assert queue.prune() == 1
+    assert set(Job.objects.values_list("pk", flat=True)) == {failed.pk, recent.pk}
+    assert not Job.objects.filter(pk=done.pk).exists()

@@ -62,6 +62,8 @@ class Job(models.Model):
         indexes = [
             # The worker's claim: queued jobs that are due, and running jobs whose lease ran out.
             models.Index(fields=["status", "run_after"], name="job_due_idx"),
+            # A page showing the progress of the run it asked for (by key).
+            models.Index(fields=["key", "status"], name="job_key_idx"),
         ]
 
     def __str__(self) -> str:

@@ -182,6 +182,13 @@ def run(job: Job) -> Job:
     return job
 
 
+def prune(*, days: int | None = None) -> int:
+    """Delete finished jobs older than RECTIFY_JOB_KEEP_DAYS (failed ones stay for the administrator)."""
+    keep = days if days is not None else int(getattr(settings, "RECTIFY_JOB_KEEP_DAYS", 7))
+    before = timezone.now() - dt.timedelta(days=keep)
+    return Job.objects.filter(status=Job.Status.DONE, finished_at__lt=before).delete()[0]
+
+
 @dataclass
 class Drained:
     done: int = 0

@@ -6,8 +6,10 @@ its summary, restricted to the units the actor sees, in a few queries whatever t
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from rectify.errors import Forbidden
@@ -23,6 +25,7 @@ DEFAULT_THRESHOLD = 0.5
 # The page lists this many components, each with this many of its findings (the counts are complete).
 PAGE_CLUSTERS = 100
 ITEMS_SHOWN = 20
+VISIBLE_UNITS_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -63,22 +66,40 @@ def _require_analyst(actor: User) -> None:
         raise Forbidden(_("只有巡视巡察办可以分析共性问题"))
 
 
+def _visible_units(actor: User) -> set[int]:
+    """The units whose inspections the actor sees (inspections_visible_to), kept in the shared cache
+    under the actor's grants themselves: a changed membership is a different key, never a stale answer."""
+    held = sorted((g.role, g.path) for g in grants(actor))
+    key = "rectify:visible-units:" + hashlib.sha256(repr(held).encode()).hexdigest()
+    units = cache.get(key)
+    if units is None:
+        units = list(inspections_visible_to(actor).order_by().values_list("target_id", flat=True).distinct())
+        cache.set(key, units, VISIBLE_UNITS_SECONDS)
+    return set(units)
+
+
 def _clusters(actor: User, analysis: ProblemAnalysis, *, min_units: int, limit: int | None,
               items: int | None) -> list[Cluster]:
-    visible = set(inspections_visible_to(actor).order_by().values_list("target_id", flat=True).distinct())
-    names = dict(Organization.objects.filter(pk__in=visible).values_list("pk", "name"))
-    found: list[Cluster] = []
-    rows = ProblemCluster.objects.filter(analysis=analysis, unit_count__gte=min_units).order_by(
-        "-unit_count", "-finding_count", "title")
-    for row in rows.iterator(chunk_size=500):
+    visible = _visible_units(actor)
+    rows = list(ProblemCluster.objects.filter(analysis=analysis, unit_count__gte=min_units).only(
+        "pk", "title", "finding_count", "unit_count", "unit_counts"))
+    kept: list[tuple[ProblemCluster, dict[int, int]]] = []
+    for row in rows:
         units = {int(u): n for u, n in row.unit_counts.items() if int(u) in visible}
-        if len(units) < min_units:
-            continue
-        shown = [ClusterItem(fid, title, names[unit]) for fid, title, unit in row.samples if unit in units]
+        if len(units) >= min_units:
+            kept.append((row, units))
+    kept.sort(key=lambda pair: (-len(pair[1]), -sum(pair[1].values()), pair[0].title))
+    if limit:
+        kept = kept[:limit]
+    # Names and examples only for the clusters shown.
+    names = dict(Organization.objects.filter(pk__in={u for _row, units in kept for u in units}).values_list("pk", "name"))
+    samples = dict(ProblemCluster.objects.filter(pk__in=[row.pk for row, _units in kept]).values_list("pk", "samples"))
+    found: list[Cluster] = []
+    for row, units in kept:
+        shown = [ClusterItem(fid, title, names[unit]) for fid, title, unit in samples[row.pk] if unit in units]
         found.append(Cluster(row.title, tuple(shown[:items] if items else shown),
                              tuple(sorted(names[u] for u in units)), sum(units.values())))
-    found.sort(key=lambda c: (-len(c.units), -c.count, c.title))
-    return found[:limit] if limit else found
+    return found
 
 
 def common_problems_page(actor: User, *, threshold: float = DEFAULT_THRESHOLD, min_units: int = 2) -> Analysis:
@@ -87,8 +108,8 @@ def common_problems_page(actor: User, *, threshold: float = DEFAULT_THRESHOLD, m
     _require_analyst(actor)
     value = analysis_service.as_threshold(threshold)
     analysis = ProblemAnalysis.objects.filter(threshold=value).first()
-    job = (Job.objects.filter(name=analysis_service.JOB, payload__threshold=str(value),
-                              status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).order_by("-pk").first())
+    job = (Job.objects.filter(key=analysis_service.job_key(value), status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
+           .order_by("-pk").first())
     if analysis is None or analysis.computed_at is None:
         return Analysis([], None, True, job is not None, job)
     clusters = _clusters(actor, analysis, min_units=min_units, limit=PAGE_CLUSTERS, items=ITEMS_SHOWN)

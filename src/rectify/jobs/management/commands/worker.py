@@ -41,13 +41,16 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         poll = max(float(getattr(settings, "RECTIFY_WORKER_POLL_SECONDS", 2)), 0.1)
-        worker, ran = queue.worker_id(), 0
+        worker, ran, pruned_at = queue.worker_id(), 0, 0.0
         self.stdout.write(f"后台作业执行者 {worker} 已启动")
         self.stdout.flush()
         while not stopping:
             close_old_connections()
             job = queue.claim(worker=worker)
             if job is None:
+                if time.monotonic() - pruned_at > 3600:
+                    queue.prune()
+                    pruned_at = time.monotonic()
                 time.sleep(poll)
                 continue
             job = queue.run(job)
