@@ -23,6 +23,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
@@ -127,6 +128,7 @@ def servers(transactional_db, tmp_path) -> Iterator[tuple[Server, Server]]:
     finally:
         for server in pair:
             server.stop()
+        cache.clear()  # the shared cache is a table the flush after this test leaves alone
 
 
 def _session_for(user) -> dict[str, str]:

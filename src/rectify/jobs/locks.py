@@ -20,7 +20,11 @@ from rectify.jobs.queue import worker_id
 
 
 class Busy(Exception):
-    """Another process holds the lock."""
+    """Another process (or this one, further up) holds the lock."""
+
+
+# Names held by this process: PostgreSQL's advisory locks stack within one session, a run lock must not.
+_held: set[str] = set()
 
 
 def _advisory_key(name: str) -> int:
@@ -30,6 +34,18 @@ def _advisory_key(name: str) -> int:
 @contextlib.contextmanager
 def exclusive(name: str, *, lease: dt.timedelta = dt.timedelta(hours=2)) -> Iterator[None]:
     """Hold the lock `name` for the block, or raise Busy at once if another process holds it."""
+    if name in _held:
+        raise Busy(name)
+    _held.add(name)
+    try:
+        with _database_lock(name, lease):
+            yield
+    finally:
+        _held.discard(name)
+
+
+@contextlib.contextmanager
+def _database_lock(name: str, lease: dt.timedelta) -> Iterator[None]:
     if connection.vendor == "postgresql":
         key = _advisory_key(name)
         with connection.cursor() as cursor:
