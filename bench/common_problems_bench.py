@@ -2,7 +2,9 @@
 
 Times the background analysis (a full first run, an incremental run after new findings, a run with
 nothing new) with its peak memory, then the page as `bench-office` sees it (bound ≤ 100 ms, median of
-N warm runs, SQL queries counted). The findings it adds are deleted again at the end.
+N warm runs, SQL queries counted) in a fresh process, so the analysis' garbage does not slow it. The
+findings it adds are deleted again at the end. The inbox (a page doing next to nothing) is timed
+beside it as the baseline every page pays on this machine at that moment.
 
     DATABASE_URL=postgres://… PYTHONPATH=src python bench/common_problems_bench.py [--runs 15] [--skip-full]
 """
@@ -14,6 +16,7 @@ import json
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,13 +30,7 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--skip-full", action="store_true", help="keep the stored analysis (no full run)")
-    parser.add_argument("--new", type=int, default=1000, help="findings added before the incremental run")
-    args = parser.parse_args(argv)
-
+def page(runs: int) -> int:
     import django
 
     django.setup()
@@ -41,8 +38,46 @@ def main(argv: list[str] | None = None) -> int:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from rectify.inspections.models import Finding, Inspection
     from rectify.organizations.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="bench-office"))
+    figures: dict[str, float] = {}
+    for name, url in (("page", "/supervision/common-problems/"), ("inbox", "/supervision/inbox/")):
+        for _ in range(3):
+            assert client.get(url).status_code == 200
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        figures.update({f"{name}_median_ms": round(statistics.median(times), 1),
+                        f"{name}_fastest_ms": round(min(times), 1), f"{name}_queries": len(queries),
+                        f"{name}_sql_ms": round(sum(float(q["time"]) for q in queries.captured_queries) * 1000, 1)})
+    figures["page_bytes"] = len(response.content)
+    figures["load_average"] = round(os.getloadavg()[0], 1)
+    print(json.dumps(figures))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--skip-full", action="store_true", help="keep the stored analysis (no full run)")
+    parser.add_argument("--new", type=int, default=1000, help="findings added before the incremental run")
+    parser.add_argument("--page-only", action="store_true", help="time the page only (run by the bench itself)")
+    args = parser.parse_args(argv)
+    if args.page_only:
+        return page(args.runs)
+
+    import django
+
+    django.setup()
+
+    from rectify.inspections.models import Finding, Inspection
     from rectify.supervision.models import ProblemAnalysis, ProblemCluster, ProblemMember, ProblemTitle
     from rectify.supervision.services.problems import analyse_common_problems
 
@@ -81,20 +116,9 @@ def main(argv: list[str] | None = None) -> int:
         figures["nothing_new_s"] = round(time.perf_counter() - start, 2)
         figures["peak_rss_mb"] = round(peak_mb(), 0)
 
-        client = Client()
-        client.force_login(User.objects.get(username="bench-office"))
-        url = "/supervision/common-problems/"
-        assert client.get(url).status_code == 200
-        times = []
-        for _ in range(args.runs):
-            start = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - start) * 1000)
-            assert response.status_code == 200
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url)
-        figures.update(page_median_ms=round(statistics.median(times), 1), page_fastest_ms=round(min(times), 1),
-                       page_queries=len(queries), page_bytes=len(response.content))
+        page_figures = subprocess.run([sys.executable, __file__, "--page-only", "--runs", str(args.runs)],
+                                      check=True, capture_output=True, text=True).stdout
+        figures.update(json.loads(page_figures))
     finally:
         Finding.objects.filter(pk__in=[f.pk for f in added]).delete()
         analyse_common_problems(0.5)  # the summary without them again

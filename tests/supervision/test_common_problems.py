@@ -28,7 +28,7 @@ def test_a_later_run_reads_only_the_findings_added_since(similar) -> None:
     notes: list[str] = []
     analyse_common_problems(0.5)
     analyse_common_problems(0.5, progress=lambda percent, note: notes.append(note))
-    assert notes == ["summary"]  # nothing new: no finding read again
+    assert notes == []  # nothing new: no finding read again, the summary stands
     far = similar.units[1]
     inspections.add_finding(far.office_staff, far.inspection, title="选人用人把关不严格", parent=far.aspect)
     notes.clear()
@@ -36,6 +36,16 @@ def test_a_later_run_reads_only_the_findings_added_since(similar) -> None:
     assert notes == ["1/1", "summary"]
     titles = {c.title for c in selectors.common_problems(similar.inspection_office)}
     assert any("选人用人" in t for t in titles) and any("八项规定" in t for t in titles)
+
+
+def test_a_deleted_finding_leaves_the_summary_at_the_next_run(similar) -> None:
+    analyse_common_problems(0.5)
+    (cluster,) = [c for c in selectors.common_problems(similar.inspection_office) if "八项规定" in c.title]
+    from rectify.inspections.models import Finding
+
+    Finding.objects.filter(title__startswith="落实中央八项规定精神不到位、").delete()
+    analyse_common_problems(0.5)
+    assert not [c for c in selectors.common_problems(similar.inspection_office) if "八项规定" in c.title]
 
 
 def test_a_full_run_gives_the_same_clusters_as_incremental_runs(similar) -> None:

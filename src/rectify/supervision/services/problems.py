@@ -119,6 +119,9 @@ def analyse_common_problems(threshold: float | Decimal, *, full: bool = False,
             last = rows[-1][0]
             done += len(rows)
             report(int(90 * done / max(total, 1)), f"{done}/{total}")
+        members_now = ProblemMember.objects.filter(analysis=analysis).count()
+        if done == 0 and not full and analysis.computed_at and members_now == analysis.findings:
+            return analysis  # nothing added, nothing deleted: the summary stands
         with transaction.atomic():
             moved = [ProblemTitle(pk=pk, root=components.find(pk)) for pk in parent
                      if components.find(pk) != known_roots.get(pk)]
@@ -126,7 +129,7 @@ def analyse_common_problems(threshold: float | Decimal, *, full: bool = False,
             report(95, "summary")
             _summarise(analysis)
             analysis.last_finding_id = max(last, analysis.last_finding_id)
-            analysis.findings = ProblemMember.objects.filter(analysis=analysis).count()
+            analysis.findings = members_now
             analysis.computed_at = timezone.now()
             analysis.save(update_fields=["last_finding_id", "findings", "computed_at"])
     return analysis
