@@ -56,8 +56,8 @@ def page(runs: int) -> int:
             client.get(url)
         figures.update({f"{name}_median_ms": round(statistics.median(times), 1),
                         f"{name}_fastest_ms": round(min(times), 1), f"{name}_queries": len(queries),
-                        f"{name}_sql_ms": round(sum(float(q["time"]) for q in queries.captured_queries) * 1000, 1)})
-    figures["page_bytes"] = len(response.content)
+                        f"{name}_sql_ms": round(sum(float(q["time"]) for q in queries.captured_queries) * 1000, 1),
+                        f"{name}_bytes": len(response.content)})
     figures["load_average"] = round(os.getloadavg()[0], 1)
     print(json.dumps(figures))
     return 0

@@ -82,9 +82,11 @@ class ProblemCluster(models.Model):
     title = models.CharField(_("标题"), max_length=500)
     finding_count = models.PositiveIntegerField(_("问题数"))
     unit_count = models.PositiveIntegerField(_("单位数"))
-    # {unit id: findings}, and a few findings of each unit: [finding id, title, unit id].
+    # {unit id: findings}, and a few findings of each unit: [finding id, title, unit id] (the download);
+    # `examples` is their first ones taking each unit in turn (the page).
     unit_counts = models.JSONField(_("各单位问题数"), default=dict)
     samples = models.JSONField(_("示例"), default=list)
+    examples = models.JSONField(_("页面示例"), default=list)
 
     class Meta:
         verbose_name = _("共性问题")

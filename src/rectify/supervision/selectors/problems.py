@@ -91,12 +91,17 @@ def _clusters(actor: User, analysis: ProblemAnalysis, *, min_units: int, limit: 
     kept.sort(key=lambda pair: (-len(pair[1]), -sum(pair[1].values()), pair[0].title))
     if limit:
         kept = kept[:limit]
-    # Names and examples only for the clusters shown.
+    # Names and examples only for the clusters shown; the page's few examples unless they are not enough.
     names = dict(Organization.objects.filter(pk__in={u for _row, units in kept for u in units}).values_list("pk", "name"))
-    samples = dict(ProblemCluster.objects.filter(pk__in=[row.pk for row, _units in kept]).values_list("pk", "samples"))
+    ids = [row.pk for row, _units in kept]
+    field = "examples" if items else "samples"
+    examples = dict(ProblemCluster.objects.filter(pk__in=ids).values_list("pk", field))
     found: list[Cluster] = []
     for row, units in kept:
-        shown = [ClusterItem(fid, title, names[unit]) for fid, title, unit in samples[row.pk] if unit in units]
+        listed = examples[row.pk]
+        if items and sum(1 for _f, _t, unit in listed if unit in units) < min(items, sum(units.values())):
+            listed = ProblemCluster.objects.filter(pk=row.pk).values_list("samples", flat=True)[0]
+        shown = [ClusterItem(fid, title, names[unit]) for fid, title, unit in listed if unit in units]
         found.append(Cluster(row.title, tuple(shown[:items] if items else shown),
                              tuple(sorted(names[u] for u in units)), sum(units.values())))
     return found

@@ -21,6 +21,8 @@ from rectify.supervision.rules.similarity import SimilarityIndex, normalize
 JOB = "supervision.common_problems"
 CHUNK = 5000
 SAMPLES_PER_UNIT = 3
+# Examples kept for the page (it shows 20 of the actor's units' findings).
+EXAMPLES = 60
 
 
 def job_key(threshold: Decimal) -> str:
@@ -166,17 +168,20 @@ def _summarise(analysis: ProblemAnalysis) -> None:
 def _samples(analysis: ProblemAnalysis) -> None:
     """A few findings of each unit in each component, for the page to list without reading members."""
     picked: dict[int, list[list[Any]]] = defaultdict(list)
+    turns: dict[int, list[tuple[int, int, list[Any]]]] = defaultdict(list)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT root, finding_id, title, unit_id FROM ("
+            "SELECT root, finding_id, title, unit_id, n FROM ("
             " SELECT t.root, m.finding_id, t.title, m.unit_id, row_number() OVER ("
             "  PARTITION BY t.root, m.unit_id ORDER BY m.finding_id) AS n"
             " FROM supervision_problemmember m JOIN supervision_problemtitle t ON t.id = m.title_id"
             " WHERE m.analysis_id = %s AND t.root IN (SELECT root FROM supervision_problemcluster WHERE analysis_id = %s)"
             ") ranked WHERE n <= %s ORDER BY root, finding_id", [analysis.pk, analysis.pk, SAMPLES_PER_UNIT])
-        for root, finding_id, title, unit_id in cursor.fetchall():
+        for root, finding_id, title, unit_id, n in cursor.fetchall():
             picked[root].append([finding_id, title, unit_id])
+            turns[root].append((n, finding_id, [finding_id, title, unit_id]))
     clusters = list(ProblemCluster.objects.filter(analysis=analysis))
     for cluster in clusters:
         cluster.samples = picked.get(cluster.root, [])
-    ProblemCluster.objects.bulk_update(clusters, ["samples"], batch_size=500)
+        cluster.examples = [item for _n, _f, item in sorted(turns.get(cluster.root, []), key=lambda t: t[:2])][:EXAMPLES]
+    ProblemCluster.objects.bulk_update(clusters, ["samples", "examples"], batch_size=500)
