@@ -66,33 +66,34 @@ def _require_analyst(actor: User) -> None:
         raise Forbidden(_("只有巡视巡察办可以分析共性问题"))
 
 
-def _visible_units(actor: User) -> set[int]:
-    """The units whose inspections the actor sees (inspections_visible_to), kept in the shared cache
-    under the actor's grants themselves: a changed membership is a different key, never a stale answer."""
+def _visible_units(actor: User) -> dict[int, str]:
+    """The units whose inspections the actor sees (inspections_visible_to) with their names, kept in the
+    shared cache under the actor's grants themselves: a changed membership is another key, never a stale
+    answer (a renamed unit shows its new name within VISIBLE_UNITS_SECONDS)."""
     held = sorted((g.role, g.path) for g in grants(actor))
-    key = "rectify:visible-units:" + hashlib.sha256(repr(held).encode()).hexdigest()
+    key = "rectify:visible-unit-names:" + hashlib.sha256(repr(held).encode()).hexdigest()
     units = cache.get(key)
     if units is None:
-        units = list(inspections_visible_to(actor).order_by().values_list("target_id", flat=True).distinct())
+        ids = inspections_visible_to(actor).order_by().values("target_id").distinct()
+        units = dict(Organization.objects.filter(pk__in=ids).values_list("pk", "name"))
         cache.set(key, units, VISIBLE_UNITS_SECONDS)
-    return set(units)
+    return units
 
 
 def _clusters(actor: User, analysis: ProblemAnalysis, *, min_units: int, limit: int | None,
               items: int | None) -> list[Cluster]:
-    visible = _visible_units(actor)
+    names = _visible_units(actor)
     rows = list(ProblemCluster.objects.filter(analysis=analysis, unit_count__gte=min_units).only(
         "pk", "title", "finding_count", "unit_count", "unit_counts"))
     kept: list[tuple[ProblemCluster, dict[int, int]]] = []
     for row in rows:
-        units = {int(u): n for u, n in row.unit_counts.items() if int(u) in visible}
+        units = {int(u): n for u, n in row.unit_counts.items() if int(u) in names}
         if len(units) >= min_units:
             kept.append((row, units))
     kept.sort(key=lambda pair: (-len(pair[1]), -sum(pair[1].values()), pair[0].title))
     if limit:
         kept = kept[:limit]
-    # Names and examples only for the clusters shown; the page's few examples unless they are not enough.
-    names = dict(Organization.objects.filter(pk__in={u for _row, units in kept for u in units}).values_list("pk", "name"))
+    # Examples only for the clusters shown; the page's few examples unless they are not enough.
     ids = [row.pk for row, _units in kept]
     field = "examples" if items else "samples"
     examples = dict(ProblemCluster.objects.filter(pk__in=ids).values_list("pk", field))
