@@ -76,3 +76,12 @@ def test_the_page_reads_a_bounded_number_of_queries(similar, client: Client, dja
     client.force_login(similar.inspection_office)
     with django_assert_max_num_queries(20):
         assert "八项规定" in client.get(reverse("supervision:common_problems")).content.decode()
+
+
+def test_the_reminder_run_asks_the_worker_for_the_days_analysis(similar) -> None:
+    from rectify.supervision.services.reminders import run_reminders
+
+    run_reminders(email=False, webhooks=False)
+    assert Job.objects.filter(name=JOB, status=Job.Status.QUEUED, payload__threshold="0.50").count() == 1
+    queue.run_due(names=[JOB])
+    assert any("八项规定" in c.title for c in selectors.common_problems(similar.inspection_office))

@@ -19,6 +19,7 @@ from rectify.supervision.models import ProblemAnalysis, ProblemCluster, ProblemM
 from rectify.supervision.rules.similarity import SimilarityIndex, normalize
 
 JOB = "supervision.common_problems"
+DEFAULT_THRESHOLD = Decimal("0.50")
 CHUNK = 5000
 SAMPLES_PER_UNIT = 3
 # Examples kept for the page (it shows 20 of the actor's units' findings).

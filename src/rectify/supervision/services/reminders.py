@@ -36,6 +36,7 @@ from rectify.organizations.models import Membership, Role
 from rectify.supervision.deadlines import deadline_clock
 from rectify.supervision.models import Notification, PlanReview
 from rectify.supervision.notify import WebhookRun, process_webhooks
+from rectify.supervision.services import problems
 from rectify.supervision.services.notifications import EMAIL_JOB, Warning, notify
 
 FAR_DAYS = 20
@@ -260,6 +261,8 @@ def run_reminders(day: dt.date | None = None, *, email: bool = True, webhooks: b
         # Tasks whose deadline passed overnight become overdue in the all-units overview's counts.
         with transaction.atomic():
             tallies.refresh_stale(today=day)
+            # The 巡视办's common problems are brought up to date by the worker, not on their page.
+            problems.request_analysis(problems.DEFAULT_THRESHOLD)
         sent = notify(collect_warnings(day), email=email)
         if sent:
             counts: dict[str, int] = defaultdict(int)
