@@ -5,8 +5,11 @@ real login form, then each user loops over what they do every day — a unit off
 a task, the unit dashboard; a department (责任单位): my tasks, a task, the API task list — until the
 duration or the request budget runs out. Prints p50/p95/max per page and overall, throughput and
 errors, then stops gunicorn. Needs the data of bench/generate.py; never leaves 127.0.0.1.
+With --servers 2, two gunicorn servers (each with its own data folder) share the database, and every
+user's requests alternate between them, as behind a round-robin proxy.
 
     DATABASE_URL=postgres://… PYTHONPATH=src python bench/load_test.py [--users 10] [--seconds 30] [--requests 3000]
+        [--servers 2]
 """
 
 from __future__ import annotations
@@ -108,8 +111,13 @@ def plan_users(count: int) -> list[User]:
     return users
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_server(port: int, workers: int, home: str | None = None) -> subprocess.Popen[bytes]:
     env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    if home:
+        from django.conf import settings
+
+        # A data folder of its own, the deployment's secret key: sessions are valid on every server.
+        env.update(RECTIFY_HOME=home, SECRET_KEY=settings.SECRET_KEY)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "rectify.wsgi", "-w", str(workers), "-b", f"{HOST}:{port}",
          "--timeout", "60", "--log-level", "warning"],
@@ -155,12 +163,13 @@ def login(base: str, username: str) -> urllib.request.OpenerDirector:
     return opener
 
 
-def browse(base: str, user: User, results: Results, ready: threading.Barrier) -> None:
-    """Log in, wait until every user has, then browse until the time or the request budget runs out."""
+def browse(bases: list[str], user: User, results: Results, ready: threading.Barrier) -> None:
+    """Log in, wait until every user has, then browse until the time or the request budget runs out,
+    each request to the next server in turn."""
     opener = None
     try:
         start = time.perf_counter()
-        opener = login(base, user.username)
+        opener = login(bases[0], user.username)
         results.record("login", (time.perf_counter() - start) * 1000, None)
     except Exception as exc:  # noqa: BLE001 - a failed login is a figure, not a crash
         results.record("login", 0.0, type(exc).__name__)
@@ -170,6 +179,7 @@ def browse(base: str, user: User, results: Results, ready: threading.Barrier) ->
     i = 0
     while time.monotonic() < results.stop_at and results.take():
         kind, path = user.pages[i % len(user.pages)]
+        base = bases[i % len(bases)]
         i += 1
         error = None
         start = time.perf_counter()
@@ -193,19 +203,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=10, help="concurrent simulated users")
     parser.add_argument("--seconds", type=float, default=30.0, help="browsing time after login")
     parser.add_argument("--requests", type=int, default=3000, help="request budget over all users")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
+    parser.add_argument("--servers", type=int, default=1, help="gunicorn servers on one database")
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("需要 PostgreSQL：请设置 DATABASE_URL（数据由 bench/generate.py 生成）", file=sys.stderr)
         return 2
     users = plan_users(args.users)
-    port = free_port()
-    server = start_server(port, args.workers)
-    base = f"http://{HOST}:{port}"
+    import tempfile
+
+    servers, bases = [], []
+    for _ in range(args.servers):
+        port = free_port()
+        home = tempfile.mkdtemp(prefix="rectify-server-") if args.servers > 1 else None
+        servers.append(start_server(port, args.workers, home))
+        bases.append(f"http://{HOST}:{port}")
     results = Results(budget=args.requests)
     try:
         ready = threading.Barrier(len(users) + 1, timeout=300)
-        threads = [threading.Thread(target=browse, args=(base, u, results, ready), daemon=True) for u in users]
+        threads = [threading.Thread(target=browse, args=(bases, u, results, ready), daemon=True) for u in users]
         results.stop_at = time.monotonic() + 3600  # set for real once everyone has logged in
         for thread in threads:
             thread.start()
@@ -216,11 +232,12 @@ def main(argv: list[str] | None = None) -> int:
             thread.join(timeout=args.seconds + 120)
         elapsed = time.monotonic() - started
     finally:
-        stop_server(server)
+        for server in servers:
+            stop_server(server)
     pages = {k: v for k, v in results.latencies.items() if k != "login"}
     every = [ms for v in pages.values() for ms in v]
     errors = sum(results.errors.values())
-    print(f"{args.users} users, {args.workers} gunicorn workers, {elapsed:.1f} s after login: {len(every)} requests, "
+    print(f"{args.users} users, {args.servers} × {args.workers} gunicorn workers, {elapsed:.1f} s after login: {len(every)} requests, "
           f"{len(every) / elapsed:.1f} req/s, {errors} errors")
     print(f"{'page':<16}{'n':>6}{'p50':>9}{'p95':>9}{'max':>9}")
     for kind in sorted(results.latencies):
@@ -231,8 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     for what, n in sorted(results.errors.items()):
         print(f"error {what} × {n}")
     print(f"load average {os.getloadavg()[0]:.1f}; command: {COMMAND} --users {args.users} --seconds {args.seconds:g} "
-          f"--requests {args.requests}")
-    summary = {"users": args.users, "seconds": round(elapsed, 1), "requests": len(every), "errors": errors,
+          f"--requests {args.requests} --servers {args.servers} --workers {args.workers}")
+    summary = {"users": args.users, "servers": args.servers, "seconds": round(elapsed, 1), "requests": len(every), "errors": errors,
                "p50_ms": round(statistics.median(every), 1) if every else None,
                "p95_ms": round(pct(every, 95), 1) if every else None}
     print("JSON " + json.dumps(summary))

@@ -136,7 +136,7 @@ class LockoutBackend(AxesStandaloneBackend):
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address for lockouts: REMOTE_ADDR, or behind RECTIFY_PROXY_COUNT trusted reverse
+    """The client's address for lockouts and rate limits (the one place it is decided): REMOTE_ADDR, or behind RECTIFY_PROXY_COUNT trusted reverse
     proxies the entry they appended to X-Forwarded-For (entries further left can be forged)."""
     proxies = getattr(settings, "RECTIFY_PROXY_COUNT", 0)
     if proxies > 0:

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "rectify.demo",
     "rectify.backup",
     "rectify.totp",
+    "rectify.jobs",
     "axes",
 ]
 
@@ -163,6 +164,16 @@ else:
             },
         }
     }
+
+# One cache for every app server (rate limits, counters): a table in the shared database, created by
+# `rectify migrate`. Per-process memory would let each server count on its own.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "rectify_cache",
+        "OPTIONS": {"MAX_ENTRIES": envint("RECTIFY_CACHE_MAX_ENTRIES", 100000)},
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organizations.User"
@@ -227,6 +238,17 @@ EMAIL_HOST_USER = envstr("RECTIFY_EMAIL_USER")
 EMAIL_HOST_PASSWORD = envsecret("RECTIFY_EMAIL_PASSWORD")
 EMAIL_USE_TLS = envbool("RECTIFY_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("RECTIFY_EMAIL_FROM", "rectify@localhost")
+# Seconds an SMTP connection may wait; e-mail is sent by `rectify worker` (or `rectify remind`), never in a request.
+EMAIL_TIMEOUT = envint("RECTIFY_EMAIL_TIMEOUT", 10)
+RECTIFY_EMAIL_MAX_ATTEMPTS = envint("RECTIFY_EMAIL_MAX_ATTEMPTS", 6)
+
+# Background jobs (`rectify worker`): a claimed job is another worker's to take again once its lease runs
+# out (its worker died); a failed one is tried again after RETRY_SECONDS, doubling each time.
+RECTIFY_JOB_LEASE_SECONDS = envint("RECTIFY_JOB_LEASE_SECONDS", 300)
+RECTIFY_JOB_RETRY_SECONDS = envint("RECTIFY_JOB_RETRY_SECONDS", 30)
+RECTIFY_JOB_MAX_ATTEMPTS = envint("RECTIFY_JOB_MAX_ATTEMPTS", 5)
+RECTIFY_WORKER_POLL_SECONDS = envint("RECTIFY_WORKER_POLL_SECONDS", 2)
+RECTIFY_JOB_KEEP_DAYS = envint("RECTIFY_JOB_KEEP_DAYS", 7)
 
 LOGGING = {
     "version": 1,

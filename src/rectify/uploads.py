@@ -1,48 +1,41 @@
-"""Uploaded files held between an import's preview and its confirmation (never served, swept after a day)."""
+"""Uploaded files held between an import's preview and its confirmation (never served, swept after a day).
+
+They are kept in the database, not on one server's disk, so the confirmation may reach any app server.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
-import time
-from pathlib import Path
 
-from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 MAX_AGE_SECONDS = 24 * 3600
 
 
-def _folder() -> Path:
-    folder = Path(settings.RECTIFY_HOME) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def hold(request: HttpRequest, data: bytes, name: str, purpose: str) -> str:
-    """Keep the file for this session and return the token the confirmation form carries."""
-    folder = _folder()
-    now = time.time()
-    for old in folder.iterdir():
-        if now - old.stat().st_mtime > MAX_AGE_SECONDS:
-            old.unlink(missing_ok=True)
+    """Keep the file for this user and return the token the confirmation form carries."""
+    from rectify.jobs.models import HeldUpload
+
+    HeldUpload.objects.filter(created_at__lt=timezone.now() - dt.timedelta(seconds=MAX_AGE_SECONDS)).delete()
     token = secrets.token_hex(16)
-    (folder / token).write_bytes(data)
-    held = request.session.get("held_uploads", {})
-    held[token] = {"name": name, "purpose": purpose}
-    request.session["held_uploads"] = held
+    HeldUpload.objects.create(token=token, user_id=request.user.pk, purpose=purpose, name=name[:255], data=data)
     return token
 
 
 def take(request: HttpRequest, token: str, purpose: str) -> tuple[bytes, str] | None:
-    """The held file for `token` if this session uploaded it for `purpose`; it is released."""
-    held = request.session.get("held_uploads", {})
-    entry = held.get(token)
-    path = _folder() / token
-    if entry is None or entry.get("purpose") != purpose or not token.isalnum() or not path.exists():
-        return None
-    data = path.read_bytes()
-    path.unlink(missing_ok=True)
-    del held[token]
-    request.session["held_uploads"] = held
-    return data, entry["name"]
+    """The held file for `token` if this user uploaded it for `purpose`; it is released, so a second
+    confirmation of the same file (a double click, another server) finds nothing."""
+    from rectify.jobs.models import HeldUpload
 
+    if not token or not token.isalnum():
+        return None
+    with transaction.atomic():
+        held = HeldUpload.objects.filter(token=token, user_id=request.user.pk, purpose=purpose).first()
+        if held is None or HeldUpload.objects.filter(pk=held.pk).delete()[0] != 1:
+            return None
+    if held.created_at < timezone.now() - dt.timedelta(seconds=MAX_AGE_SECONDS):
+        return None
+    return bytes(held.data), held.name

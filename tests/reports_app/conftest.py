@@ -28,7 +28,7 @@ SECRETS = (SECRET_FINDING, SECRET_TASK, SECRET_CHILD_TASK, SECRET_OUTCOME, SECRE
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_cache(db):  # the cache is a database table shared by every app server
     from django.core.cache import cache
 
     cache.clear()

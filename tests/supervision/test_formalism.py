@@ -15,6 +15,7 @@ from rectify.ledger import services as ledger
 from rectify.supervision import selectors
 from rectify.supervision.documents import common_problems_xlsx
 from rectify.supervision.selectors.checks import FLAGS_PER_KIND
+from rectify.supervision.services.problems import analyse_common_problems
 from tests import corpus
 from tests.factories import evidence, make_task
 
@@ -113,6 +114,8 @@ def test_common_problems_cluster_similar_findings_across_units(sw, on_start) -> 
     inspections.add_finding(far.office_staff, far.inspection, title="落实中央八项规定精神不到位，公务接待超标准",
                             parent=far.aspect)
 
+    assert selectors.common_problems(sw.inspection_office) == []  # not analysed yet
+    analyse_common_problems(0.5)
     clusters = selectors.common_problems(sw.inspection_office)
     (cluster,) = [c for c in clusters if "八项规定" in c.title]
     assert cluster.count == 2  # the far unit belongs to another inspection office: not visible

@@ -22,11 +22,7 @@ from rectify.reports.forms import FeedbackForm
 from rectify.reports.models import Report, ReportVersion
 from rectify.reports.rendering import FORMATS, html_context
 from rectify.reports.rendering import render as render_format
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The address rate limits count by. Behind a reverse proxy, the proxy must set REMOTE_ADDR."""
-    return request.META.get("REMOTE_ADDR", "")
+from rectify.security import client_ip
 
 
 def _notice(pk: int) -> tuple[Report, ReportVersion]:
@@ -61,7 +57,7 @@ def notice(request: HttpRequest, report_id: int) -> HttpResponse:
         try:
             feedback = services.submit_feedback(
                 report, name=data["name"], contact=data["contact"], message=data["message"], trap=data["website"],
-                token=data["token"], client_ip=client_ip(request),
+                token=data["token"], client_ip=client_ip(request) or "",
             )
             return render(request, "portal/thanks.html", {"report": report, "feedback": feedback})
         except ValidationFailed as exc:

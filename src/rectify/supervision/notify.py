@@ -4,7 +4,11 @@ A webhook receives a JSON body signed with HMAC-SHA256 over the raw body, sent a
 `X-Rectify-Signature: sha256=<hex>`. A failed attempt is retried after 1, 2, 4, 8 … minutes
 until the endpoint's `max_attempts`; every attempt is written to the delivery's log. Deliveries
 are posted one by one with a short timeout, outside any transaction, so a dead endpoint only
-delays itself.
+delays itself. Each delivery is claimed before it is posted, so two processes sweeping at once
+(two `rectify remind` runs, a worker) never post the same one twice.
+
+E-mail goes out from the job queue (`rectify worker`, or the `rectify remind` run that created it),
+with the SMTP timeout EMAIL_TIMEOUT and retries with back-off; never inside a web request.
 """
 
 from __future__ import annotations
@@ -68,17 +72,26 @@ def payload(notification: Notification) -> dict[str, Any]:
 
 
 def send_email(notification: Notification) -> bool:
-    """E-mail a notification to its recipient when the recipient has an address; never raises."""
+    """E-mail a notification to its recipient once, when the recipient has an address.
+
+    A failure of the mail server raises, so the job that called it is tried again later.
+    """
     address = (notification.recipient.email or "").strip()
-    if not address:
+    if not address or notification.emailed_at is not None:
         return False
-    try:
-        send_mail(notification.title, notification.body or notification.title, settings.DEFAULT_FROM_EMAIL, [address])
-    except Exception as exc:  # a mail server being down must not stop the reminders
-        log.warning("e-mail for notification %s failed: %s", notification.pk, exc)
-        return False
+    send_mail(notification.title, notification.body or notification.title, settings.DEFAULT_FROM_EMAIL, [address])
     Notification.objects.filter(pk=notification.pk).update(emailed_at=clock.now())
     return True
+
+
+def _claim(delivery: WebhookDelivery, timeout: float) -> bool:
+    """Take a due delivery for this process: move its next try past the time one attempt can take, on
+    the condition that nobody did so first. A process that dies mid-post leaves it due again later."""
+    hold = clock.now() + dt.timedelta(seconds=2 * timeout + 60)
+    taken = WebhookDelivery.objects.filter(
+        pk=delivery.pk, status=WebhookDelivery.Status.PENDING, next_try_at=delivery.next_try_at,
+    ).update(next_try_at=hold)
+    return taken == 1
 
 
 def _post(url: str, body: bytes, signature: str, timeout: float) -> tuple[int | None, str]:
@@ -139,12 +152,15 @@ class WebhookRun:
 def process_webhooks(*, limit: int = 1000, timeout: float | None = None) -> WebhookRun:
     """Try every pending delivery whose time has come (new ones and retries), each on its own."""
     run = WebhookRun()
+    timeout = timeout if timeout is not None else float(getattr(settings, "RECTIFY_WEBHOOK_TIMEOUT", 5))
     due = (
         WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING, next_try_at__lte=clock.now(),
                                        endpoint__active=True)
         .select_related("endpoint", "notification__recipient").order_by("next_try_at", "pk")[:limit]
     )
     for delivery in due:
+        if not _claim(delivery, timeout):
+            continue  # another process is posting it
         try:
             attempt(delivery, timeout=timeout)
         except Exception:  # one broken delivery must not stop the others

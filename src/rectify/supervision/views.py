@@ -29,6 +29,7 @@ from rectify.organizations.models import Organization
 from rectify.supervision import documents, selectors, services
 from rectify.supervision.models import Evaluation, Order, PlanReview, PlanVersion, SecondRound
 from rectify.supervision.selectors.problems import DEFAULT_THRESHOLD
+from rectify.supervision.services import problems
 from rectify.supervision.services.access import (
     EVALUATORS,
     LOOK_BACK,
@@ -406,10 +407,15 @@ def _threshold(request: HttpRequest) -> float:
 
 @scoped
 def common_problems(request: HttpRequest) -> HttpResponse:
-    """共性问题: similar findings across the units the inspection office follows."""
+    """共性问题: similar findings across the units the inspection office follows, as last analysed in the
+    background; a stale analysis is brought up to date by the worker while the page polls (htmx)."""
     threshold = _threshold(request)
-    clusters = selectors.common_problems(request.user, threshold=threshold)  # type: ignore[arg-type]
-    return render(request, "supervision/common_problems.html", {"clusters": clusters, "threshold": threshold})
+    analysis = selectors.common_problems_page(request.user, threshold=threshold)  # type: ignore[arg-type]
+    if analysis.stale and not analysis.pending:
+        problems.request_analysis(threshold)
+        analysis = selectors.common_problems_page(request.user, threshold=threshold)  # type: ignore[arg-type]
+    template = "supervision/partials/_common_problems.html" if request.htmx else "supervision/common_problems.html"
+    return render(request, template, {"analysis": analysis, "clusters": analysis.clusters, "threshold": threshold})
 
 
 @scoped

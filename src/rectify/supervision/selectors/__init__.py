@@ -13,7 +13,7 @@ from rectify.supervision.selectors.plan import (
     inspection_clocks,
     plan_integrity,
 )
-from rectify.supervision.selectors.problems import Cluster, common_problems
+from rectify.supervision.selectors.problems import Cluster, common_problems, common_problems_page
 from rectify.supervision.selectors.records import (
     inbox,
     orders_visible_to,
@@ -29,6 +29,7 @@ __all__ = [
     "PlanFlags",
     "Unanswered",
     "common_problems",
+    "common_problems_page",
     "formalism_flags",
     "inbox",
     "inspection_clocks",

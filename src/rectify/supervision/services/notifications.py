@@ -1,4 +1,4 @@
-"""Creating notifications once (dedupe key), queueing their webhooks, and reading them in the inbox."""
+"""Creating notifications once (dedupe key), queueing their e-mails and webhooks, and reading them in the inbox."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -13,9 +14,12 @@ from django.utils.translation import gettext as _
 from rectify import clock
 from rectify.audit import services as audit
 from rectify.errors import NotVisible
+from rectify.jobs import queue
 from rectify.organizations.models import User
 from rectify.supervision.models import Notification, WebhookDelivery, WebhookEndpoint
-from rectify.supervision.notify import send_email
+
+EMAIL_JOB = "supervision.email"
+WEBHOOK_JOB = "supervision.webhooks"
 
 
 @dataclass
@@ -49,7 +53,8 @@ def _endpoint_paths(unit_ids: Iterable[int]) -> dict[int, list[WebhookEndpoint]]
 
 @transaction.atomic
 def notify(warnings: Sequence[Warning], *, email: bool = True) -> list[Notification]:
-    """Create the notifications not created before (提醒只发一次), queue webhooks, e-mail after commit."""
+    """Create the notifications not created before (提醒只发一次), and queue their webhooks and e-mails
+    with them (the worker delivers; nothing is sent inside the caller's request)."""
     wanted: dict[str, tuple[Warning, int]] = {}
     for warning in warnings:
         for recipient in dict.fromkeys(warning.recipients):
@@ -79,7 +84,7 @@ def notify(warnings: Sequence[Warning], *, email: bool = True) -> list[Notificat
         .select_related("recipient").order_by("pk")
     )
     endpoints = _endpoint_paths(n.unit_id for n in created if n.unit_id)
-    WebhookDelivery.objects.bulk_create(
+    deliveries = WebhookDelivery.objects.bulk_create(
         [
             WebhookDelivery(notification=n, endpoint=e, next_try_at=now, created_at=now)
             for n in created
@@ -88,9 +93,11 @@ def notify(warnings: Sequence[Warning], *, email: bool = True) -> list[Notificat
         ignore_conflicts=True,
         batch_size=500,
     )
+    if deliveries:
+        queue.enqueue(WEBHOOK_JOB, key=WEBHOOK_JOB)
     if email:
-        mailed = [n for n in created if n.recipient.email]
-        transaction.on_commit(lambda: [send_email(n) for n in mailed])
+        queue.enqueue_many(EMAIL_JOB, ({"notification": n.pk} for n in created if n.recipient.email),
+                           max_attempts=int(getattr(settings, "RECTIFY_EMAIL_MAX_ATTEMPTS", 6)))
     return created
 
 

@@ -8,7 +8,9 @@
 - the 整改情况报告 past its due date → the rectification office and the principal leader, at most weekly.
 
 A warning's key is kind + object + threshold or date bucket, so running again on the same date (or
-on a later date inside the same bucket) sends nothing new, and a changed deadline re-arms it.
+on a later date inside the same bucket) sends nothing new, and a changed deadline re-arms it. A run
+holds the "remind" lock from start to end: a second run started meanwhile, on any server, stops at
+once (RemindBusy) instead of sending alongside it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from django.db.models import Q
 from rectify import clock
 from rectify.audit import services as audit
 from rectify.inspections.models import Inspection
+from rectify.jobs import locks, queue
 from rectify.ledger.lights import light_rules, silent_q
 from rectify.ledger.models import Lead, Task
 from rectify.ledger.services import tallies
@@ -34,7 +37,8 @@ from rectify.rules.lights import days_overdue, is_past_due, is_silent, silent_da
 from rectify.supervision.deadlines import deadline_clock
 from rectify.supervision.models import Notification, PlanReview
 from rectify.supervision.notify import WebhookRun, process_webhooks
-from rectify.supervision.services.notifications import Warning, notify
+from rectify.supervision.services import problems
+from rectify.supervision.services.notifications import EMAIL_JOB, Warning, notify
 
 FAR_DAYS = 20
 NEAR_DAYS = 10
@@ -237,8 +241,12 @@ class RemindResult:
         }
 
 
+RemindBusy = locks.Busy
+
+
 def run_reminders(day: dt.date | None = None, *, email: bool = True, webhooks: bool = True) -> RemindResult:
-    """Find and deliver the warnings due on `day` (today by default), then due webhook (re)tries.
+    """Find and deliver the warnings due on `day` (today by default), then due webhook (re)tries and
+    the e-mails waiting in the queue; raises RemindBusy while another run holds the lock.
 
     With a date the run happens on a frozen clock ("today" is that date, 10:00 Beijing time), for
     catching up or simulating; without one it runs on the real clock, so webhook back-off works when
@@ -246,10 +254,12 @@ def run_reminders(day: dt.date | None = None, *, email: bool = True, webhooks: b
     """
     frozen = clock.frozen(day) if day is not None else contextlib.nullcontext()
     day = day or clock.today()
-    with frozen:
+    with locks.exclusive("remind"), frozen:
         # Tasks whose deadline passed overnight become overdue in the all-units overview's counts.
         with transaction.atomic():
             tallies.refresh_stale(today=day)
+            # The 巡视办's common problems are brought up to date by the worker, not on their page.
+            problems.request_analysis(problems.DEFAULT_THRESHOLD)
         sent = notify(collect_warnings(day), email=email)
         if sent:
             counts: dict[str, int] = defaultdict(int)
@@ -258,4 +268,7 @@ def run_reminders(day: dt.date | None = None, *, email: bool = True, webhooks: b
             audit.record(None, "supervision.remind", object_type="supervision.remind", object_id=day.isoformat(),
                          after={"date": day.isoformat(), "counts": dict(counts)})
         run = process_webhooks() if webhooks else WebhookRun()
+    if email:
+        # Deployments without `rectify worker` still get their mail; with one, the claims keep each once.
+        queue.run_due(names=[EMAIL_JOB])
     return RemindResult(day, sent, run)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from rectify.supervision.services.reminders import run_reminders
+from rectify.supervision.services.reminders import RemindBusy, run_reminders
 
 
 class Command(BaseCommand):
@@ -26,7 +26,12 @@ class Command(BaseCommand):
                 day = dt.date.fromisoformat(options["date"])
             except ValueError as exc:
                 raise CommandError(f"「--date」无法识别：{options['date']}（应为 YYYY-MM-DD）") from exc
-        result = run_reminders(day, email=not options["no_email"])
+        try:
+            result = run_reminders(day, email=not options["no_email"])
+        except RemindBusy:
+            # Not a failure: the run that holds the lock sends what is due.
+            self.stderr.write("另一次提醒正在运行（可能在另一台服务器上），本次未发送任何提醒")
+            return
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
             return
