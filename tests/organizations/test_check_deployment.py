@@ -93,3 +93,19 @@ def test_a_world_writable_data_folder_is_an_error(deployed):
     code, found = check()
     assert code == 1
     assert any("chmod 750" in line for line in found["error"])
+
+
+def test_a_missing_sqlite_database_is_reported_not_created(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "RECTIFY_ENV_FILE"}}
+    env.update(RECTIFY_HOME=str(tmp_path), PYTHONPATH=str(root / "src"), RECTIFY_ENV_FILE="/dev/null")
+    done = subprocess.run([sys.executable, "-m", "rectify", "check-deployment"], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 1
+    assert "rectify migrate" in done.stdout and "不存在" in done.stdout
+    assert not (tmp_path / "rectify.sqlite3").exists()

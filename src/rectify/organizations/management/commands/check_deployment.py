@@ -32,7 +32,7 @@ def check_environment() -> Iterator[Finding]:
     if read:
         yield Finding(OK, "环境文件", f"已读取 {read}")
         mode = read.stat().st_mode
-        if mode & stat.S_IROTH:
+        if read.is_file() and mode & stat.S_IROTH:
             yield Finding(WARN, "环境文件", f"{read} 所有用户可读，其中可能有数据库密码：chmod 640 {read}")
     elif settings.DATABASE_URL:
         yield Finding(WARN, "环境文件", "没有环境文件，设置只来自本进程的环境变量：cron、systemd 与命令行可能看到不同的设置"
@@ -111,7 +111,8 @@ def check_database() -> Iterator[Finding]:
     else:
         yield Finding(WARN, "数据库", f"SQLite（{settings.DATABASES['default']['NAME']}）：适合演示和单个单位的小规模使用，"
                       "省级规模请用 PostgreSQL（DATABASE_URL）")
-    plan = MigrationExecutor(connection).migration_plan(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     if plan:
         yield Finding(ERROR, "数据库迁移", f"有 {len(plan)} 个迁移未执行：运行 rectify migrate")
     else:
