@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.corpus import SEEDS
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-SEEDS = REPO.parent / "shared" / "corpus" / "seeds"
 EXTRA = HERE / "corpus"
 
 

@@ -16,7 +16,8 @@ from rectify.notice.numerals import fold_width, to_int
 _CN_YEAR = "[〇零○一二三四五六七八九]{4}"
 _CN_MD = "[一二三四五六七八九十]{1,3}"
 _YEAR = r"(?P<@y>\d{4}|" + _CN_YEAR + r")\s*年\s*"
-_MONTH = r"(?P<@m>\d{1,2}|" + _CN_MD + r")\s*月"
+# A month never follows a digit: "2024717日至830日" (年 and 月 lost in extraction) is no date.
+_MONTH = r"(?P<@m>(?<!\d)\d{1,2}|" + _CN_MD + r")\s*月"
 _DAY = r"(?:\s*(?P<@d>\d{1,2}|" + _CN_MD + r")(?:\s*[日号])?(?![\d个天次轮届]))?"
 
 

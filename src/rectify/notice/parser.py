@@ -8,7 +8,7 @@ from rectify.notice.model import Notice
 from rectify.notice.sections.figures import extract_figures
 from rectify.notice.sections.findings import TreeBuilder
 from rectify.notice.sections.header import read_header
-from rectify.notice.sections.layout import lay_out
+from rectify.notice.sections.layout import lay_out, opening_text
 
 
 def parse(text: str) -> Notice:
@@ -21,7 +21,7 @@ def parse(text: str) -> Notice:
         raise NoticeError("输入不是文本")
     layout = lay_out(text)
     lines = layout.lines
-    opening = lines[layout.opening].text if layout.opening is not None else ""
+    opening = opening_text(layout)
     header = read_header(layout.title, opening, layout.signature)
 
     notice = Notice(
