@@ -5,6 +5,7 @@ from __future__ import annotations
 from rectify.notice.contact import parse_contact
 from rectify.notice.errors import NoticeError
 from rectify.notice.model import Notice
+from rectify.notice.normalize import normalize
 from rectify.notice.sections.figures import extract_figures
 from rectify.notice.sections.findings import TreeBuilder
 from rectify.notice.sections.header import read_header
@@ -19,6 +20,7 @@ def parse(text: str) -> Notice:
     """
     if not isinstance(text, str):
         raise NoticeError("输入不是文本")
+    text = normalize(text)
     layout = lay_out(text)
     lines = layout.lines
     opening = opening_text(layout)

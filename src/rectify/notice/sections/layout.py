@@ -134,6 +134,7 @@ _OPENING_SIGNS_RE = re.compile(
     r"|反馈了?.{0,12}?意见|进驻"
 )
 _BASIS_RE = re.compile(r"^(?:根据|按照|依据|遵照).{0,30}?(?:部署|安排)")
+_SENTENCE_END = "。；;！!？?：:"
 HEADER_WINDOW = 60  # lines of the document in which the title and the opening are looked for
 
 
@@ -151,7 +152,19 @@ def _find_opening(lines: list[Line]) -> int | None:
     (after page chrome, a repeated title, or with no title at all)."""
     for index in range(min(len(lines), HEADER_WINDOW)):
         line = lines[index]
-        if line.label is None and is_opening(line.text):
+        if line.label is not None:
+            continue
+        text = line.text
+        if (
+            text[-1:] not in _SENTENCE_END
+            and index + 1 < len(lines)
+            and lines[index + 1].label is None
+            and len(text) >= 20
+            and ("，" in text or "," in text)  # a sentence under way, not a date or metadata line
+            and not _is_title(text)
+        ):
+            text += lines[index + 1].text  # a sentence broken by a hard line break
+        if is_opening(text):
             return index
     return None
 
@@ -201,30 +214,44 @@ def _find_title(lines: list[Line], before: int | None) -> tuple[str, int]:
 
 
 def _metadata_title(raw: list[Line], stop_number: int) -> str:
-    """A title stated only in the page's metadata lines: "文件名称：中共…的通报"."""
-    for line in raw:
+    """A title stated in the page's metadata lines: "文件名称：中共…的通报" (perhaps broken
+    over two lines)."""
+    for position, line in enumerate(raw):
         if line.number >= stop_number:
             break
         match = _META_TITLE_RE.match(line.text)
-        if match:
-            rest = line.text[match.end():].strip()
-            if _is_title(rest):
-                return rest
+        if not match:
+            continue
+        rest = line.text[match.end():].strip()
+        for following in raw[position + 1:position + 3]:
+            if _is_title(rest) or following.number >= stop_number:
+                break
+            rest += following.text
+        if _is_title(rest):
+            return rest
     return ""
 
 
 def opening_text(layout: Layout) -> str:
-    """The opening sentence with the paragraphs that continue it (the feedback sentence may stand
-    on its own line): up to two more unlabelled lines that still speak of the inspection."""
+    """The opening sentence with the lines that continue it: a line broken before its sentence
+    ends (a hard break in a copied PDF), and up to two more unlabelled paragraphs that still speak
+    of the inspection (the feedback sentence may stand on its own line)."""
     if layout.opening is None:
         return ""
     lines = layout.lines
     parts = [lines[layout.opening].text]
-    for index in range(layout.opening + 1, min(len(lines), layout.opening + 3)):
+    paragraphs = 0
+    for index in range(layout.opening + 1, min(len(lines), layout.opening + 12)):
         line = lines[index]
-        if line.label is not None or len(line.text) > 400 or not _OPENING_SIGNS_RE.search(line.text):
+        if line.label is not None or len(line.text) > 400:
+            break
+        if parts[-1][-1:] not in _SENTENCE_END:
+            parts.append(line.text)
+            continue
+        if paragraphs == 2 or not _OPENING_SIGNS_RE.search(line.text):
             break
         parts.append(line.text)
+        paragraphs += 1
     return "".join(parts)
 
 
@@ -381,9 +408,10 @@ def lay_out(text: str) -> Layout:
         raise NoticeError("文件为空")
     layout.opening = _find_opening(layout.lines)
     layout.title, layout.title_end = _find_title(layout.lines, layout.opening)
-    if not layout.title:
-        stop = layout.lines[layout.opening].number if layout.opening is not None else layout.lines[-1].number + 1
-        layout.title = _metadata_title(raw, stop)
+    stop = layout.lines[layout.opening].number if layout.opening is not None else layout.lines[-1].number + 1
+    stated = _metadata_title(raw, stop)
+    if stated and (not layout.title or len(stated) > len(layout.title) and stated.endswith(layout.title)):
+        layout.title = stated  # the title line, if any, was only the end of the stated title
     if layout.title_end < 0 and layout.opening is None:
         head = layout.lines[0]
         if not any(_KIND_RE.search(line.text) for line in layout.lines[:80]):
