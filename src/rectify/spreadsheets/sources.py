@@ -43,7 +43,7 @@ class SheetGrid:
 
 
 def load_sheets(data: bytes, filename: str, limits: ReadLimits) -> list[SheetGrid]:
-    """Read every sheet of an .xlsx, .xls or .csv file, chosen by content."""
+    """Read every sheet of an .xlsx, .xlsb, .ods, .xls or .csv file, chosen by content."""
     if not data:
         raise LedgerFileError(Message(gettext_noop("文件是空的（0 字节），请重新选择台账文件")))
     if len(data) > limits.max_bytes:
@@ -54,7 +54,12 @@ def load_sheets(data: bytes, filename: str, limits: ReadLimits) -> list[SheetGri
             )
         )
     if data.startswith(ZIP_MAGICS):
-        return _load_xlsx(data, limits)
+        archive = _check_zip(data, limits)
+        names = set(archive.namelist())
+        if "xl/workbook.xml" in names:
+            return _load_xlsx(archive, limits)
+        archive.close()
+        return _load_calamine(data, limits, "xlsb" if "xl/workbook.bin" in names else "ods")
     if data.startswith(OLE_MAGIC):
         return _load_xls(data, limits)
     kind = _foreign_kind(data)
@@ -120,16 +125,23 @@ def _check_zip(data: bytes, limits: ReadLimits) -> zipfile.ZipFile:
             )
         if "ppt/presentation.xml" in names:
             raise LedgerFileError(Message(gettext_noop("这是 PowerPoint 演示文稿（.pptx），不是 Excel 表格")))
-        if "xl/workbook.bin" in names:
-            raise LedgerFileError(Message(gettext_noop("不支持 Excel 二进制工作簿（.xlsb），请另存为 .xlsx 后再导入")))
+        if "xl/workbook.bin" in names or ("content.xml" in names and _is_ods(archive)):
+            return archive
         if "content.xml" in names:
-            raise LedgerFileError(Message(gettext_noop("不支持 OpenDocument 表格（.ods），请另存为 .xlsx 后再导入")))
+            raise LedgerFileError(Message(gettext_noop("这是 OpenDocument 文本或演示文稿，不是表格；请把台账放在表格中再导入")))
         raise LedgerFileError(Message(gettext_noop("不是 Excel 文件：压缩包中没有工作簿")))
     return archive
 
 
-def _load_xlsx(data: bytes, limits: ReadLimits) -> list[SheetGrid]:
-    archive = _check_zip(data, limits)
+def _is_ods(archive: zipfile.ZipFile) -> bool:
+    try:
+        mimetype = archive.read("mimetype")[:80] if "mimetype" in archive.NameToInfo else b""
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return False
+    return not mimetype or b"opendocument.spreadsheet" in mimetype
+
+
+def _load_xlsx(archive: zipfile.ZipFile, limits: ReadLimits) -> list[SheetGrid]:
     with archive:
         try:
             book = _XlsxBook(archive)
@@ -379,6 +391,55 @@ def _trim(values: list[Any]) -> list[Any]:
     while values and values[-1] is None:
         values.pop()
     return values
+
+
+# ---------------------------------------------------------------------------------- ods, xlsb
+
+
+def _load_calamine(data: bytes, limits: ReadLimits, kind: str) -> list[SheetGrid]:
+    """An OpenDocument spreadsheet (LibreOffice, WPS on 信创 desktops) or an Excel binary workbook,
+    read by calamine: cached values only, never formulas."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        metadata = book.sheets_metadata
+    except Exception:
+        raise LedgerFileError(Message(gettext_noop("文件已损坏，%(kind)s 工作簿无法打开"), kind=f".{kind}")) from None
+    if len(metadata) > limits.max_sheets:
+        raise LedgerFileError(Message(
+            gettext_noop("工作表过多（%(count)s 个），超过 %(limit)s 个的上限"), count=len(metadata), limit=limits.max_sheets
+        ))
+    grids = []
+    for meta in metadata:
+        try:
+            sheet = book.get_sheet_by_name(meta.name)
+            # The declared area is checked before any row is turned into values.
+            _check_size(meta.name, sheet.height, 0, limits)
+            _check_size(meta.name, 0, sheet.height * sheet.width, limits)
+            start_row, start_col = sheet.start or (0, 0)
+            rows: list[list[Any]] = [[] for _ in range(start_row)]
+            for record in sheet.iter_rows():
+                values = [None] * start_col + [_calamine_value(value) for value in record]
+                rows.append(_trim(values))
+            merges = [
+                (r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])
+            ]
+        except LedgerFileError:
+            raise
+        except Exception:
+            raise LedgerFileError(Message(gettext_noop("工作表「%(sheet)s」已损坏，无法读取"), sheet=meta.name)) from None
+        visible = str(getattr(meta, "visible", "Visible")).rsplit(".", 1)[-1].lower()
+        grids.append(SheetGrid(name=meta.name, rows=rows, merges=merges, hidden=visible != "visible"))
+    return grids
+
+
+def _calamine_value(value: Any) -> Any:
+    if value == "" or value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 # ----------------------------------------------------------------------------------------- xls

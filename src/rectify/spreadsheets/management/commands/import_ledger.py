@@ -22,7 +22,7 @@ class Command(BaseCommand):
     help = "导入 Excel 整改台账到一次巡视巡察的整改方案（有错误行时默认不导入任何数据）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="台账文件（.xlsx、.xls 或 .csv）")
+        parser.add_argument("file", help="台账文件（.xlsx、.xls、.xlsb、.ods 或 .csv）")
         parser.add_argument("--inspection", type=int, required=True, help="巡视巡察编号")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
         parser.add_argument("--json", action="store_true", help="以 JSON 输出")
