@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from rectify.notice.errors import NoticeError
+from rectify.rules.zipguard import ZipRefused, open_archive
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -118,22 +119,18 @@ def read_pdf(data: bytes) -> str:
     return text
 
 
-MAX_DOCX_UNZIPPED = 200 * 1024 * 1024
-MAX_DOCX_RATIO = 200
-RATIO_FLOOR = 1024 * 1024
-
-
 def _refuse_zip_bomb(data: bytes) -> None:
-    """Check the package's declared sizes before anything is decompressed."""
+    """Check the package's declared sizes before anything is decompressed (the one zip guard)."""
     try:
-        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
-        raise NoticeError(f"文件不是有效的 .docx：{error}") from error
-    if sum(info.file_size for info in infos) > MAX_DOCX_UNZIPPED:
-        raise NoticeError("文件解压后过大（疑似压缩炸弹），已拒绝读取")
-    for info in infos:
-        if info.file_size > RATIO_FLOOR and info.file_size / max(info.compress_size, 1) > MAX_DOCX_RATIO:
-            raise NoticeError(f"文件中 {info.filename} 的压缩比异常（疑似压缩炸弹），已拒绝读取")
+        open_archive(data).close()
+    except ZipRefused as refused:
+        if refused.reason == "unreadable":
+            raise NoticeError("文件不是有效的 .docx（压缩包无法打开）") from None
+        if refused.reason == "encrypted":
+            raise NoticeError("文件已加密，请取消密码后再导入") from None
+        if refused.reason == "ratio":
+            raise NoticeError(f"文件中 {refused.member} 的压缩比异常（疑似压缩炸弹），已拒绝读取") from None
+        raise NoticeError("文件解压后过大（疑似压缩炸弹），已拒绝读取") from None
 
 
 def read_docx(data: bytes) -> str:

@@ -84,7 +84,8 @@ class ReadLimits:
     max_compression_ratio: int = 200  # per member, for members over 1 MiB uncompressed
     max_sheets: int = 200
     max_rows: int = 100_000  # per sheet
-    max_cells: int = 2_000_000  # per sheet
+    max_cells: int = 2_000_000  # per sheet: cells read, and cells a row's width makes room for
+    max_columns: int = 1024  # cells further right are no part of any ledger and are not read
     header_scan_rows: int = 30
 
 

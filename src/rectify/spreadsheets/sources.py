@@ -19,15 +19,15 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
+from rectify.rules.zipguard import POLICY, ZipPolicy, ZipRefused, open_archive
 from rectify.spreadsheets.model import LedgerFileError, Message, ReadLimits, gettext_noop
 
 __all__ = ["SheetGrid", "load_sheets"]
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-MAX_ZIP_MEMBERS = 10_000
-# Members smaller than this are never called a bomb, however well they compress.
-BOMB_MEMBER_FLOOR = 1024 * 1024
+MAX_ZIP_MEMBERS = POLICY.max_members
+BOMB_MEMBER_FLOOR = POLICY.ratio_floor
 
 
 @dataclass
@@ -40,6 +40,8 @@ class SheetGrid:
     hidden_columns: set[int] = field(default_factory=set)  # 1-based
     bad_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) 1-based → why
     hidden: bool = False
+    visited: int = 0  # cells the rows make room for (filled or not): what reading the sheet costs
+    far_cells: int = 0  # filled cells right of `ReadLimits.max_columns`, not read
 
 
 def load_sheets(data: bytes, filename: str, limits: ReadLimits) -> list[SheetGrid]:
@@ -90,33 +92,16 @@ def _foreign_kind(data: bytes) -> Message | None:
 
 
 def _check_zip(data: bytes, limits: ReadLimits) -> zipfile.ZipFile:
+    policy = ZipPolicy(
+        max_members=MAX_ZIP_MEMBERS,
+        max_unzipped_bytes=limits.max_uncompressed_bytes,
+        max_ratio=limits.max_compression_ratio,
+        ratio_floor=BOMB_MEMBER_FLOOR,
+    )
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise LedgerFileError(Message(gettext_noop("文件已损坏：不是完整的 .xlsx 文件（压缩包无法打开）"))) from None
-    if len(infos) > MAX_ZIP_MEMBERS:
-        raise LedgerFileError(Message(gettext_noop("文件结构异常：压缩包内文件过多，已拒绝导入")))
-    total = 0
-    for info in infos:
-        if info.flag_bits & 0x1:
-            raise LedgerFileError(Message(gettext_noop("文件已加密（设置了打开密码），请取消密码后再导入")))
-        total += info.file_size
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > BOMB_MEMBER_FLOOR and ratio > limits.max_compression_ratio:
-            raise LedgerFileError(
-                Message(
-                    gettext_noop("文件疑似压缩炸弹：%(name)s 的压缩比为 %(ratio).0f 倍，超过 %(limit)s 倍的上限，已拒绝导入"),
-                    name=info.filename, ratio=ratio, limit=limits.max_compression_ratio,
-                )
-            )
-    if total > limits.max_uncompressed_bytes:
-        raise LedgerFileError(
-            Message(
-                gettext_noop("文件疑似压缩炸弹：解压后共 %(size).0f MB，超过 %(limit).0f MB 的上限，已拒绝导入"),
-                size=total / 1048576, limit=limits.max_uncompressed_bytes / 1048576,
-            )
-        )
+        archive = open_archive(data, policy)
+    except ZipRefused as refused:
+        raise LedgerFileError(_refusal(refused, limits)) from None
     names = set(archive.namelist())
     if "xl/workbook.xml" not in names:
         if "word/document.xml" in names:
@@ -131,6 +116,24 @@ def _check_zip(data: bytes, limits: ReadLimits) -> zipfile.ZipFile:
             raise LedgerFileError(Message(gettext_noop("这是 OpenDocument 文本或演示文稿，不是表格；请把台账放在表格中再导入")))
         raise LedgerFileError(Message(gettext_noop("不是 Excel 文件：压缩包中没有工作簿")))
     return archive
+
+
+def _refusal(refused: ZipRefused, limits: ReadLimits) -> Message:
+    if refused.reason == "members":
+        return Message(gettext_noop("文件结构异常：压缩包内文件过多，已拒绝导入"))
+    if refused.reason == "encrypted":
+        return Message(gettext_noop("文件已加密（设置了打开密码），请取消密码后再导入"))
+    if refused.reason == "ratio":
+        return Message(
+            gettext_noop("文件疑似压缩炸弹：%(name)s 的压缩比为 %(ratio).0f 倍，超过 %(limit)s 倍的上限，已拒绝导入"),
+            name=refused.member, ratio=refused.ratio, limit=limits.max_compression_ratio,
+        )
+    if refused.reason == "total":
+        return Message(
+            gettext_noop("文件疑似压缩炸弹：解压后共 %(size).0f MB，超过 %(limit).0f MB 的上限，已拒绝导入"),
+            size=(refused.size or 0) / 1048576, limit=limits.max_uncompressed_bytes / 1048576,
+        )
+    return Message(gettext_noop("文件已损坏：不是完整的 .xlsx 文件（压缩包无法打开）"))
 
 
 def _is_ods(archive: zipfile.ZipFile) -> bool:
@@ -301,6 +304,9 @@ class _XlsxBook:
                     children = len(cell)
                     if not children:
                         continue  # a blank cell that only carries a style (borders of a merged area)
+                    if column > limits.max_columns:
+                        grid.far_cells += 1  # one stray cell in column XFD must not widen every row
+                        continue
                     kind = cell.get("t", "n")
                     raw = formula = inline = None
                     if children == 1 and (only := cell[0]).tag == v_tag:
@@ -358,7 +364,8 @@ class _XlsxBook:
                     del element.getparent()[0]
                 if not values:
                     continue
-                _check_size(name, row_number, cells, limits)
+                grid.visited += len(values)
+                _check_size(name, row_number, max(cells, grid.visited), limits)
                 while len(grid.rows) < row_number - 1:
                     grid.rows.append([])
                 grid.rows.append(values)
@@ -420,7 +427,7 @@ def _load_calamine(data: bytes, limits: ReadLimits, kind: str) -> list[SheetGrid
             start_row, start_col = sheet.start or (0, 0)
             rows: list[list[Any]] = [[] for _ in range(start_row)]
             for record in sheet.iter_rows():
-                values = [None] * start_col + [_calamine_value(value) for value in record]
+                values = [None] * start_col + [_calamine_value(value) for value in record[: limits.max_columns]]
                 rows.append(_trim(values))
             merges = [
                 (r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])
