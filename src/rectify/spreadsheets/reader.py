@@ -44,12 +44,15 @@ from rectify.spreadsheets.text import (
 
 __all__ = ["read_ledger"]
 
-# The first cell of a footer or note row below the table.
+# The first cell of a signature row below the table: skipped wherever it stands.
 _FOOTER = re.compile(
     r"^(?:填表人|填报人|制表人|审核人|审核|审签|核稿|签发人|联系人|联系电话|经办人|单位负责人|主要负责人[:：]"
-    r"|负责人[:：]|分管领导[:：]|填表日期|填报日期|制表日期|日期[:：]|注[:：\d]|注释|附注|说明[:：]"
-    r"|备注[:：]|合计|总计|小计|共计)"
+    r"|负责人[:：]|分管领导[:：]|填表日期|填报日期|制表日期|日期[:：])"
 )
+# A note below the table ("注：…"): skipped there, a bad row when tasks follow it.
+_NOTE = re.compile(r"^(?:注[:：\d]|注释|附注|说明[:：]|备注[:：])")
+# A total line is never a task: it is named as a bad row.
+_TOTAL = re.compile(r"^(?:合计|总计|小计|共计)")
 _ASPECT_HEADING = re.compile(
     r"^(?:[(（]?[一二三四五六七八九十]{1,3}[)）、.]|第[一二三四五六七八九十]{1,3}部分)|方面"
 )
@@ -200,6 +203,7 @@ class _SheetReader:
     finding: str | None = None
     finding_row: int = 0
     finding_tasks: int = 0
+    notes: list[tuple[int, str]] = field(default_factory=list)  # note rows not yet known to stand inside the table
 
     def read(self) -> tuple[list[LedgerRow], list[RowError]]:
         sheet = self.sheet
@@ -233,8 +237,15 @@ class _SheetReader:
         if not any(texts.values()):
             return  # blank row
         first = next(half_width(text) for text in texts.values() if text)
-        if _FOOTER.match(first.replace(" ", "")):
-            return  # 填表人、审核人、注：…
+        compact = first.replace(" ", "")
+        if _FOOTER.match(compact):
+            return  # 填表人、审核人…
+        if _TOTAL.match(compact):
+            self.error(row, None, Message(gettext_noop("这一行是合计行，不是整改任务：「%(text)s」"), text=_short(first)))
+            return
+        if _NOTE.match(compact):
+            self.notes.append((row, first))
+            return
         if used and all(sheet.is_fill(row, col) for col in used):
             return  # the row only continues cells merged from above
         if sum(len(text) <= 12 and exact_field(text) == fields[col] for col, text in used.items()) >= 2:
@@ -243,7 +254,15 @@ class _SheetReader:
         if self.is_section(row, texts, content):
             return
         if not content:
-            return  # a row with only a number
+            if used:
+                self.error(row, None, Message(
+                    gettext_noop("这一行只有序号「%(text)s」，没有反馈问题和整改措施"), text=_short(first)
+                ))
+            else:
+                self.error(row, None, Message(
+                    gettext_noop("这一行不在台账的任何一列中，不是整改任务：「%(text)s」"), text=_short(first)
+                ))
+            return
         self.read_task(row, content)
 
     def is_section(self, row: int, texts: dict[int, str], content: dict[int, str]) -> bool:
@@ -312,6 +331,9 @@ class _SheetReader:
         leader = self.names(row, "leader")
         lead_org, co_orgs = self.orgs(row)
         progress = self.joined(row, "progress") or deadline.progress
+        for note_row, text in self.notes:  # a note with tasks below it stands inside the table
+            self.error(note_row, None, Message(gettext_noop("表格中间的说明文字，不是整改任务：「%(text)s」"), text=_short(text)))
+        self.notes.clear()
         self.tasks.append(
             LedgerRow(
                 sheet=sheet.name,
