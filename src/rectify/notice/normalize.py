@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import cache
-from typing import Any
 
 from rectify.notice.headings import match_label
 
@@ -31,10 +30,37 @@ _WRAP_SHARE = 0.4  # of the lines (twelve characters or more) that reach the mar
 
 
 @cache
-def _converter() -> Any:
-    from opencc import OpenCC
+def _tables() -> tuple[dict[int, str], re.Pattern[str] | None, dict[str, str]]:
+    """OpenCC's t2s dictionaries as a character table and the phrases it would get wrong.
 
-    return OpenCC("t2s")
+    OpenCC converts phrase by phrase (TSPhrases), then character by character (TSCharacters).
+    Most phrases convert to what their characters give one by one; only the others need to be
+    looked for, so a text is converted with one scan for those phrases and one str.translate.
+    """
+    from pathlib import Path
+
+    import opencc
+
+    folder = Path(opencc.__file__).resolve().parent / "dictionary"
+
+    def entries(name: str) -> list[tuple[str, str]]:
+        found = []
+        for line in (folder / name).read_text(encoding="utf-8").splitlines():
+            key, _, values = line.partition("\t")
+            if key and values:
+                found.append((key, values.split(" ")[0]))
+        return found
+
+    table = {ord(key): value for key, value in entries("TSCharacters.txt") if len(key) == 1}
+    special = {key: value for key, value in entries("TSPhrases.txt") if key.translate(table) != value}
+    # The look-ahead names every phrase's first character: the engine skips to them.
+    firsts = "".join(sorted({key[0] for key in special}))
+    pattern = (
+        re.compile(f"(?=[{re.escape(firsts)}])(?:"
+                   + "|".join(re.escape(key) for key in sorted(special, key=len, reverse=True)) + ")")
+        if special else None
+    )
+    return table, pattern, special
 
 
 def is_traditional(text: str) -> bool:
@@ -44,7 +70,10 @@ def is_traditional(text: str) -> bool:
 
 def to_simplified(text: str) -> str:
     """Traditional characters to simplified (OpenCC's t2s tables, phrases included)."""
-    return _converter().convert(text)
+    table, pattern, special = _tables()
+    if pattern is not None:
+        text = pattern.sub(lambda match: special[match.group(0)], text)
+    return text.translate(table)
 
 
 def _width(line: str) -> int:
@@ -60,6 +89,10 @@ def _full_width(lines: list[str]) -> int | None:
     In a PDF copy most lines of the body stop at the same right margin and do not end a sentence;
     a text with one paragraph per line has lines of every length, most ending in 。.
     """
+    # Cheapest test first: a text with one paragraph per line has many lines longer than any page
+    # is wide (a hundred characters); a PDF copy has none.
+    if sum(1 for line in lines if len(line) > 100) > 0.1 * len(lines):
+        return None
     # Headings are left out: a list of headings of one length is no margin.
     measured = [(line, _width(line)) for line in lines if len(line) >= 12 and match_label(line.lstrip()) is None]
     if len(measured) < _WRAP_MIN_LINES:
@@ -84,16 +117,9 @@ def _full_width(lines: list[str]) -> int | None:
     return low
 
 
-def _continues(line: str, full: int) -> bool:
-    """Whether the paragraph goes on after this visual line: it reaches the margin, or nearly so
-    without ending a sentence (a line of narrow digits and marks stops a little short)."""
-    width = _width(line)
-    return len(line) >= 12 and (width >= full or (width >= full - 4 and line[-1:] not in _END_PUNCT))
-
-
 def _joins(previous: str, line: str, content: str) -> bool:
     """Whether a visual line goes on the paragraph before it (which reached the margin)."""
-    if line[:1] in "\u3000" or line[:2] == "  " or line[:1] == "\t":
+    if line[:1] in "\u3000\t" or line[:2] == "  ":
         return False  # an indented line starts a paragraph
     if match_label(content) is None:
         return True
@@ -102,29 +128,41 @@ def _joins(previous: str, line: str, content: str) -> bool:
     return previous[-1:] not in _END_PUNCT and (match_label(previous) is None or "。" in previous)
 
 
+def _is_page_number(content: str) -> bool:
+    return len(content) <= 16 and bool(_PAGE_NUMBER_RE.match(content) or _BARE_NUMBER_RE.match(content))
+
+
 def unwrap(text: str) -> str:
     """The text of a PDF copy with its paragraphs joined and page numbers dropped; any other text
     is returned as it is."""
     head = [line.rstrip() for line in text.split("\n", 400)[:400]]
-    has_page_numbers = any(_PAGE_NUMBER_RE.match(line) for line in head)
-    if not has_page_numbers and _full_width([line for line in head if line.strip()]) is None:
-        return text
-    lines = [line.rstrip() for line in text.split("\n")]
-    full = _full_width([line for line in lines if line.strip()])
+    has_page_numbers = any(len(line) <= 24 and _PAGE_NUMBER_RE.match(line) for line in head)
+    # The margin is found on the first page or so: it is the same on every page.
+    full = _full_width([line for line in head if line.strip()])
     if full is None:
+        if not has_page_numbers:
+            return text
         # Page numbers without hard wraps: only drop the page numbers.
-        return "\n".join(line for line in lines if not _PAGE_NUMBER_RE.match(line))
+        return "\n".join(line for line in text.split("\n") if not _PAGE_NUMBER_RE.match(line))
     out: list[str] = []
     joining = False
-    for line in lines:
+    near = full - 4  # a line of narrow digits and marks stops a little short of the margin
+    for raw in text.split("\n"):
+        line = raw.rstrip()
         content = line.strip(" \t\u3000\xa0")
-        if not content or _PAGE_NUMBER_RE.match(content) or _BARE_NUMBER_RE.match(content):
+        if not content or _is_page_number(content):
             continue
         if joining and _joins(out[-1], line, content):
             out[-1] += content
         else:
             out.append(content)
-        joining = _continues(line, full) and not _TITLE_END_RE.search(out[-1])
+        if len(line) < 12:
+            joining = False
+            continue
+        width = len(line) + (len(line.encode("utf-8")) - len(line)) // 2
+        joining = (width >= full or (width >= near and line[-1] not in _END_PUNCT)) and not _TITLE_END_RE.search(
+            out[-1]
+        )
     return "\n".join(out)
 
 
