@@ -105,6 +105,9 @@ class LedgerRow:
     category: str
     progress: str | None
     note: str | None = None
+    number: str | None = None  # the plan's own numbering of the task (序号): "3", "1.2"
+    finding_label: str = ""  # the problem's numbering as written: "（一）", "1."
+    aspect_label: str = ""  # the aspect's numbering as written: "一、"
 
     def to_json(self) -> dict[str, Any]:
         return {

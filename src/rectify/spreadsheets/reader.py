@@ -37,6 +37,7 @@ from rectify.spreadsheets.text import (
     cell_text,
     clean_text,
     half_width,
+    numbering_of,
     sort_roles,
     split_names,
     strip_numbering,
@@ -200,6 +201,11 @@ class _SheetReader:
     errors: list[RowError] = field(default_factory=list)
     aspect: str | None = None  # from the aspect column
     section_aspect: str | None = None  # from a heading row spanning the table ("一、政治建设方面")
+    aspect_label: str = ""
+    section_label: str = ""
+    finding_label: str = ""
+    seq: str | None = None  # the 序号 of the tasks read since the last problem or number changed
+    seq_tasks: list[int] = field(default_factory=list)  # their indices in `tasks`
     finding: str | None = None
     finding_row: int = 0
     finding_tasks: int = 0
@@ -219,6 +225,7 @@ class _SheetReader:
         for row in range(sheet.header.rows[-1] + 1, len(sheet.rows) + 1):
             self.read_row(row, visible)
         self.close_finding()
+        self.close_seq()
         self.errors.sort(key=lambda error: error.row)  # a problem's missing measure is found rows later
         return self.tasks, self.errors
 
@@ -284,6 +291,7 @@ class _SheetReader:
         self.close_finding()
         self.aspect = None
         self.section_aspect = strip_numbering(clean_text(text)) or None
+        self.section_label = numbering_of(clean_text(text, numbering=False))
         return True
 
     # ------------------------------------------------------------------ tasks
@@ -308,10 +316,12 @@ class _SheetReader:
             if aspect != self.aspect:
                 self.close_finding()  # a problem never runs on into the next aspect
                 self.aspect = aspect
+                self.aspect_label = self.label_of(row, "aspect")
         finding = self.joined(row, "finding")
         if finding and finding != self.finding:
             self.close_finding()
             self.finding, self.finding_row, self.finding_tasks = finding, row, 0
+            self.finding_label = self.label_of(row, "finding")
 
         measure = self.joined(row, "measure")
         if not measure:
@@ -331,6 +341,12 @@ class _SheetReader:
         leader = self.names(row, "leader")
         lead_org, co_orgs = self.orgs(row)
         progress = self.joined(row, "progress") or deadline.progress
+        seq = self.joined(row, "seq") or None
+        if seq is None and self.seq_tasks and self.tasks[self.seq_tasks[-1]].finding == self.finding:
+            seq = self.seq  # a row without its own number continues the numbered task above
+        if seq != self.seq or (self.seq_tasks and self.tasks[self.seq_tasks[-1]].finding != self.finding):
+            self.close_seq()
+            self.seq = seq
         for note_row, text in self.notes:  # a note with tasks below it stands inside the table
             self.error(note_row, None, Message(gettext_noop("表格中间的说明文字，不是整改任务：「%(text)s」"), text=_short(text)))
         self.notes.clear()
@@ -339,6 +355,9 @@ class _SheetReader:
                 sheet=sheet.name,
                 row=row,
                 aspect=self.aspect or self.section_aspect or self.info.aspect,
+                aspect_label=self.aspect_label if self.aspect else self.section_label if self.section_aspect else "",
+                finding_label=self.finding_label,
+                number=seq,
                 finding=self.finding,
                 measure=measure,
                 leader=leader,
@@ -350,6 +369,18 @@ class _SheetReader:
                 note=self.joined(row, "note") or None,
             )
         )
+        self.seq_tasks.append(len(self.tasks) - 1)
+
+    def close_seq(self) -> None:
+        """Tasks that share one 序号 (a number over a problem's rows) are numbered 1.1, 1.2 …"""
+        if self.seq is not None and len(self.seq_tasks) > 1:
+            for position, index in enumerate(self.seq_tasks, start=1):
+                self.tasks[index].number = f"{self.seq}.{position}"
+        self.seq_tasks = []
+
+    def label_of(self, row: int, name: str) -> str:
+        columns = self.sheet.columns_of.get(name, [])
+        return numbering_of(clean_text(self.sheet.value(row, columns[0]), numbering=False)) if columns else ""
 
     def close_finding(self) -> None:
         if self.finding and self.finding_tasks == 0:

@@ -283,7 +283,7 @@ class _Importer:
             Task, inspection=self.inspection, finding=finding, unit=self.unit, title=row.measure,
             category=CATEGORY_OF_LABEL.get(row.category, Task.Category.DEADLINE), deadline=row.deadline,
             leader=leader, leader_name=leader_name.strip(), lead_org=lead_orgs[0] if lead_orgs else None,
-            position=self.task_position,
+            position=self.task_position, number=(row.number or "")[:32],  # the plan's own 序号, shown on its pages
         )
         # Joint leads: the first leads, the others co-operate.
         planned = ledger.PlanRow(task, co_orgs=[*lead_orgs[1:], *co_orgs], progress=row.progress or "")
@@ -366,7 +366,7 @@ class _Importer:
         return None, leader_name
 
     def finding_for(self, row: LedgerRow) -> Finding:
-        aspect = self.aspect_for(row.aspect) if row.aspect else None
+        aspect = self.aspect_for(row.aspect, label=row.aspect_label) if row.aspect else None
         same = self.by_title.get(_norm(row.finding), [])
         if aspect is not None:
             under = [f for f in same if f.parent is aspect]
@@ -374,20 +374,20 @@ class _Importer:
         if same:
             self.reused += 1
             return same[0]
-        finding = self.new_finding(row.finding, parent=aspect)
+        finding = self.new_finding(row.finding, parent=aspect, label=row.finding_label)
         self.remember(finding)
         self.created["findings"] += 1
         return finding
 
-    def aspect_for(self, title: str) -> Finding:
+    def aspect_for(self, title: str, *, label: str = "") -> Finding:
         aspect = self.aspects.get(_norm(title))
         if aspect is None:
-            aspect = self.new_finding(title, parent=None)
+            aspect = self.new_finding(title, parent=None, label=label)
             self.remember(aspect)
             self.created["aspects"] += 1
         return aspect
 
-    def new_finding(self, title: str, *, parent: Finding | None) -> Finding:
+    def new_finding(self, title: str, *, parent: Finding | None, label: str = "") -> Finding:
         """A problem (or an aspect) written with the tasks by `add_to_plan`."""
         title = (title or "").strip()
         if not title:
@@ -396,7 +396,7 @@ class _Importer:
         if level > Finding.Level.SUB_PROBLEM:
             raise _RowFailed("finding", _("问题层级最多三级（方面、问题、具体问题）"))
         return bulk.new(Finding, inspection=self.inspection, parent=parent, level=level, title=title,
-                       position=self.next_position())
+                       label=label[:16], position=self.next_position())
 
     def next_position(self) -> int:
         self.position += 1

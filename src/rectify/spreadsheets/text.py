@@ -18,6 +18,7 @@ __all__ = [
     "cell_text",
     "clean_text",
     "half_width",
+    "numbering_of",
     "sort_roles",
     "split_names",
     "starts_with_numbering",
@@ -83,6 +84,12 @@ def _clean_line(line: str) -> str:
 def strip_numbering(text: str) -> str:
     """Remove one leading item number (``1.`` ``（一）`` ``①``) from a line."""
     return _NUMBERING.sub("", text, count=1)
+
+
+def numbering_of(text: str) -> str:
+    """The item number a line starts with, as written ("（一）", "1.", "一、"), or ""."""
+    match = _NUMBERING.match(text)
+    return match.group(0).strip() if match else ""
 
 
 def starts_with_numbering(line: str) -> bool:
