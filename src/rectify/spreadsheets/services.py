@@ -41,6 +41,7 @@ from rectify.spreadsheets.model import (
     Message,
     RowError,
 )
+from rectify.spreadsheets.progress import progress_entries
 from rectify.spreadsheets.reader import read_ledger
 from rectify.spreadsheets.writer import write_ledger
 
@@ -292,10 +293,25 @@ class _Importer:
             self.progress_skipped += 1
         ledger.check_plan_row(planned, members=self.members)
         if planned.progress:
-            self.created["progress"] += 1
+            # The history the office kept: each dated entry, reported for the department it names.
+            planned.history = [
+                (entry.reported_on, entry.text, self.named_department(entry.text))
+                for entry in progress_entries(planned.progress, year=self.inspection.feedback_date.year
+                                              if self.inspection.feedback_date else None)
+            ]
+            self.created["progress"] += len(planned.history)
         self.rows.append(planned)
         self.task_position += 1
         self.created["tasks"] += 1
+
+    def named_department(self, text: str) -> Organization | None:
+        """The unit's department a progress entry names ("办公室：…", "（财务处）"), the longest name first."""
+        found: tuple[int, Organization] | None = None
+        for org in self.departments:
+            for name in (org.name, org.short_name):
+                if name and len(name) >= 2 and name in text and (found is None or len(name) > found[0]):
+                    found = (len(name), org)
+        return found[1] if found else None
 
     def warnings(self) -> list[str]:
         found: list[str] = []
