@@ -22,17 +22,21 @@ FIELDS = (
 )
 
 
-def _answers() -> list[tuple[str, dict, dict]]:
+def _answers(shape: str) -> list[tuple[str, dict, dict]]:
+    from tests.notice.variants import pdf_like, traditional
+
+    change = {"as-is": lambda text: text, "pdf": pdf_like, "traditional": traditional}[shape]
     rows = []
     for answer in sorted(require(REAL).glob("*.json")):
         expected = json.loads(answer.read_text(encoding="utf-8"))
-        got = parse((REAL / expected["file"]).read_text(encoding="utf-8")).to_dict()
+        got = parse(change((REAL / expected["file"]).read_text(encoding="utf-8"))).to_dict()
         rows.append((answer.stem, expected, got))
     return rows
 
 
-def test_real_pages_header_fields_are_exact_on_95_percent() -> None:
-    rows = _answers()
+@pytest.mark.parametrize("shape", ["as-is", "pdf", "traditional"])
+def test_real_pages_header_fields_are_exact_on_95_percent(shape: str) -> None:
+    rows = _answers(shape)
     right: dict[str, int] = dict.fromkeys(FIELDS, 0)
     total: dict[str, int] = dict.fromkeys(FIELDS, 0)
     misses = []
@@ -46,7 +50,7 @@ def test_real_pages_header_fields_are_exact_on_95_percent() -> None:
                 right[field] += 1
             else:
                 misses.append((name, field, got[field], want))
-    print("\nheader fields on", len(rows), "real pages:")
+    print(f"\nheader fields on {len(rows)} real pages ({shape}):")
     for field in FIELDS:
         print(f"  {field:14} {right[field]}/{total[field]}")
     score = sum(right.values()) / sum(total.values())
@@ -54,9 +58,13 @@ def test_real_pages_header_fields_are_exact_on_95_percent() -> None:
     assert score >= 0.95, misses
 
 
+@pytest.mark.parametrize("shape", ["as-is", "pdf", "traditional"])
 @pytest.mark.parametrize("path", files(REAL))
-def test_real_page_parses_or_is_refused_with_a_reason(path: Path) -> None:
+def test_real_page_parses_or_is_refused_with_a_reason(path: Path, shape: str) -> None:
+    from tests.notice.variants import pdf_like, traditional
+
     text = path.read_text(encoding="utf-8")
+    text = {"as-is": text, "pdf": pdf_like(text), "traditional": traditional(text)}[shape]
     try:
         notice = parse(text)
     except NoticeError as error:  # pragma: no cover - none of the sample is refused today

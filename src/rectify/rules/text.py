@@ -1,6 +1,7 @@
 """Text as Chinese officials write it, folded to one form: width (full-width digits, letters and
-marks), numerals (十四 → 14, 二〇二一 → 2021, ３８ → 38) and dates written in Chinese numerals
-("二〇二一年六月底" → "2021年6月底"). Pure Python; every reader of notices and ledgers calls these.
+marks), numerals (十四 → 14, 二〇二一 → 2021, ３８ → 38), dates written in Chinese numerals
+("二〇二一年六月底" → "2021年6月底") and the item numbers lines start with ("（一）", "1.", "①").
+Pure Python; every reader of notices and ledgers calls these.
 """
 
 from __future__ import annotations
@@ -158,3 +159,34 @@ def arabic_dates(text: str) -> str:
         return text
     text = _CN_YEAR_RE.sub(lambda m: "".join(str(DIGITS[ch]) for ch in m.group(1)), text)
     return _CN_PART_RE.sub(lambda m: str(chinese_to_int(m.group(1))), text)
+
+
+# Item numbers at the start of a line, as ledgers and plans write them.
+_CN_NUMERAL = "一二三四五六七八九十百零〇两"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+# Leading numbering: "1." "1、" "1）" "（1）" "(1)" "一、" "（一）" "第一，" "①"; never "1.5万元".
+_NUMBERING = re.compile(
+    rf"""^(?:
+        \d{{1,3}}(?:\.\d{{1,3}})*(?:[.、,，](?!\d)|[)）])
+      | [(（]\s*(?:\d{{1,3}}|[{_CN_NUMERAL}]{{1,3}})\s*[)）][、.,，]?
+      | [{_CN_NUMERAL}]{{1,3}}[、.,，]
+      | 第[{_CN_NUMERAL}\d]{{1,3}}[是条项个][、.,，:：]?
+      | [{_CIRCLED}][、.,，]?
+    )\s*""",
+    re.VERBOSE,
+)
+
+
+def strip_numbering(text: str) -> str:
+    """Remove one leading item number (``1.`` ``（一）`` ``①``) from a line."""
+    return _NUMBERING.sub("", text, count=1)
+
+
+def numbering_of(text: str) -> str:
+    """The item number a line starts with, as written ("（一）", "1.", "一、"), or ""."""
+    match = _NUMBERING.match(text)
+    return match.group(0).strip() if match else ""
+
+
+def starts_with_numbering(line: str) -> bool:
+    return bool(_NUMBERING.match(line))

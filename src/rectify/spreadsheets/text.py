@@ -12,7 +12,7 @@ import re
 from datetime import date, datetime, time
 from functools import lru_cache
 
-from rectify.rules.text import half_width
+from rectify.rules.text import half_width, numbering_of, starts_with_numbering, strip_numbering
 
 __all__ = [
     "cell_text",
@@ -37,19 +37,6 @@ _CJK = (
 # A space next to a Chinese character is padding, never a word separator.
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}]) | (?=[{_CJK}])")
 
-_CN_NUMERAL = "一二三四五六七八九十百零〇两"
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-# Leading numbering: "1." "1、" "1）" "（1）" "(1)" "一、" "（一）" "第一，" "①"; never "1.5万元".
-_NUMBERING = re.compile(
-    rf"""^(?:
-        \d{{1,3}}(?:\.\d{{1,3}})*(?:[.、,，](?!\d)|[)）])
-      | [(（]\s*(?:\d{{1,3}}|[{_CN_NUMERAL}]{{1,3}})\s*[)）][、.,，]?
-      | [{_CN_NUMERAL}]{{1,3}}[、.,，]
-      | 第[{_CN_NUMERAL}\d]{{1,3}}[是条项个][、.,，:：]?
-      | [{_CIRCLED}][、.,，]?
-    )\s*""",
-    re.VERBOSE,
-)
 _SENTENCE_END = tuple("。；;：:！!？?）)”」")
 
 _NAME_SEPARATORS = re.compile(r"[、，,;；/|]+|\n")
@@ -79,21 +66,6 @@ def cell_text(value: object) -> str:
 def _clean_line(line: str) -> str:
     line = _SPACES.sub(" ", line).strip()
     return _SPACE_NEAR_CJK.sub("", line) if " " in line else line
-
-
-def strip_numbering(text: str) -> str:
-    """Remove one leading item number (``1.`` ``（一）`` ``①``) from a line."""
-    return _NUMBERING.sub("", text, count=1)
-
-
-def numbering_of(text: str) -> str:
-    """The item number a line starts with, as written ("（一）", "1.", "一、"), or ""."""
-    match = _NUMBERING.match(text)
-    return match.group(0).strip() if match else ""
-
-
-def starts_with_numbering(line: str) -> bool:
-    return bool(_NUMBERING.match(line))
 
 
 def clean_text(value: object, *, numbering: bool = True) -> str:
