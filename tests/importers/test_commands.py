@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -192,3 +193,29 @@ def test_cli_import_notice_bad_file(home, tmp_path):
     result = rectify(home, "import-notice", str(pdf))
     assert result.returncode == 1
     assert "无法导入通报「通报.pdf」" in result.stderr
+
+
+def test_import_ledger_as_the_office_imports_the_dated_progress_history(unit, tmp_path, messy_rows):
+    messy_rows[0].progress = "2026年1月5日：已起草修订稿。1月20日，干部处组织专题研讨。"
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(ledger_bytes(messy_rows))
+    out = command("import_ledger", str(path), inspection=unit.inspection.pk, as_user=unit.office_staff.username)
+    assert "整改进展 2 条" in out
+    task = Task.objects.get(inspection=unit.inspection, title="修订党组理论学习中心组学习制度")
+    history = list(task.progress.order_by("reported_on").values_list("reported_on", "text", "organization", "author"))
+    office, cadres, _finance = unit.departments
+    assert history == [
+        (dt.date(2026, 1, 5), "已起草修订稿。", task.lead_org_id, unit.office_staff.pk),
+        (dt.date(2026, 1, 20), "干部处组织专题研讨。", cadres.pk, unit.office_staff.pk),
+    ]
+    assert task.lead_org == office and task.status == Task.Status.IN_PROGRESS
+
+
+def test_import_ledger_without_an_office_account_says_how_to_import_progress(unit, ledger_file):
+    out = command("import_ledger", str(ledger_file), inspection=unit.inspection.pk)
+    assert "--as 整改办账号" in out
+
+
+def test_import_ledger_as_an_unknown_account_is_refused(unit, ledger_file):
+    with pytest.raises(CommandError, match="未找到账号 nobody"):
+        command("import_ledger", str(ledger_file), inspection=unit.inspection.pk, as_user="nobody")

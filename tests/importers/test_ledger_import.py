@@ -204,3 +204,28 @@ def test_progress_is_never_dropped_silently(unit, messy_rows):
         assert any("整改进展" in warning for warning in result.warnings)
     else:
         assert Progress.objects.filter(task__inspection=unit.inspection).count() == 1
+
+
+def test_the_plans_own_numbering_is_kept_and_shown(unit, messy_rows, client):
+    from django.urls import reverse
+
+    from tests.factories import PASSWORD
+
+    run(unit, ledger_bytes(messy_rows))
+    numbers = dict(Task.objects.filter(inspection=unit.inspection).values_list("title", "number"))
+    # 序号 numbers the problems; the measures of problem 1 are 1.1 and 1.2.
+    assert numbers == {
+        "修订党组理论学习中心组学习制度": "1.1", "每季度开展一次专题研讨": "1.2", "开展意识形态专项检查": "2",
+        "约谈相关负责人": "3", "建立学习台账": "4",
+    }
+    aspect = Finding.objects.get(inspection=unit.inspection, title="政治建设方面")
+    assert aspect.label == "一、"
+    assert client.login(username=unit.office_staff.username, password=PASSWORD)
+    task = Task.objects.get(inspection=unit.inspection, title="开展意识形态专项检查")
+    page = client.get(reverse("ledger:ledger", args=[unit.inspection.pk])).content.decode()
+    assert f'<tr id="task-row-{task.pk}"' in page
+    row = page.split(f'<tr id="task-row-{task.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="nowrap muted" data-label="编号">2</td>' in row
+    assert "一、政治建设方面" in page
+    detail = client.get(reverse("ledger:task", args=[task.pk])).content.decode()
+    assert "整改任务 2" in detail

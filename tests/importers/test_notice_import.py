@@ -337,3 +337,13 @@ def test_headings_below_level_three_fold_into_their_level_three_problem(unit):
     outcomes = set(Outcome.objects.filter(inspection=inspection).values_list("kind", "value", "value_unit"))
     assert outcomes == {("accountability", Decimal("23"), "人"), ("funds_recovered", Decimal("120.5"), "万元")}
     assert all(o.recorded_on == dt.date(2021, 8, 26) for o in Outcome.objects.filter(inspection=inspection))
+
+
+def test_notice_imports_from_a_pdf_file(unit):
+    pytest.importorskip("reportlab")
+    from tests.notice.test_pdf import OWN, _pdf
+
+    result = import_notice(unit.office_staff, unit.org, data=_pdf(OWN), filename="通报.pdf")
+    inspection = result.inspection
+    assert (inspection.feedback_date, inspection.onsite_start) == (dt.date(2023, 1, 17), dt.date(2022, 9, 16))
+    assert Task.objects.filter(finding__inspection=inspection).exists()

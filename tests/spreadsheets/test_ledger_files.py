@@ -153,3 +153,32 @@ def test_workbook_without_any_ledger_header_is_refused() -> None:
     wb.active["A2"] = "本周召开整改推进会一次。"
     with pytest.raises(LedgerFileError, match="表头"):
         read_ledger(save(wb), "x.xlsx")
+
+
+def test_a_stray_cell_in_column_xfd_on_every_row_is_read_in_bounded_memory() -> None:
+    from rectify.spreadsheets.sources import load_sheets
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["反馈问题", "整改措施", "完成时限"])
+    sheet.append(["问题甲", "措施一", "2021年6月底前"])
+    for row in range(3, 6003):
+        sheet.cell(row=row, column=16384, value="x")  # column XFD
+    data = save(book)
+    assert len(data) < 200 * 1024
+    grid = load_sheets(data, "台账.xlsx", ReadLimits())[0]
+    assert grid.far_cells == 6000
+    # Only the cells of the ledger's own columns are visited, not 16,384 per row.
+    assert grid.visited == 6
+    parsed = read_ledger(data, "台账.xlsx", year=2021)
+    assert [task.measure for task in parsed.tasks] == ["措施一"] and parsed.errors == []
+
+
+def test_a_sheet_wider_than_the_cell_budget_is_refused_by_name() -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["反馈问题", "整改措施", "完成时限"])
+    for row in range(2, 50):
+        sheet.cell(row=row, column=900, value="x")
+    with pytest.raises(LedgerFileError, match="单元格的上限"):
+        read_ledger(save(book), "台账.xlsx", limits=ReadLimits(max_cells=10_000))

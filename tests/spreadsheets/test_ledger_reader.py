@@ -281,7 +281,7 @@ def test_formula_cells_are_read_from_their_cached_value_only(tmp_path) -> None: 
     assert [(t.measure, t.deadline) for t in tasks] == [("措施一", date(2021, 7, 31))]
 
 
-def test_repeated_header_rows_and_total_rows_are_skipped() -> None:
+def test_repeated_header_rows_are_skipped_and_a_total_row_is_named() -> None:
     wb = Workbook()
     ws = wb.active
     ws.append(["反馈问题", "整改措施", "牵头单位", "完成时限"])
@@ -291,7 +291,28 @@ def test_repeated_header_rows_and_total_rows_are_skipped() -> None:
     ws.append(["合计", "2项", None, None])
     parsed = read_ledger(save(wb), "x.xlsx", year=2021)
     assert [t.finding for t in parsed.tasks] == ["问题甲", "问题乙"]
-    assert parsed.errors == []
+    assert [(e.row, e.why) for e in parsed.errors] == [(5, "这一行是合计行，不是整改任务：「合计」")]
+
+
+def test_rows_that_cannot_be_tasks_are_named_with_their_row_number() -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "反馈问题", "整改措施", "牵头单位", "完成时限"])
+    ws.append([1, "问题甲", "措施1", "办公室", "2021-06-30"])
+    ws.append(["注：以下为第二批问题"])
+    ws.append([2, "问题乙", "措施2", "办公室", "2021-06-30"])
+    ws.append([3])
+    ws.append([None, None, None, None, None, None, "请各单位于每月5日前报送"])
+    ws.append([4, "问题丙", "措施3", "办公室", "2021-06-30"])
+    ws.append(["注：完成时限以方案为准"])  # a note below the table is no bad row
+    ws.append(["填表人：张三"])
+    parsed = read_ledger(save(wb), "x.xlsx", year=2021)
+    assert [t.finding for t in parsed.tasks] == ["问题甲", "问题乙", "问题丙"]
+    assert [(e.row, e.why) for e in parsed.errors] == [
+        (3, "表格中间的说明文字，不是整改任务：「注：以下为第二批问题」"),
+        (5, "这一行只有序号「3」，没有反馈问题和整改措施"),
+        (6, "这一行不在台账的任何一列中，不是整改任务：「请各单位于每月5日前报送」"),
+    ]
 
 
 def test_a_problem_without_any_measure_is_an_error() -> None:

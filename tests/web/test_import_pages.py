@@ -94,3 +94,31 @@ def test_ledger_export_is_a_real_workbook(client, unit):
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     cells = [c.value for r in book.active.iter_rows() for c in r if c.value]
     assert "建立健全学习制度" in cells
+
+
+def test_notice_upload_reads_a_pdf_file(client, unit):
+    import pytest
+
+    pytest.importorskip("reportlab")
+    from tests.notice.test_pdf import OWN, _pdf
+
+    login(client, unit.office_staff)
+    preview = client.post(reverse("ledger:import_notice"),
+                          {"unit": unit.org.pk, "file": SimpleUploadedFile("通报.pdf", _pdf(OWN))})
+    page = preview.content.decode()
+    assert "第二巡察组" in page and "确认导入" in page
+
+
+def test_ledger_upload_reads_an_ods_file(client, unit):
+    import pytest
+
+    pytest.importorskip("odf")
+    from tests.spreadsheets.test_ledger_formats import _ods
+
+    login(client, unit.office_staff)
+    url = reverse("ledger:import_ledger", args=[unit.inspection.pk])
+    rows = [["反馈问题", "整改措施", "牵头单位", "完成时限"], ["主体责任落实不到位", "制定党组主体责任清单", "办公室", "立行立改"]]
+    preview = client.post(url, {"file": SimpleUploadedFile("台账.ods", _ods(rows))})
+    assert "制定党组主体责任清单" in preview.content.decode()
+    client.post(url, {"confirm": "1", "token": preview.context["token"]})
+    assert list(Task.objects.filter(inspection=unit.inspection).values_list("title", flat=True)) == ["制定党组主体责任清单"]

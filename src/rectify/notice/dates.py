@@ -1,22 +1,23 @@
 """Dates as notices write them.
 
 "2021年3月16日至5月15", "8月13日" (year from context), "二〇二一年八月二十六日", "2021-08-26",
-and deadlines: "6月底前", "年底前", "2021年底", "年内", "长期坚持".
+and deadlines, read by the one deadline grammar (`rectify.rules.deadlines`).
 """
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
 
 from rectify.notice.numerals import fold_width, to_int
+from rectify.rules.deadlines import LONG_TERM, DeadlineError, read_deadline
 
 _CN_YEAR = "[〇零○一二三四五六七八九]{4}"
 _CN_MD = "[一二三四五六七八九十]{1,3}"
 _YEAR = r"(?P<@y>\d{4}|" + _CN_YEAR + r")\s*年\s*"
-_MONTH = r"(?P<@m>\d{1,2}|" + _CN_MD + r")\s*月"
+# A month never follows a digit: "2024717日至830日" (年 and 月 lost in extraction) is no date.
+_MONTH = r"(?P<@m>(?<!\d)\d{1,2}|" + _CN_MD + r")\s*月"
 _DAY = r"(?:\s*(?P<@d>\d{1,2}|" + _CN_MD + r")(?:\s*[日号])?(?![\d个天次轮届]))?"
 
 
@@ -33,12 +34,6 @@ ISO_RE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>
 _STANDALONE_RE = re.compile(
     r"^\s*(?P<y>\d{4}|" + _CN_YEAR + r")\s*年\s*(?P<m>\d{1,2}|" + _CN_MD + r")\s*月\s*"
     r"(?P<d>\d{1,2}|" + _CN_MD + r")\s*日\s*$"
-)
-_DEADLINE_RE = re.compile(
-    r"(?:(?P<y>\d{4}|" + _CN_YEAR + r")\s*年\s*)?"
-    r"(?:(?P<m>\d{1,2}|" + _CN_MD + r")\s*月\s*)?"
-    r"(?:(?P<d>\d{1,2}|" + _CN_MD + r")\s*[日号]\s*)?"
-    r"(?P<tail>底|末|内|上旬|中旬|下旬|前|以前|之前)?"
 )
 
 
@@ -145,42 +140,14 @@ def iso_date(text: str) -> date | None:
 
 
 def parse_deadline(text: str, year: int) -> date | None:
-    """A deadline (完成时限) as a date: 6月底前 → 30 June, 年底前 → 31 Dec, 9月15日前 → 15 Sept.
+    """A deadline (完成时限) a notice names, as a date: 6月底前 → 30 June, 明年底 → 31 Dec next year.
 
-    `year` is the year the text is read in (the notice or plan year). Returns None for long-term
-    tasks (长期坚持, 持续推进) and for text that names no deadline.
+    Read by the one deadline grammar (`rectify.rules.deadlines`); `year` is the year the text is
+    read in (the notice or plan year). Returns None for long-term tasks (长期坚持, 持续推进) and for
+    text that names no deadline.
     """
-    folded = fold_width(text).strip()
-    if not folded or "长期" in folded or "持续" in folded or "常态" in folded:
+    try:
+        read = read_deadline(text, year=year)
+    except DeadlineError:
         return None
-    iso = iso_date(folded)
-    if iso:
-        return iso
-    if folded.startswith(("年底", "年内", "年末", "本年", "今年底", "今年内", "当年")):
-        return date(year, 12, 31)
-    if folded.startswith(("明年底", "下年底")):
-        return date(year + 1, 12, 31)
-    for match in _DEADLINE_RE.finditer(folded):
-        if not (match["y"] or match["m"]):
-            continue
-        try:
-            y = to_int(match["y"]) if match["y"] else year
-            m = to_int(match["m"]) if match["m"] else None
-            d = to_int(match["d"]) if match["d"] else None
-        except ValueError:
-            continue
-        tail = match["tail"] or ""
-        if m is None:
-            # "2021年底", "2022年内": the end of that year.
-            return date(y, 12, 31) if tail in ("底", "末", "内", "前", "以前", "之前", "") else None
-        if not 1 <= m <= 12:
-            continue
-        last = calendar.monthrange(y, m)[1]
-        if d is not None:
-            return _valid(y, m, d)
-        if tail == "上旬":
-            return date(y, m, 10)
-        if tail == "中旬":
-            return date(y, m, 20)
-        return date(y, m, last)
-    return None
+    return None if read.category == LONG_TERM else read.date

@@ -1,117 +1,30 @@
-"""Chinese and Arabic numerals: 十四 → 14, 一百七十三 → 173, 二〇二一 → 2021, ３８ → 38."""
+"""Chinese and Arabic numerals and width folding for the notice parser: the rules live in
+`rectify.rules.text`; the names stay importable from here."""
 
-from __future__ import annotations
+from rectify.rules.text import (
+    CHINESE_NUMERAL_CHARS,
+    CN_NUMBER,
+    DIGITS,
+    MULTIPLIERS,
+    SECTIONS,
+    chinese_to_int,
+    fold_digits,
+    fold_width,
+    int_to_chinese,
+    to_int,
+    to_number,
+)
 
-import re
-from decimal import Decimal, InvalidOperation
-
-DIGITS: dict[str, int] = {
-    "〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "壹": 1, "二": 2, "两": 2, "貳": 2, "贰": 2,
-    "三": 3, "叁": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7,
-    "八": 8, "捌": 8, "九": 9, "玖": 9,
-}
-MULTIPLIERS: dict[str, int] = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
-SECTIONS: dict[str, int] = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
-
-CHINESE_NUMERAL_CHARS = "".join(DIGITS) + "".join(MULTIPLIERS) + "".join(SECTIONS)
-CN_NUMBER = f"[{CHINESE_NUMERAL_CHARS}]+"
-
-# Full-width digits, letters and ASCII punctuation fold to half-width; the ideographic space to a space.
-_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-_FULL_WIDTH[0x3000] = 0x20
-_ASCII_DIGITS = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)})
-
-_ARABIC = re.compile(r"^\d+(?:\.\d+)?$")
-
-
-_WIDE_RE = re.compile("[\uff01-\uff5e\u3000]")
-_NARROW = {chr(code): chr(narrow) for code, narrow in _FULL_WIDTH.items()}
-
-
-def fold_width(text: str) -> str:
-    """Full-width ASCII (Ａ１：) to half-width (A1:)."""
-    # Chinese text holds a few distinct full-width marks (，：（）) among many ideographs: replacing
-    # just those is far cheaper than str.translate, which looks every character up in a dict.
-    for wide in set(_WIDE_RE.findall(text)):
-        text = text.replace(wide, _NARROW[wide])
-    return text
-
-
-def fold_digits(text: str) -> str:
-    """Only full-width digits (０-９) to ASCII; punctuation stays as written."""
-    return text.translate(_ASCII_DIGITS)
-
-
-def chinese_to_int(text: str) -> int:
-    """Value of a Chinese numeral: 十四 → 14, 二十 → 20, 一百零五 → 105, 二〇二一 → 2021.
-
-    Raises ValueError when the text is not a Chinese numeral.
-    """
-    if not text:
-        raise ValueError("empty numeral")
-    if all(ch in DIGITS for ch in text) and len(text) > 1:
-        # Digit by digit, as years are written: 二〇二一.
-        return int("".join(str(DIGITS[ch]) for ch in text))
-    total = 0
-    section = 0
-    digit: int | None = None
-    for ch in text:
-        if ch in DIGITS:
-            digit = DIGITS[ch]
-        elif ch in MULTIPLIERS:
-            section += (1 if digit is None else digit) * MULTIPLIERS[ch]
-            digit = None
-        elif ch in SECTIONS:
-            section += digit or 0
-            total += section * SECTIONS[ch]
-            section = 0
-            digit = None
-        else:
-            raise ValueError(f"not a Chinese numeral: {text!r}")
-    return total + section + (digit or 0)
-
-
-def to_int(text: str) -> int:
-    """An integer written with Arabic (also full-width) or Chinese digits."""
-    text = text.strip()
-    if text.isdecimal():
-        return int(text)  # int() reads full-width digits too
-    return chinese_to_int(text)
-
-
-def to_number(text: str) -> int | Decimal:
-    """A quantity as written: 173 → 173, 120.5 → Decimal('120.5'), 二十三 → 23, 1,200 → 1200."""
-    folded = fold_width(text.strip()).replace(",", "")
-    if _ARABIC.match(folded):
-        if "." not in folded:
-            return int(folded)
-        try:
-            return Decimal(folded)
-        except InvalidOperation as error:  # pragma: no cover - guarded by the regex
-            raise ValueError(text) from error
-    return chinese_to_int(folded)
-
-
-_CN_SMALL = "零一二三四五六七八九"
-
-
-def int_to_chinese(value: int) -> str:
-    """Counting form for labels and ordinals: 14 → 十四, 23 → 二十三, 105 → 一百零五."""
-    if value < 0:
-        raise ValueError("negative numeral")
-    if value < 10:
-        return _CN_SMALL[value]
-    if value < 20:
-        return "十" + (_CN_SMALL[value % 10] if value % 10 else "")
-    if value < 100:
-        return _CN_SMALL[value // 10] + "十" + (_CN_SMALL[value % 10] if value % 10 else "")
-    if value < 1000:
-        rest = value % 100
-        head = _CN_SMALL[value // 100] + "百"
-        if not rest:
-            return head
-        if rest < 10:
-            return head + "零" + _CN_SMALL[rest]
-        tail = int_to_chinese(rest)
-        return head + ("一" + tail if rest < 20 else tail)
-    return str(value)
+__all__ = [
+    "CHINESE_NUMERAL_CHARS",
+    "CN_NUMBER",
+    "DIGITS",
+    "MULTIPLIERS",
+    "SECTIONS",
+    "chinese_to_int",
+    "fold_digits",
+    "fold_width",
+    "int_to_chinese",
+    "to_int",
+    "to_number",
+]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from rectify.notice.contact import parse_contact
 from rectify.notice.errors import NoticeError
 from rectify.notice.model import Notice
+from rectify.notice.normalize import normalize
 from rectify.notice.sections.figures import extract_figures
 from rectify.notice.sections.findings import TreeBuilder
 from rectify.notice.sections.header import read_header
-from rectify.notice.sections.layout import lay_out
+from rectify.notice.sections.layout import lay_out, opening_text
 
 
 def parse(text: str) -> Notice:
@@ -19,9 +20,10 @@ def parse(text: str) -> Notice:
     """
     if not isinstance(text, str):
         raise NoticeError("输入不是文本")
+    text = normalize(text)
     layout = lay_out(text)
     lines = layout.lines
-    opening = lines[layout.opening].text if layout.opening is not None else ""
+    opening = opening_text(layout)
     header = read_header(layout.title, opening, layout.signature)
 
     notice = Notice(

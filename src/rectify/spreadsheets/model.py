@@ -67,7 +67,8 @@ class ReadLimits:
     max_compression_ratio: int = 200  # per member, for members over 1 MiB uncompressed
     max_sheets: int = 200
     max_rows: int = 100_000  # per sheet
-    max_cells: int = 2_000_000  # per sheet
+    max_cells: int = 2_000_000  # per sheet: cells read, and cells a row's width makes room for
+    max_columns: int = 1024  # cells further right are no part of any ledger and are not read
     header_scan_rows: int = 30
 
 
@@ -87,6 +88,9 @@ class LedgerRow:
     category: str
     progress: str | None
     note: str | None = None
+    number: str | None = None  # the plan's own numbering of the task (序号): "3", "1.2"
+    finding_label: str = ""  # the problem's numbering as written: "（一）", "1."
+    aspect_label: str = ""  # the aspect's numbering as written: "一、"
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -37,6 +37,7 @@ from rectify.spreadsheets.text import (
     cell_text,
     clean_text,
     half_width,
+    numbering_of,
     sort_roles,
     split_names,
     strip_numbering,
@@ -44,12 +45,15 @@ from rectify.spreadsheets.text import (
 
 __all__ = ["read_ledger"]
 
-# The first cell of a footer or note row below the table.
+# The first cell of a signature row below the table: skipped wherever it stands.
 _FOOTER = re.compile(
     r"^(?:填表人|填报人|制表人|审核人|审核|审签|核稿|签发人|联系人|联系电话|经办人|单位负责人|主要负责人[:：]"
-    r"|负责人[:：]|分管领导[:：]|填表日期|填报日期|制表日期|日期[:：]|注[:：\d]|注释|附注|说明[:：]"
-    r"|备注[:：]|合计|总计|小计|共计)"
+    r"|负责人[:：]|分管领导[:：]|填表日期|填报日期|制表日期|日期[:：])"
 )
+# A note below the table ("注：…"): skipped there, a bad row when tasks follow it.
+_NOTE = re.compile(r"^(?:注[:：\d]|注释|附注|说明[:：]|备注[:：])")
+# A total line is never a task: it is named as a bad row.
+_TOTAL = re.compile(r"^(?:合计|总计|小计|共计)")
 _ASPECT_HEADING = re.compile(
     r"^(?:[(（]?[一二三四五六七八九十]{1,3}[)）、.]|第[一二三四五六七八九十]{1,3}部分)|方面"
 )
@@ -197,9 +201,15 @@ class _SheetReader:
     errors: list[RowError] = field(default_factory=list)
     aspect: str | None = None  # from the aspect column
     section_aspect: str | None = None  # from a heading row spanning the table ("一、政治建设方面")
+    aspect_label: str = ""
+    section_label: str = ""
+    finding_label: str = ""
+    seq: str | None = None  # the 序号 of the tasks read since the last problem or number changed
+    seq_tasks: list[int] = field(default_factory=list)  # their indices in `tasks`
     finding: str | None = None
     finding_row: int = 0
     finding_tasks: int = 0
+    notes: list[tuple[int, str]] = field(default_factory=list)  # note rows not yet known to stand inside the table
 
     def read(self) -> tuple[list[LedgerRow], list[RowError]]:
         sheet = self.sheet
@@ -215,6 +225,7 @@ class _SheetReader:
         for row in range(sheet.header.rows[-1] + 1, len(sheet.rows) + 1):
             self.read_row(row, visible)
         self.close_finding()
+        self.close_seq()
         self.errors.sort(key=lambda error: error.row)  # a problem's missing measure is found rows later
         return self.tasks, self.errors
 
@@ -233,8 +244,15 @@ class _SheetReader:
         if not any(texts.values()):
             return  # blank row
         first = next(half_width(text) for text in texts.values() if text)
-        if _FOOTER.match(first.replace(" ", "")):
-            return  # 填表人、审核人、注：…
+        compact = first.replace(" ", "")
+        if _FOOTER.match(compact):
+            return  # 填表人、审核人…
+        if _TOTAL.match(compact):
+            self.error(row, None, Message(gettext_noop("这一行是合计行，不是整改任务：「%(text)s」"), text=_short(first)))
+            return
+        if _NOTE.match(compact):
+            self.notes.append((row, first))
+            return
         if used and all(sheet.is_fill(row, col) for col in used):
             return  # the row only continues cells merged from above
         if sum(len(text) <= 12 and exact_field(text) == fields[col] for col, text in used.items()) >= 2:
@@ -243,7 +261,15 @@ class _SheetReader:
         if self.is_section(row, texts, content):
             return
         if not content:
-            return  # a row with only a number
+            if used:
+                self.error(row, None, Message(
+                    gettext_noop("这一行只有序号「%(text)s」，没有反馈问题和整改措施"), text=_short(first)
+                ))
+            else:
+                self.error(row, None, Message(
+                    gettext_noop("这一行不在台账的任何一列中，不是整改任务：「%(text)s」"), text=_short(first)
+                ))
+            return
         self.read_task(row, content)
 
     def is_section(self, row: int, texts: dict[int, str], content: dict[int, str]) -> bool:
@@ -265,6 +291,7 @@ class _SheetReader:
         self.close_finding()
         self.aspect = None
         self.section_aspect = strip_numbering(clean_text(text)) or None
+        self.section_label = numbering_of(clean_text(text, numbering=False))
         return True
 
     # ------------------------------------------------------------------ tasks
@@ -289,10 +316,12 @@ class _SheetReader:
             if aspect != self.aspect:
                 self.close_finding()  # a problem never runs on into the next aspect
                 self.aspect = aspect
+                self.aspect_label = self.label_of(row, "aspect")
         finding = self.joined(row, "finding")
         if finding and finding != self.finding:
             self.close_finding()
             self.finding, self.finding_row, self.finding_tasks = finding, row, 0
+            self.finding_label = self.label_of(row, "finding")
 
         measure = self.joined(row, "measure")
         if not measure:
@@ -312,11 +341,23 @@ class _SheetReader:
         leader = self.names(row, "leader")
         lead_org, co_orgs = self.orgs(row)
         progress = self.joined(row, "progress") or deadline.progress
+        seq = self.joined(row, "seq") or None
+        if seq is None and self.seq_tasks and self.tasks[self.seq_tasks[-1]].finding == self.finding:
+            seq = self.seq  # a row without its own number continues the numbered task above
+        if seq != self.seq or (self.seq_tasks and self.tasks[self.seq_tasks[-1]].finding != self.finding):
+            self.close_seq()
+            self.seq = seq
+        for note_row, text in self.notes:  # a note with tasks below it stands inside the table
+            self.error(note_row, None, Message(gettext_noop("表格中间的说明文字，不是整改任务：「%(text)s」"), text=_short(text)))
+        self.notes.clear()
         self.tasks.append(
             LedgerRow(
                 sheet=sheet.name,
                 row=row,
                 aspect=self.aspect or self.section_aspect or self.info.aspect,
+                aspect_label=self.aspect_label if self.aspect else self.section_label if self.section_aspect else "",
+                finding_label=self.finding_label,
+                number=seq,
                 finding=self.finding,
                 measure=measure,
                 leader=leader,
@@ -328,6 +369,18 @@ class _SheetReader:
                 note=self.joined(row, "note") or None,
             )
         )
+        self.seq_tasks.append(len(self.tasks) - 1)
+
+    def close_seq(self) -> None:
+        """Tasks that share one 序号 (a number over a problem's rows) are numbered 1.1, 1.2 …"""
+        if self.seq is not None and len(self.seq_tasks) > 1:
+            for position, index in enumerate(self.seq_tasks, start=1):
+                self.tasks[index].number = f"{self.seq}.{position}"
+        self.seq_tasks = []
+
+    def label_of(self, row: int, name: str) -> str:
+        columns = self.sheet.columns_of.get(name, [])
+        return numbering_of(clean_text(self.sheet.value(row, columns[0]), numbering=False)) if columns else ""
 
     def close_finding(self) -> None:
         if self.finding and self.finding_tasks == 0:

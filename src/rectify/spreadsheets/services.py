@@ -40,6 +40,7 @@ from rectify.spreadsheets.model import (
     LedgerRow,
     RowError,
 )
+from rectify.spreadsheets.progress import progress_entries
 from rectify.spreadsheets.reader import read_ledger
 from rectify.spreadsheets.writer import write_ledger
 
@@ -279,7 +280,7 @@ class _Importer:
             Task, inspection=self.inspection, finding=finding, unit=self.unit, title=row.measure,
             category=CATEGORY_OF_LABEL.get(row.category, Task.Category.DEADLINE), deadline=row.deadline,
             leader=leader, leader_name=leader_name.strip(), lead_org=lead_orgs[0] if lead_orgs else None,
-            position=self.task_position,
+            position=self.task_position, number=(row.number or "")[:32],  # the plan's own 序号, shown on its pages
         )
         # Joint leads: the first leads, the others co-operate.
         planned = ledger.PlanRow(task, co_orgs=[*lead_orgs[1:], *co_orgs], progress=row.progress or "")
@@ -288,10 +289,25 @@ class _Importer:
             self.progress_skipped += 1
         ledger.check_plan_row(planned, members=self.members)
         if planned.progress:
-            self.created["progress"] += 1
+            # The history the office kept: each dated entry, reported for the department it names.
+            planned.history = [
+                (entry.reported_on, entry.text, self.named_department(entry.text))
+                for entry in progress_entries(planned.progress, year=self.inspection.feedback_date.year
+                                              if self.inspection.feedback_date else None)
+            ]
+            self.created["progress"] += len(planned.history)
         self.rows.append(planned)
         self.task_position += 1
         self.created["tasks"] += 1
+
+    def named_department(self, text: str) -> Organization | None:
+        """The unit's department a progress entry names ("办公室：…", "（财务处）"), the longest name first."""
+        found: tuple[int, Organization] | None = None
+        for org in self.departments:
+            for name in (org.name, org.short_name):
+                if name and len(name) >= 2 and name in text and (found is None or len(name) > found[0]):
+                    found = (len(name), org)
+        return found[1] if found else None
 
     def warnings(self) -> list[str]:
         found: list[str] = []
@@ -362,7 +378,7 @@ class _Importer:
         return None, leader_name
 
     def finding_for(self, row: LedgerRow) -> Finding:
-        aspect = self.aspect_for(row.aspect) if row.aspect else None
+        aspect = self.aspect_for(row.aspect, label=row.aspect_label) if row.aspect else None
         same = self.by_title.get(_norm(row.finding), [])
         if aspect is not None:
             under = [f for f in same if f.parent is aspect]
@@ -370,20 +386,20 @@ class _Importer:
         if same:
             self.reused += 1
             return same[0]
-        finding = self.new_finding(row.finding, parent=aspect)
+        finding = self.new_finding(row.finding, parent=aspect, label=row.finding_label)
         self.remember(finding)
         self.created["findings"] += 1
         return finding
 
-    def aspect_for(self, title: str) -> Finding:
+    def aspect_for(self, title: str, *, label: str = "") -> Finding:
         aspect = self.aspects.get(_norm(title))
         if aspect is None:
-            aspect = self.new_finding(title, parent=None)
+            aspect = self.new_finding(title, parent=None, label=label)
             self.remember(aspect)
             self.created["aspects"] += 1
         return aspect
 
-    def new_finding(self, title: str, *, parent: Finding | None) -> Finding:
+    def new_finding(self, title: str, *, parent: Finding | None, label: str = "") -> Finding:
         """A problem (or an aspect) written with the tasks by `add_to_plan`."""
         title = (title or "").strip()
         if not title:
@@ -392,7 +408,7 @@ class _Importer:
         if level > Finding.Level.SUB_PROBLEM:
             raise _RowFailed("finding", _("问题层级最多三级（方面、问题、具体问题）"))
         return bulk.new(Finding, inspection=self.inspection, parent=parent, level=level, title=title,
-                       position=self.next_position())
+                       label=label[:16], position=self.next_position())
 
     def next_position(self) -> int:
         self.position += 1

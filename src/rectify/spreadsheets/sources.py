@@ -19,15 +19,15 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
+from rectify.rules.zipguard import POLICY, ZipPolicy, ZipRefused, open_archive
 from rectify.spreadsheets.model import LedgerFileError, Message, ReadLimits, gettext_noop
 
 __all__ = ["SheetGrid", "load_sheets"]
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-MAX_ZIP_MEMBERS = 10_000
-# Members smaller than this are never called a bomb, however well they compress.
-BOMB_MEMBER_FLOOR = 1024 * 1024
+MAX_ZIP_MEMBERS = POLICY.max_members
+BOMB_MEMBER_FLOOR = POLICY.ratio_floor
 
 
 @dataclass
@@ -40,10 +40,12 @@ class SheetGrid:
     hidden_columns: set[int] = field(default_factory=set)  # 1-based
     bad_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) 1-based → why
     hidden: bool = False
+    visited: int = 0  # cells the rows make room for (filled or not): what reading the sheet costs
+    far_cells: int = 0  # filled cells right of `ReadLimits.max_columns`, not read
 
 
 def load_sheets(data: bytes, filename: str, limits: ReadLimits) -> list[SheetGrid]:
-    """Read every sheet of an .xlsx, .xls or .csv file, chosen by content."""
+    """Read every sheet of an .xlsx, .xlsb, .ods, .xls or .csv file, chosen by content."""
     if not data:
         raise LedgerFileError(Message(gettext_noop("文件是空的（0 字节），请重新选择台账文件")))
     if len(data) > limits.max_bytes:
@@ -54,7 +56,12 @@ def load_sheets(data: bytes, filename: str, limits: ReadLimits) -> list[SheetGri
             )
         )
     if data.startswith(ZIP_MAGICS):
-        return _load_xlsx(data, limits)
+        archive = _check_zip(data, limits)
+        names = set(archive.namelist())
+        if "xl/workbook.xml" in names:
+            return _load_xlsx(archive, limits)
+        archive.close()
+        return _load_calamine(data, limits, "xlsb" if "xl/workbook.bin" in names else "ods")
     if data.startswith(OLE_MAGIC):
         return _load_xls(data, limits)
     kind = _foreign_kind(data)
@@ -85,33 +92,16 @@ def _foreign_kind(data: bytes) -> Message | None:
 
 
 def _check_zip(data: bytes, limits: ReadLimits) -> zipfile.ZipFile:
+    policy = ZipPolicy(
+        max_members=MAX_ZIP_MEMBERS,
+        max_unzipped_bytes=limits.max_uncompressed_bytes,
+        max_ratio=limits.max_compression_ratio,
+        ratio_floor=BOMB_MEMBER_FLOOR,
+    )
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise LedgerFileError(Message(gettext_noop("文件已损坏：不是完整的 .xlsx 文件（压缩包无法打开）"))) from None
-    if len(infos) > MAX_ZIP_MEMBERS:
-        raise LedgerFileError(Message(gettext_noop("文件结构异常：压缩包内文件过多，已拒绝导入")))
-    total = 0
-    for info in infos:
-        if info.flag_bits & 0x1:
-            raise LedgerFileError(Message(gettext_noop("文件已加密（设置了打开密码），请取消密码后再导入")))
-        total += info.file_size
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > BOMB_MEMBER_FLOOR and ratio > limits.max_compression_ratio:
-            raise LedgerFileError(
-                Message(
-                    gettext_noop("文件疑似压缩炸弹：%(name)s 的压缩比为 %(ratio).0f 倍，超过 %(limit)s 倍的上限，已拒绝导入"),
-                    name=info.filename, ratio=ratio, limit=limits.max_compression_ratio,
-                )
-            )
-    if total > limits.max_uncompressed_bytes:
-        raise LedgerFileError(
-            Message(
-                gettext_noop("文件疑似压缩炸弹：解压后共 %(size).0f MB，超过 %(limit).0f MB 的上限，已拒绝导入"),
-                size=total / 1048576, limit=limits.max_uncompressed_bytes / 1048576,
-            )
-        )
+        archive = open_archive(data, policy)
+    except ZipRefused as refused:
+        raise LedgerFileError(_refusal(refused, limits)) from None
     names = set(archive.namelist())
     if "xl/workbook.xml" not in names:
         if "word/document.xml" in names:
@@ -120,16 +110,41 @@ def _check_zip(data: bytes, limits: ReadLimits) -> zipfile.ZipFile:
             )
         if "ppt/presentation.xml" in names:
             raise LedgerFileError(Message(gettext_noop("这是 PowerPoint 演示文稿（.pptx），不是 Excel 表格")))
-        if "xl/workbook.bin" in names:
-            raise LedgerFileError(Message(gettext_noop("不支持 Excel 二进制工作簿（.xlsb），请另存为 .xlsx 后再导入")))
+        if "xl/workbook.bin" in names or ("content.xml" in names and _is_ods(archive)):
+            return archive
         if "content.xml" in names:
-            raise LedgerFileError(Message(gettext_noop("不支持 OpenDocument 表格（.ods），请另存为 .xlsx 后再导入")))
+            raise LedgerFileError(Message(gettext_noop("这是 OpenDocument 文本或演示文稿，不是表格；请把台账放在表格中再导入")))
         raise LedgerFileError(Message(gettext_noop("不是 Excel 文件：压缩包中没有工作簿")))
     return archive
 
 
-def _load_xlsx(data: bytes, limits: ReadLimits) -> list[SheetGrid]:
-    archive = _check_zip(data, limits)
+def _refusal(refused: ZipRefused, limits: ReadLimits) -> Message:
+    if refused.reason == "members":
+        return Message(gettext_noop("文件结构异常：压缩包内文件过多，已拒绝导入"))
+    if refused.reason == "encrypted":
+        return Message(gettext_noop("文件已加密（设置了打开密码），请取消密码后再导入"))
+    if refused.reason == "ratio":
+        return Message(
+            gettext_noop("文件疑似压缩炸弹：%(name)s 的压缩比为 %(ratio).0f 倍，超过 %(limit)s 倍的上限，已拒绝导入"),
+            name=refused.member, ratio=refused.ratio, limit=limits.max_compression_ratio,
+        )
+    if refused.reason == "total":
+        return Message(
+            gettext_noop("文件疑似压缩炸弹：解压后共 %(size).0f MB，超过 %(limit).0f MB 的上限，已拒绝导入"),
+            size=(refused.size or 0) / 1048576, limit=limits.max_uncompressed_bytes / 1048576,
+        )
+    return Message(gettext_noop("文件已损坏：不是完整的 .xlsx 文件（压缩包无法打开）"))
+
+
+def _is_ods(archive: zipfile.ZipFile) -> bool:
+    try:
+        mimetype = archive.read("mimetype")[:80] if "mimetype" in archive.NameToInfo else b""
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return False
+    return not mimetype or b"opendocument.spreadsheet" in mimetype
+
+
+def _load_xlsx(archive: zipfile.ZipFile, limits: ReadLimits) -> list[SheetGrid]:
     with archive:
         try:
             book = _XlsxBook(archive)
@@ -289,6 +304,9 @@ class _XlsxBook:
                     children = len(cell)
                     if not children:
                         continue  # a blank cell that only carries a style (borders of a merged area)
+                    if column > limits.max_columns:
+                        grid.far_cells += 1  # one stray cell in column XFD must not widen every row
+                        continue
                     kind = cell.get("t", "n")
                     raw = formula = inline = None
                     if children == 1 and (only := cell[0]).tag == v_tag:
@@ -346,7 +364,8 @@ class _XlsxBook:
                     del element.getparent()[0]
                 if not values:
                     continue
-                _check_size(name, row_number, cells, limits)
+                grid.visited += len(values)
+                _check_size(name, row_number, max(cells, grid.visited), limits)
                 while len(grid.rows) < row_number - 1:
                     grid.rows.append([])
                 grid.rows.append(values)
@@ -379,6 +398,55 @@ def _trim(values: list[Any]) -> list[Any]:
     while values and values[-1] is None:
         values.pop()
     return values
+
+
+# ---------------------------------------------------------------------------------- ods, xlsb
+
+
+def _load_calamine(data: bytes, limits: ReadLimits, kind: str) -> list[SheetGrid]:
+    """An OpenDocument spreadsheet (LibreOffice, WPS on 信创 desktops) or an Excel binary workbook,
+    read by calamine: cached values only, never formulas."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        metadata = book.sheets_metadata
+    except Exception:
+        raise LedgerFileError(Message(gettext_noop("文件已损坏，%(kind)s 工作簿无法打开"), kind=f".{kind}")) from None
+    if len(metadata) > limits.max_sheets:
+        raise LedgerFileError(Message(
+            gettext_noop("工作表过多（%(count)s 个），超过 %(limit)s 个的上限"), count=len(metadata), limit=limits.max_sheets
+        ))
+    grids = []
+    for meta in metadata:
+        try:
+            sheet = book.get_sheet_by_name(meta.name)
+            # The declared area is checked before any row is turned into values.
+            _check_size(meta.name, sheet.height, 0, limits)
+            _check_size(meta.name, 0, sheet.height * sheet.width, limits)
+            start_row, start_col = sheet.start or (0, 0)
+            rows: list[list[Any]] = [[] for _ in range(start_row)]
+            for record in sheet.iter_rows():
+                values = [None] * start_col + [_calamine_value(value) for value in record[: limits.max_columns]]
+                rows.append(_trim(values))
+            merges = [
+                (r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])
+            ]
+        except LedgerFileError:
+            raise
+        except Exception:
+            raise LedgerFileError(Message(gettext_noop("工作表「%(sheet)s」已损坏，无法读取"), sheet=meta.name)) from None
+        visible = str(getattr(meta, "visible", "Visible")).rsplit(".", 1)[-1].lower()
+        grids.append(SheetGrid(name=meta.name, rows=rows, merges=merges, hidden=visible != "visible"))
+    return grids
+
+
+def _calamine_value(value: Any) -> Any:
+    if value == "" or value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 # ----------------------------------------------------------------------------------------- xls

@@ -12,33 +12,18 @@ import re
 from datetime import date, datetime, time
 from functools import lru_cache
 
+from rectify.rules.text import half_width, numbering_of, starts_with_numbering, strip_numbering
+
 __all__ = [
     "cell_text",
     "clean_text",
     "half_width",
+    "numbering_of",
     "sort_roles",
     "split_names",
     "starts_with_numbering",
     "strip_numbering",
 ]
-
-# U+FF01..U+FF5E are the full-width forms of ASCII; only digits and letters are folded, so that
-# Chinese punctuation such as （ ） ， ： stays as the author wrote it.
-_FULL_WIDTH = {
-    **{0xFF10 + i: 0x30 + i for i in range(10)},
-    **{0xFF21 + i: 0x41 + i for i in range(26)},
-    **{0xFF41 + i: 0x61 + i for i in range(26)},
-    0xFF0E: 0x2E,  # ．
-    0xFF0F: 0x2F,  # ／
-    0xFF0D: 0x2D,  # －
-    0x3000: 0x20,  # ideographic space
-    0x00A0: 0x20,  # no-break space
-    0x2002: 0x20,
-    0x2003: 0x20,
-    0x2009: 0x20,
-    0x200B: None,  # zero-width space
-    0xFEFF: None,  # stray byte-order mark
-}
 
 # Characters that cannot live in an XLSX cell (openpyxl refuses them) and never carry meaning.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -52,30 +37,9 @@ _CJK = (
 # A space next to a Chinese character is padding, never a word separator.
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}]) | (?=[{_CJK}])")
 
-_CN_NUMERAL = "一二三四五六七八九十百零〇两"
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-# Leading numbering: "1." "1、" "1）" "（1）" "(1)" "一、" "（一）" "第一，" "①"; never "1.5万元".
-_NUMBERING = re.compile(
-    rf"""^(?:
-        \d{{1,3}}(?:\.\d{{1,3}})*(?:[.、,，](?!\d)|[)）])
-      | [(（]\s*(?:\d{{1,3}}|[{_CN_NUMERAL}]{{1,3}})\s*[)）][、.,，]?
-      | [{_CN_NUMERAL}]{{1,3}}[、.,，]
-      | 第[{_CN_NUMERAL}\d]{{1,3}}[是条项个][、.,，:：]?
-      | [{_CIRCLED}][、.,，]?
-    )\s*""",
-    re.VERBOSE,
-)
 _SENTENCE_END = tuple("。；;：:！!？?）)”」")
 
 _NAME_SEPARATORS = re.compile(r"[、，,;；/|]+|\n")
-
-
-_NEEDS_FOLDING = re.compile("[" + "".join(re.escape(chr(c)) for c in _FULL_WIDTH) + "]")
-
-
-def half_width(text: str) -> str:
-    """Fold full-width digits, letters and spaces to their ASCII forms."""
-    return text.translate(_FULL_WIDTH) if _NEEDS_FOLDING.search(text) else text
 
 
 def cell_text(value: object) -> str:
@@ -102,15 +66,6 @@ def cell_text(value: object) -> str:
 def _clean_line(line: str) -> str:
     line = _SPACES.sub(" ", line).strip()
     return _SPACE_NEAR_CJK.sub("", line) if " " in line else line
-
-
-def strip_numbering(text: str) -> str:
-    """Remove one leading item number (``1.`` ``（一）`` ``①``) from a line."""
-    return _NUMBERING.sub("", text, count=1)
-
-
-def starts_with_numbering(line: str) -> bool:
-    return bool(_NUMBERING.match(line))
 
 
 def clean_text(value: object, *, numbering: bool = True) -> str:

@@ -9,6 +9,7 @@ each bad row; `add_to_plan` checks everything again before it writes anything.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -31,6 +32,8 @@ class PlanRow:
     task: Task
     co_orgs: list[Organization] = field(default_factory=list)
     progress: str = ""
+    # A progress history kept in the ledger: (reported on, text, department); `progress` is then unused.
+    history: list[tuple[date | None, str, Organization | None]] = field(default_factory=list)
 
 
 def unit_members(inspection: Inspection) -> set[int]:
@@ -67,7 +70,7 @@ def add_to_plan(actor: User, inspection: Inspection, *, findings: list[Finding],
     `create_task`; the progress is reported for the task's lead department.
     """
     roles = require_unit(actor, Action.EDIT_PLAN, inspection.target)
-    if any(row.progress for row in rows):
+    if any(row.progress or row.history for row in rows):
         require(actor, Action.REPORT_PROGRESS, roles)
     members = unit_members(inspection)
     for finding in findings:
@@ -88,7 +91,7 @@ def add_to_plan(actor: User, inspection: Inspection, *, findings: list[Finding],
     for row in rows:
         row.task.unit_id = unit_id
         row.task.created_at = now
-        if row.progress:
+        if row.progress or row.history:
             row.task.status = Task.Status.IN_PROGRESS
             row.task.last_progress_at = now
     bulk.insert(tasks)
@@ -100,7 +103,12 @@ def add_to_plan(actor: User, inspection: Inspection, *, findings: list[Finding],
         bulk.new(Progress, task=row.task, text=row.progress, reported_on=today, author=actor,
                  organization_id=row.task.lead_org_id, created_at=now)
         for row in rows
-        if row.progress
+        if row.progress and not row.history
+    ] + [
+        bulk.new(Progress, task=row.task, text=text, reported_on=day or today, author=actor,
+                 organization_id=org.pk if org else row.task.lead_org_id, created_at=now)
+        for row in rows
+        for day, text, org in row.history
     ]
     bulk.insert(progress)
     entries += [

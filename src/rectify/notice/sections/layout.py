@@ -20,17 +20,19 @@ _CJK_GAP_RE = re.compile(r"(?<=[\u4e00-\u9fff“”（）《》，、])[ \t\u300
 
 CHROME_RE = re.compile(
     # The look-ahead names every alternative's first character: the engine skips to them.
-    r"(?=[首当您>分打【关字\[大扫二责编审来浏阅上下返收纠])(?:"
+    r"(?=[首当您>分打【关字\[大扫二责编审来浏阅上下返收纠信索文发成公主点作朗播标名题])(?:"
     r"^(?:首页|当前位置|您当前的位置|您的位置|当前位置)|>>|>\s*\S+\s*>|分享到|^分享$|打印本页|【打印|打印正文|【关闭|"
     r"关闭窗口|字号[:：]|【字号|字体[:：]|[【\[]\s*大\s*中\s*小|^\s*大\s+中\s+小\s*$|扫一扫|二维码|责编|责任编辑|"
     r"^编辑[:：]|^审核[:：]|^来源[:：]|浏览次数|阅读次数|上一篇|下一篇|返回顶部|^\s*收藏\s*$|【字体|"
-    r"^\s*(?:打印|关闭|分享|收藏|纠错)(?:\s+(?:打印|关闭|分享|收藏|纠错))*\s*$"
+    r"^\s*(?:打印|关闭|分享|收藏|纠错)(?:\s+(?:打印|关闭|分享|收藏|纠错))*\s*$|"
+    # Government information-disclosure pages: the metadata table before the text.
+    r"^(?:信息索引号|索引号|文件名称|发布机构|发文机关|发文字号|文号|成文日期|发文日期|发布日期|发布时间|"
+    r"公开方式|公开范围|公开时限|主题分类|主题词|点击量|浏览量|作者|文件名称|标题|名称|题名)\s*[:：]|^(?:朗读|播放|语音播报|分享到)"
     r")"
 )
 _TITLE_RE = re.compile(r"(?:通报|公告|情况|报告)\s*[)）]?\s*$")
 _KIND_RE = re.compile(r"巡视|巡察")
-_OPENING_START_RE = re.compile(r"^(?:根据|按照|依据|经|遵照|\d{4}\s*年|20\d\d)")
-_OPENING_WORDS_RE = re.compile(r"开展了?|进驻|进行了|巡视|巡察")
+_WRITTEN_RE = re.compile(r"成文日期|发文日期|印发日期")
 _POSTING_RE = re.compile(r"发布|来源|时间|日期|\d{1,2}:\d{2}")
 _SIGNATURE_DATE_RE = re.compile(r"^(?P<unit>[^，,。；;:：]{2,40}?)\s+(?P<date>\S.*日)\s*$")
 
@@ -124,15 +126,69 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
-def _find_title(lines: list[Line]) -> tuple[str, int]:
-    limit = min(len(lines), 40)
+_META_TITLE_RE = re.compile(r"^(?:文件名称|标题|名称|题名|文章标题)\s*[:：]\s*")
+# What only an opening sentence says: the group went to the unit (巡视组对…开展了巡视), the
+# feedback was given (反馈了…意见), the group arrived (进驻); "根据…部署" is the usual start.
+_OPENING_SIGNS_RE = re.compile(
+    r"(?:巡视|巡察)组.{0,60}?对.{1,80}?(?:开展|进行|实施)了?.{0,10}?(?:巡视|巡察)"
+    r"|反馈了?.{0,12}?意见|进驻"
+)
+_BASIS_RE = re.compile(r"^(?:根据|按照|依据|遵照).{0,30}?(?:部署|安排)")
+_SENTENCE_END = "。；;！!？?：:"
+HEADER_WINDOW = 60  # lines of the document in which the title and the opening are looked for
+
+
+def is_opening(text: str) -> bool:
+    """Whether a line reads as the opening sentence of a notice, by what it says."""
+    if len(text) < 20 or not _KIND_RE.search(text):
+        return False
+    if _TITLE_RE.search(text) and "。" not in text and "，" not in text and "," not in text:
+        return False  # a title line: "…关于…巡视整改进展情况的通报"
+    return bool(_OPENING_SIGNS_RE.search(text) or _BASIS_RE.match(text))
+
+
+def _find_opening(lines: list[Line]) -> int | None:
+    """The first line of the document's head that reads as the opening sentence, wherever it stands
+    (after page chrome, a repeated title, or with no title at all)."""
+    for index in range(min(len(lines), HEADER_WINDOW)):
+        line = lines[index]
+        if line.label is not None:
+            continue
+        text = line.text
+        if (
+            text[-1:] not in _SENTENCE_END
+            and index + 1 < len(lines)
+            and lines[index + 1].label is None
+            and len(text) >= 20
+            and ("，" in text or "," in text)  # a sentence under way, not a date or metadata line
+            and not _is_title(text)
+        ):
+            text += lines[index + 1].text  # a sentence broken by a hard line break
+        if is_opening(text):
+            return index
+    return None
+
+
+def _is_title(text: str) -> bool:
+    return (
+        len(text) <= 90
+        and bool(_TITLE_RE.search(text))
+        and bool(_KIND_RE.search(text) or "整改" in text)
+        and not text.startswith(("根据", "按照"))
+        and "。" not in text
+    )
+
+
+def _find_title(lines: list[Line], before: int | None) -> tuple[str, int]:
+    """The title: the first title-like line before the opening (a heading label rules a line out);
+    a title broken over lines ("中共…党组" / "关于…的通报") is joined."""
+    limit = min(len(lines), 40 if before is None else before)
     chosen = -1
     for index in range(limit):
-        text = lines[index].text
-        if len(text) <= 90 and _TITLE_RE.search(text) and (_KIND_RE.search(text) or "整改" in text):
-            if not text.startswith(("根据", "按照")) and "。" not in text:
-                chosen = index
-                break
+        line = lines[index]
+        if line.label is None and _is_title(line.text):
+            chosen = index
+            break
     if chosen < 0:
         return "", -1
     title = lines[chosen].text
@@ -144,6 +200,7 @@ def _find_title(lines: list[Line]) -> tuple[str, int]:
             or _TITLE_BREAK_RE.search(previous)
             or "关于" in title[:2] and "关于" in previous
             or not _CJK_RE.search(previous)
+            or lines[first - 1].label is not None
         ):
             break
         if title.startswith("关于") or ("关于" in previous and "关于" not in title):
@@ -156,16 +213,46 @@ def _find_title(lines: list[Line]) -> tuple[str, int]:
     return _CJK_GAP_RE.sub("", title).replace(" ", ""), chosen
 
 
-def _find_opening(lines: list[Line], after: int) -> int | None:
-    for index in range(after + 1, min(len(lines), after + 25)):
-        text = lines[index].text
-        if len(text) < 20:
+def _metadata_title(raw: list[Line], stop_number: int) -> str:
+    """A title stated in the page's metadata lines: "文件名称：中共…的通报" (perhaps broken
+    over two lines)."""
+    for position, line in enumerate(raw):
+        if line.number >= stop_number:
+            break
+        match = _META_TITLE_RE.match(line.text)
+        if not match:
             continue
-        if _KIND_RE.search(text) and (_OPENING_START_RE.match(text) or _OPENING_WORDS_RE.search(text)):
-            return index
-        if lines[index].label:
-            return None
-    return None
+        rest = line.text[match.end():].strip()
+        for following in raw[position + 1:position + 3]:
+            if _is_title(rest) or following.number >= stop_number:
+                break
+            rest += following.text
+        if _is_title(rest):
+            return rest
+    return ""
+
+
+def opening_text(layout: Layout) -> str:
+    """The opening sentence with the lines that continue it: a line broken before its sentence
+    ends (a hard break in a copied PDF), and up to two more unlabelled paragraphs that still speak
+    of the inspection (the feedback sentence may stand on its own line)."""
+    if layout.opening is None:
+        return ""
+    lines = layout.lines
+    parts = [lines[layout.opening].text]
+    paragraphs = 0
+    for index in range(layout.opening + 1, min(len(lines), layout.opening + 12)):
+        line = lines[index]
+        if line.label is not None or len(line.text) > 400:
+            break
+        if parts[-1][-1:] not in _SENTENCE_END:
+            parts.append(line.text)
+            continue
+        if paragraphs == 2 or not _OPENING_SIGNS_RE.search(line.text):
+            break
+        parts.append(line.text)
+        paragraphs += 1
+    return "".join(parts)
 
 
 def _document_end(layout: Layout) -> None:
@@ -201,19 +288,24 @@ def _posting_date(layout: Layout) -> date | None:
         stop_number = layout.lines[layout.opening].number
     else:
         stop_number = layout.lines[min(len(layout.lines), 12) - 1].number if layout.lines else 0
+    first: date | None = None
     for line in layout.raw:
         if line.number >= stop_number:
             break
         text = line.text
-        if line.text == layout.title or len(text) > 80:
+        if line.text == layout.title or len(text) > 80 or "索引号" in text:
             continue
         value = iso_date(text)
-        if value:
-            return value
-        found = [d for d in find_dates(text) if d.value and d.has_year]
-        if found and (_POSTING_RE.search(text) or len(text) < 40):
-            return found[0].value
-    return None
+        if value is None:
+            found = [d for d in find_dates(text) if d.value and d.has_year]
+            if found and (_POSTING_RE.search(text) or len(text) < 40):
+                value = found[0].value
+        if value is None:
+            continue
+        if _WRITTEN_RE.search(text):
+            return value  # the document's own date (成文日期) outranks the posting date
+        first = first or value
+    return first
 
 
 def _sections(layout: Layout) -> list[Section]:
@@ -314,8 +406,12 @@ def lay_out(text: str) -> Layout:
     layout = Layout(lines=[line for line in raw if not line.chrome], raw=raw)
     if not layout.lines:
         raise NoticeError("文件为空")
-    layout.title, layout.title_end = _find_title(layout.lines)
-    layout.opening = _find_opening(layout.lines, layout.title_end)
+    layout.opening = _find_opening(layout.lines)
+    layout.title, layout.title_end = _find_title(layout.lines, layout.opening)
+    stop = layout.lines[layout.opening].number if layout.opening is not None else layout.lines[-1].number + 1
+    stated = _metadata_title(raw, stop)
+    if stated and (not layout.title or len(stated) > len(layout.title) and stated.endswith(layout.title)):
+        layout.title = stated  # the title line, if any, was only the end of the stated title
     if layout.title_end < 0 and layout.opening is None:
         head = layout.lines[0]
         if not any(_KIND_RE.search(line.text) for line in layout.lines[:80]):

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rectify.errors import RectifyError
 from rectify.inspections.models import Inspection
+from rectify.organizations.models import User
 from rectify.organizations.services import system_actor
 from rectify.spreadsheets.model import LedgerFileError
 from rectify.spreadsheets.services import LedgerImportResult, describe_error, import_ledger
@@ -22,11 +23,15 @@ class Command(BaseCommand):
     help = "导入 Excel 整改台账到一次巡视巡察的整改方案（有错误行时默认不导入任何数据）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="台账文件（.xlsx、.xls 或 .csv）")
+        parser.add_argument("file", help="台账文件（.xlsx、.xls、.xlsb、.ods 或 .csv）")
         parser.add_argument("--inspection", type=int, required=True, help="巡视巡察编号")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
         parser.add_argument("--json", action="store_true", help="以 JSON 输出")
         parser.add_argument("--skip-bad-rows", action="store_true", help="跳过有错误的行，导入其余各行")
+        parser.add_argument(
+            "--as", dest="as_user", metavar="USERNAME",
+            help="以该账号导入（如整改办账号：台账中的「整改进展」按日期和部门一并导入）",
+        )
 
     @no_translations  # the output (and --json's reasons) is Chinese, whatever language is active
     def handle(self, *args: Any, **options: Any) -> None:
@@ -38,9 +43,15 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as error:
             self.fail(options, f"无法读取文件 {path}：{error.strerror or error}", EXIT_UNREADABLE)
+        actor = system_actor()
+        if options.get("as_user"):
+            found = User.objects.filter(username=options["as_user"], is_active=True).first()
+            if found is None:
+                self.fail(options, f"未找到账号 {options['as_user']}", EXIT_BAD_ROWS)
+            actor = found
         try:
             result = import_ledger(
-                system_actor(), inspection, data=data, filename=path.name,
+                actor, inspection, data=data, filename=path.name,
                 dry_run=options["dry_run"], skip_bad_rows=options["skip_bad_rows"],
             )
         except LedgerFileError as error:
@@ -77,6 +88,8 @@ class Command(BaseCommand):
             self.stdout.write(f"未导入「{inspection.title}」：读到 {len(result.parse.tasks)} 项整改任务。")
         for warning in result.warnings:
             self.stdout.write(f"注意：{warning}")
+            if "整改进展" in warning:
+                self.stdout.write("注意：命令行导入「整改进展」请加 --as 整改办账号（按台账中的日期和部门导入）")
         if result.errors:
             left = "已跳过" if result.committed else "有错误"
             self.stdout.write(f"以下 {len(result.errors)} 处{left}：")
