@@ -135,3 +135,18 @@ def test_finished_jobs_are_pruned_and_failed_ones_kept(db) -> None:
     assert queue.prune() == 1
     assert set(Job.objects.values_list("pk", flat=True)) == {failed.pk, recent.pk}
     assert not Job.objects.filter(pk=done.pk).exists()
+
+
+def test_a_remind_run_stops_mailing_at_the_first_failure_and_leaves_the_rest_queued(world, monkeypatch) -> None:
+    for unit in world.units:
+        _warn(unit, key=f"overdue:test:{unit.org.pk}")
+    calls = []
+
+    def down(*args, **kwargs):
+        calls.append(1)
+        raise smtplib.SMTPConnectError(421, "mail server down")
+
+    monkeypatch.setattr(delivery, "send_mail", down)
+    run_reminders()
+    assert len(calls) == 1  # not one timeout per e-mail
+    assert Job.objects.filter(name=EMAIL_JOB, status=Job.Status.QUEUED).count() == 2

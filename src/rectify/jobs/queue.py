@@ -196,8 +196,13 @@ class Drained:
     failed: int = 0
 
 
-def run_due(*, names: Iterable[str] | None = None, limit: int = 10000, worker: str | None = None) -> Drained:
-    """Claim and run due jobs until none is left (or `limit`): what `rectify worker --once` does."""
+def run_due(*, names: Iterable[str] | None = None, limit: int = 10000, worker: str | None = None,
+            stop_on_failure: bool = False) -> Drained:
+    """Claim and run due jobs until none is left (or `limit`): what `rectify worker --once` does.
+
+    With `stop_on_failure`, the first job that fails ends the run (a mail server that is down would
+    otherwise make every e-mail wait out its timeout in turn); the rest wait for the worker.
+    """
     load_handlers()
     names = list(names) if names is not None else None
     drained = Drained()
@@ -212,4 +217,6 @@ def run_due(*, names: Iterable[str] | None = None, limit: int = 10000, worker: s
             drained.failed += 1
         else:
             drained.retrying += 1
+        if stop_on_failure and job.status != Job.Status.DONE:
+            break
     return drained

@@ -270,5 +270,5 @@ def run_reminders(day: dt.date | None = None, *, email: bool = True, webhooks: b
         run = process_webhooks() if webhooks else WebhookRun()
     if email:
         # Deployments without `rectify worker` still get their mail; with one, the claims keep each once.
-        queue.run_due(names=[EMAIL_JOB])
+        queue.run_due(names=[EMAIL_JOB], stop_on_failure=True)
     return RemindResult(day, sent, run)
