@@ -194,3 +194,23 @@ def test_list_matrix(world, as_user, endpoint, who):
     ids = {item["id"] for item in response.json()["items"]}
     assert (mine.pk in ids) == (who in seen_by)
     assert foreign.pk not in ids
+
+
+def test_task_detail_lists_the_steps_the_caller_may_take(world, as_user):
+    unit = world.units[0]
+    task = ledger.review_task(unit.office_staff, submitted_task(unit))
+    leader = as_user(unit.leader, scope="read").get(f"/tasks/{task.pk}").json()
+    assert {"approve", "return", "comment"} <= set(leader["allowed_actions"])
+    assert "review" not in leader["allowed_actions"]
+    bystander = as_user(person(unit.org, Role.LEADER), scope="read").get(f"/tasks/{task.pk}").json()
+    assert "approve" not in bystander["allowed_actions"] and "comment" in bystander["allowed_actions"]
+    handler = as_user(unit.dept_handler, scope="read").get(f"/tasks/{task.pk}").json()
+    assert handler["allowed_actions"] == ["comment"]
+
+
+def test_other_leader_cannot_approve_through_the_api(world, as_user):
+    unit = world.units[0]
+    task = ledger.review_task(unit.office_staff, submitted_task(unit))
+    response = as_user(person(unit.org, Role.LEADER)).post(f"/tasks/{task.pk}/approve")
+    assert response.status_code == 403
+    assert "责任领导或第一责任人" in response.json()["message"]

@@ -13,14 +13,41 @@ from django.utils.translation import gettext as _
 
 from rectify import clock
 from rectify.inspections.models import Inspection
+from rectify.ledger.access import task_q
 from rectify.ledger.models import Lead, RuleChange, Task, UnitTally, UnitWeekTally
-from rectify.organizations.models import User
-from rectify.organizations.scoping import task_q, unit_q
+from rectify.organizations.models import Role, User
+from rectify.organizations.scoping import grants, unit_q
 
 
 def tasks_visible_to(actor: User) -> QuerySet[Task]:
     """Tasks the actor may see (整改任务), with what a ledger row shows."""
     return Task.objects.filter(task_q(actor)).select_related("finding", "lead_org", "unit", "leader")
+
+
+def own_tasks(actor: User) -> QuerySet[Task]:
+    """我的任务: a department's tasks; a leader's are the tasks they are responsible leader (责任领导) of."""
+    held = {g.role for g in grants(actor)}
+    qs = tasks_visible_to(actor)
+    if Role.LEADER in held and Role.DEPARTMENT not in held:
+        qs = qs.filter(leader=actor)
+    return qs
+
+
+def awaiting(actor: User, *, mine_only: bool = False) -> QuerySet[Task]:
+    """待我审批: closure requests the office reviews (待审核), and those a leader approves (待审批) as the
+    task's responsible leader or the unit's 第一责任人 (only the former with `mine_only`)."""
+    held = {g.role for g in grants(actor)}
+    wanted = Q(pk__in=[])
+    if Role.RECTIFICATION_OFFICE in held:
+        wanted |= Q(status=Task.Status.SUBMITTED)
+    if Role.LEADER in held:
+        approver = Q(leader=actor)
+        if not mine_only:
+            principal_paths = [g.path for g in grants(actor) if g.role == Role.LEADER and g.principal]
+            if principal_paths:
+                approver |= Q(unit__path__in=principal_paths)
+        wanted |= Q(status=Task.Status.REVIEWED) & approver
+    return tasks_visible_to(actor).filter(wanted)
 
 
 def inspections_visible_to(actor: User) -> QuerySet[Inspection]:

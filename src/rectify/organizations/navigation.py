@@ -29,7 +29,7 @@ def nav(request: HttpRequest) -> dict[str, Any]:
     held = {g.role for g in grants(user)}  # type: ignore[arg-type]
     role = main_role(user)
     items: list[dict[str, Any]] = [{"label": _("工作台"), "url": reverse("ledger:home")}]
-    if Role.DEPARTMENT in held:
+    if held & {Role.DEPARTMENT, Role.LEADER}:
         items.append({"label": _("我的任务"), "url": reverse("ledger:my_tasks")})
     if held & {Role.RECTIFICATION_OFFICE, Role.LEADER}:
         items.append({"label": _("待我审批"), "url": reverse("ledger:approvals")})

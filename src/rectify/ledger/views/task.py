@@ -15,12 +15,13 @@ from django.views.decorators.http import require_POST
 
 from rectify.audit.models import AuditEvent
 from rectify.ledger import services
+from rectify.ledger.access import actions_on_task
 from rectify.ledger.downloads import evidence_response
 from rectify.ledger.models import Evidence, LookBack, Task
 from rectify.ledger.selectors import tasks_visible_to, timeline
 from rectify.ledger.services.evidence import Upload
 from rectify.ledger.views.common import get_task, perform
-from rectify.organizations.scoping import Action, can_task
+from rectify.rules.permissions import Action
 
 ACTION_LABELS = {
     "start": gettext_lazy("已启动整改"),
@@ -77,21 +78,13 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "done": done,
         "light": task.light(),
         "overdue": task.is_overdue(),
-        "can_progress": can_task(user, Action.REPORT_PROGRESS, task) and task.status in services.lifecycle.PROGRESS_FROM,  # type: ignore[arg-type]
-        "can_submit": can_task(user, Action.SUBMIT, task) and task.status in services.lifecycle.SUBMIT_FROM  # type: ignore[arg-type]
-        and task.category != Task.Category.LONG_TERM,
-        "can_phased": can_task(user, Action.REPORT_PROGRESS, task) and task.category == Task.Category.LONG_TERM  # type: ignore[arg-type]
-        and task.status in services.lifecycle.PROGRESS_FROM,
-        "can_review": can_task(user, Action.REVIEW, task) and task.status == Task.Status.SUBMITTED,  # type: ignore[arg-type]
-        "can_approve": can_task(user, Action.APPROVE, task) and task.status == Task.Status.REVIEWED,  # type: ignore[arg-type]
-        "can_comment": can_task(user, Action.COMMENT, task),  # type: ignore[arg-type]
-        "can_flag": can_task(user, Action.FLAG, task),  # type: ignore[arg-type]
-        "can_lookback": can_task(user, Action.LOOK_BACK, task) and task.status == Task.Status.CLOSED,  # type: ignore[arg-type]
         "pending_checks": [lb for lb in task.look_backs.all() if lb.result == LookBack.Result.PENDING],
-        "can_edit": can_task(user, Action.EDIT_PLAN, task),  # type: ignore[arg-type]
     }
-    context["progress_action"] = "phased" if context["can_phased"] else "progress"
-    context["review_action"] = "review" if context["can_review"] else "approve"
+    # One decision for every form on the page: rules.permissions over the user's facts and the task's status.
+    allowed = actions_on_task(user, task)  # type: ignore[arg-type]
+    context["allowed"] = {str(action) for action in allowed}
+    context["progress_action"] = str(Action.PHASED_RESULT if Action.PHASED_RESULT in allowed else Action.REPORT_PROGRESS)
+    context["review_action"] = str(Action.REVIEW if Action.REVIEW in allowed else Action.APPROVE)
     return render(request, "ledger/task_detail.html", context)
 
 
