@@ -214,3 +214,27 @@ def test_other_leader_cannot_approve_through_the_api(world, as_user):
     response = as_user(person(unit.org, Role.LEADER)).post(f"/tasks/{task.pk}/approve")
     assert response.status_code == 403
     assert "责任领导或第一责任人" in response.json()["message"]
+
+
+@pytest.mark.parametrize("whose", ["other_unit", "far_unit", "no_unit"])
+def test_handler_must_belong_to_the_unit(world, as_user, whose):
+    unit = world.units[0]
+    stranger = {"other_unit": lambda: world.units[1].dept_handler, "far_unit": lambda: world.far.office_staff,
+                "no_unit": lambda: person(world.office, Role.INSPECTION_OFFICE)}[whose]()
+    api = as_user(unit.office_staff)
+    created = api.post("/tasks", {"finding": unit.finding.pk, "title": "新措施", "deadline": soon(),
+                                  "handler": stranger.pk})
+    assert created.status_code == 422, created.content.decode()
+    assert created.json()["field"] == "handler" and "经办人" in created.json()["message"]
+    task = make_task(unit)
+    updated = api.patch(f"/tasks/{task.pk}", {"version": task.version, "handler": stranger.pk})
+    assert updated.status_code == 422 and updated.json()["field"] == "handler"
+    task.refresh_from_db()
+    assert task.handler == unit.dept_handler
+
+
+def test_handler_of_the_unit_is_accepted(world, as_user):
+    unit = world.units[0]
+    response = as_user(unit.office_staff).post("/tasks", {"finding": unit.finding.pk, "title": "新措施",
+                                                          "deadline": soon(), "handler": unit.co_handler.pk})
+    assert response.status_code == 201 and response.json()["handler_id"] == unit.co_handler.pk

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from rectify import clock
-from rectify.errors import Forbidden, NotVisible
+from rectify.errors import Forbidden, NotVisible, ValidationFailed
 from rectify.inspections import services as inspections
 from rectify.ledger import services as ledger
 from rectify.organizations import services as orgs
@@ -243,3 +243,28 @@ def test_permission_roles_are_the_membership_roles():
 def test_allowed_actions_follow_the_life_cycle_for_the_lead_department(status, category, expected):
     facts = permissions.TaskFacts(roles=frozenset({"department"}), status=status, category=category, leads=True)
     assert permissions.allowed_actions(facts) == expected | {"comment"}
+
+
+# --- handlers (经办人) belong to the unit ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("whose", ["other_unit", "far_unit"])
+def test_task_handler_of_another_unit_is_refused(shared_world, db, whose):
+    unit = shared_world.units[0]
+    stranger = (shared_world.units[1] if whose == "other_unit" else shared_world.far).dept_handler
+    with pytest.raises(ValidationFailed, match="「经办人」不是本单位的人员") as refused:
+        make_task(unit, handler=stranger)
+    assert refused.value.field == "handler"
+    task = make_task(unit)
+    with pytest.raises(ValidationFailed, match="「经办人」不是本单位的人员"):
+        ledger.update_task(unit.office_staff, task, handler=stranger)
+    task.refresh_from_db()
+    assert task.handler == unit.dept_handler
+
+
+def test_hand_over_to_someone_of_another_unit_is_refused(shared_world, db):
+    unit = shared_world.units[0]
+    make_task(unit)
+    with pytest.raises(ValidationFailed, match="「接收人」不是本单位的人员"):
+        ledger.hand_over(unit.office_staff, unit=unit.org, role="handler", from_user=unit.dept_handler,
+                         to_user=shared_world.units[1].dept_handler)

@@ -38,6 +38,13 @@ def _check_org(unit: Organization, org: Organization | None, field: str, label: 
         raise ValidationFailed(_("「%(label)s」不是本单位的部门") % {"label": label}, field=field)
 
 
+def _in_unit(user_id: int, unit: Organization, members: set[int] | None = None) -> bool:
+    """True when the user holds a role in the unit or one of its departments (`members` saves the query)."""
+    if members is not None:
+        return user_id in members
+    return Membership.objects.filter(user_id=user_id, organization__path__startswith=unit.path).exists()
+
+
 def _check_task(task: Task, co_orgs: Iterable[Organization] | None, *, members: set[int] | None = None) -> None:
     """Validate a task before it is written; `members` (the unit's user ids) saves a query per task."""
     inspection = task.inspection
@@ -67,12 +74,11 @@ def _check_task(task: Task, co_orgs: Iterable[Organization] | None, *, members: 
         Task.Status.SUBMITTED, Task.Status.REVIEWED, Task.Status.CLOSED
     ):
         raise ValidationFailed(_("已申请销号或已销号的任务不能改为长期整改"), field="category")
-    if task.leader is not None and not (
-        task.leader_id in members if members is not None else Membership.objects.filter(
-            user=task.leader, organization__path__startswith=inspection.target.path
-        ).exists()
-    ):
+    if task.leader_id is not None and not _in_unit(task.leader_id, inspection.target, members):
         raise ValidationFailed(_("「责任领导」不是本单位的人员"), field="leader")
+    # A handler (经办人) gets the task in their inbox: never someone of another unit.
+    if task.handler_id is not None and not _in_unit(task.handler_id, inspection.target, members):
+        raise ValidationFailed(_("「经办人」不是本单位的人员"), field="handler")
     if task.leader is not None and not task.leader_name:
         task.leader_name = task.leader.display_name
 
@@ -139,6 +145,8 @@ def hand_over(
     require_unit(actor, Action.HANDOVER, unit)
     if from_user.pk == to_user.pk:
         raise ValidationFailed(_("「接收人」不能与「移交人」相同"), field="to_user")
+    if not _in_unit(to_user.pk, unit):
+        raise ValidationFailed(_("「接收人」不是本单位的人员"), field="to_user")
     field = {Handover.Role.LEADER: "leader", Handover.Role.HANDLER: "handler"}.get(role)  # type: ignore[call-overload]
     if field is None:
         raise ValidationFailed(_("「交接类别」无法识别：%(value)s") % {"value": role}, field="role")

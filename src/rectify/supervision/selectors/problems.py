@@ -12,8 +12,8 @@ from rectify.inspections.models import Finding
 from rectify.ledger.selectors import inspections_visible_to
 from rectify.organizations.models import User
 from rectify.organizations.scoping import grants
+from rectify.rules.permissions import ALLOWED, Action
 from rectify.supervision.rules.similarity import SimilarityIndex
-from rectify.supervision.services.access import ANALYSTS
 
 DEFAULT_THRESHOLD = 0.5
 
@@ -61,7 +61,7 @@ def common_problems(actor: User, *, threshold: float = DEFAULT_THRESHOLD, min_un
     """共性问题: findings (below the aspect level) of the visible inspections whose titles are similar
     (Jaccard of character bigrams ≥ threshold), linked into connected components that span at least
     `min_units` units; largest first."""
-    if not {g.role for g in grants(actor)} & ANALYSTS:
+    if not {g.role for g in grants(actor)} & ALLOWED[Action.ANALYSE]:
         raise Forbidden(_("只有巡视巡察办可以分析共性问题"))
     rows = list(
         Finding.objects.filter(inspection__in=inspections_visible_to(actor), level__gte=Finding.Level.PROBLEM)
