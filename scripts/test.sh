@@ -5,6 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 export RECTIFY_HOME="${RECTIFY_TEST_HOME:-$(mktemp -d)}"
+echo "== import layers (lint-imports) =="
+PYTHONPATH=src .venv/bin/lint-imports
+echo "== types (mypy) =="
+PYTHONPATH=src .venv/bin/mypy
 status=0
 echo "== tests on SQLite =="
 .venv/bin/python -m pytest -n 2 "$@" || status=$?

@@ -268,3 +268,26 @@ def test_hand_over_to_someone_of_another_unit_is_refused(shared_world, db):
     with pytest.raises(ValidationFailed, match="「接收人」不是本单位的人员"):
         ledger.hand_over(unit.office_staff, unit=unit.org, role="handler", from_user=unit.dept_handler,
                          to_user=shared_world.units[1].dept_handler)
+
+
+# --- pages: out of scope is Django's 404, in scope without the role Django's 403 --------------------
+
+
+def test_not_visible_is_a_404_and_forbidden_a_403():
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    assert issubclass(NotVisible, Http404) and issubclass(Forbidden, PermissionDenied)
+
+
+EXPORT_STATUS = {"office_staff": 200, "leader": 200, "supervisor": 200, "dept_handler": 403, "co_handler": 403}
+IMPORT_STATUS = {"office_staff": 200, "leader": 403, "supervisor": 403, "dept_handler": 403, "co_handler": 403}
+
+
+@pytest.mark.parametrize("who", sorted(EXPORT_STATUS))
+def test_ledger_export_and_import_pages_by_role_and_unit(shared_world, db, client, who):
+    own, other = shared_world.units
+    client.force_login(getattr(own, who))
+    for name, expected in (("spreadsheets:export_ledger", EXPORT_STATUS), ("spreadsheets:import_ledger", IMPORT_STATUS)):
+        assert client.get(reverse(name, args=[own.inspection.pk])).status_code == expected[who], name
+        assert client.get(reverse(name, args=[other.inspection.pk])).status_code == 404, name

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from rectify import clock
 from rectify.inspections.models import Inspection
+from rectify.inspections.selectors import inspections_visible_to as inspections_visible_to  # re-exported
 from rectify.ledger.access import task_q
 from rectify.ledger.models import Lead, RuleChange, Task, UnitTally, UnitWeekTally
 from rectify.organizations.models import Role, User
@@ -48,11 +49,6 @@ def awaiting(actor: User, *, mine_only: bool = False) -> QuerySet[Task]:
                 approver |= Q(unit__path__in=principal_paths)
         wanted |= Q(status=Task.Status.REVIEWED) & approver
     return tasks_visible_to(actor).filter(wanted)
-
-
-def inspections_visible_to(actor: User) -> QuerySet[Inspection]:
-    """Inspections (巡视巡察) whose target unit the actor may see."""
-    return Inspection.objects.filter(unit_q(actor, "target")).select_related("target")
 
 
 def unit_tallies(actor: User) -> list[dict[str, Any]]:

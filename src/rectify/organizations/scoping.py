@@ -79,14 +79,14 @@ def grants(user: User) -> list[Grant]:
                 cached.append(Grant(role=Role.ADMIN, path="/", organization_id=0))
             if user.is_superuser and user.username == SYSTEM and not user.has_usable_password():
                 cached.append(Grant(role=SYSTEM, path="/", organization_id=0))
-        user._rectify_grants = cached  # type: ignore[union-attr]
+        user._rectify_grants = cached  # type: ignore[attr-defined]
     return cached
 
 
 def forget_grants(user: User) -> None:
     """Drop the cached grants after memberships change."""
     if hasattr(user, "_rectify_grants"):
-        del user._rectify_grants  # type: ignore[union-attr]
+        del user._rectify_grants
 
 
 def roles_over_unit(user: User, unit: Organization) -> set[str]:

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from rectify.errors import NotVisible, ValidationFailed
+from rectify.errors import ValidationFailed
 from rectify.notice.model import Contact
 from rectify.reports import selectors, services
 from rectify.reports.compose import unit_contact
@@ -30,10 +30,7 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def _notice(pk: int) -> tuple[Report, ReportVersion]:
-    try:
-        return selectors.published_notice(pk)
-    except NotVisible as exc:
-        raise Http404(exc.message) from exc
+    return selectors.published_notice(pk)
 
 
 @require_GET

@@ -3,8 +3,6 @@ download, and the inbox of feedback from the public. Out of scope → 404, no ro
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rectify.errors import InvalidTransition, NotVisible, StaleWrite, ValidationFailed
+from rectify.errors import InvalidTransition, StaleWrite, ValidationFailed
 from rectify.reports import selectors, services
 from rectify.reports.forms import GenerateForm, HandleForm, PublishForm, SectionForm, TitleForm
 from rectify.reports.models import Report, ReportSection
@@ -22,20 +20,7 @@ from rectify.reports.rendering import FORMATS, html_context
 from rectify.reports.rendering import render as render_format
 
 
-def scoped(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Login required; NotVisible becomes 404 (existence stays hidden); Forbidden is a 403 already."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotVisible as exc:
-            raise Http404(exc.message) from exc
-
-    return login_required(wrapper)
-
-
-@scoped
+@login_required
 @require_GET
 def inspection_reports(request: HttpRequest, inspection_id: int) -> HttpResponse:
     inspection = selectors.inspection_for(request.user, inspection_id)
@@ -48,7 +33,7 @@ def inspection_reports(request: HttpRequest, inspection_id: int) -> HttpResponse
     })
 
 
-@scoped
+@login_required
 @require_POST
 def generate(request: HttpRequest, inspection_id: int) -> HttpResponse:
     inspection = selectors.inspection_for(request.user, inspection_id)
@@ -76,14 +61,14 @@ def _detail_context(request: HttpRequest, report: Report, **extra: Any) -> dict[
     }
 
 
-@scoped
+@login_required
 @require_GET
 def detail(request: HttpRequest, report_id: int) -> HttpResponse:
     report = selectors.report_for(request.user, report_id)
     return render(request, "reports/report_detail.html", _detail_context(request, report))
 
 
-@scoped
+@login_required
 @require_POST
 def rename(request: HttpRequest, report_id: int) -> HttpResponse:
     report = selectors.report_for(request.user, report_id, "edit")
@@ -102,7 +87,7 @@ def rename(request: HttpRequest, report_id: int) -> HttpResponse:
     return render(request, "reports/report_detail.html", _detail_context(request, report, title_form=form), status=status)
 
 
-@scoped
+@login_required
 @require_http_methods(["GET", "POST"])
 def edit_section(request: HttpRequest, report_id: int, section_id: int) -> HttpResponse:
     report = selectors.report_for(request.user, report_id, "edit")
@@ -127,7 +112,7 @@ def edit_section(request: HttpRequest, report_id: int, section_id: int) -> HttpR
                   status=status)
 
 
-@scoped
+@login_required
 @require_http_methods(["GET", "POST"])
 def publish(request: HttpRequest, report_id: int) -> HttpResponse:
     report = selectors.report_for(request.user, report_id, "publish")
@@ -152,14 +137,14 @@ def publish(request: HttpRequest, report_id: int) -> HttpResponse:
     }, status=status)
 
 
-@scoped
+@login_required
 @require_GET
 def versions(request: HttpRequest, report_id: int) -> HttpResponse:
     report = selectors.report_for(request.user, report_id)
     return render(request, "reports/versions.html", {"report": report, "versions": selectors.versions_of(report)})
 
 
-@scoped
+@login_required
 @require_GET
 def version(request: HttpRequest, report_id: int, number: int) -> HttpResponse:
     report = selectors.report_for(request.user, report_id)
@@ -169,7 +154,7 @@ def version(request: HttpRequest, report_id: int, number: int) -> HttpResponse:
     })
 
 
-@scoped
+@login_required
 @require_GET
 def compare(request: HttpRequest, report_id: int) -> HttpResponse:
     report = selectors.report_for(request.user, report_id)
@@ -201,7 +186,7 @@ def _quote(name: str) -> str:
     return quote(name[:80], safe="")
 
 
-@scoped
+@login_required
 @require_GET
 def download(request: HttpRequest, report_id: int, number: int, fmt: str) -> HttpResponse:
     report = selectors.report_for(request.user, report_id)
@@ -209,21 +194,21 @@ def download(request: HttpRequest, report_id: int, number: int, fmt: str) -> Htt
     return _download(frozen.content, fmt, f"{frozen.title}（第{frozen.number}版）")
 
 
-@scoped
+@login_required
 @require_GET
 def download_draft(request: HttpRequest, report_id: int, fmt: str) -> HttpResponse:
     report = selectors.report_for(request.user, report_id)
     return _download(selectors.draft_content(report), fmt, f"{report.title}（草稿）")
 
 
-@scoped
+@login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     items = selectors.inbox_for(request.user)
     return render(request, "reports/inbox.html", {"items": items[:200], "form": HandleForm()})
 
 
-@scoped
+@login_required
 @require_POST
 def handle(request: HttpRequest, feedback_id: int) -> HttpResponse:
     feedback = selectors.feedback_for(request.user, feedback_id)

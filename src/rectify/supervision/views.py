@@ -4,7 +4,6 @@ and call one service or selector; out of scope is 404, in scope without the role
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from rectify import clock
-from rectify.errors import NotVisible, RectifyError, ValidationFailed
+from rectify.errors import Forbidden, NotVisible, RectifyError, ValidationFailed
 from rectify.ledger.models import LookBack, Task
 from rectify.ledger.selectors import tasks_visible_to
 from rectify.ledger.views.common import get_inspection, paginate
@@ -44,28 +43,13 @@ def _official_language() -> translation.override:
     return translation.override(settings.LANGUAGE_CODE)
 
 
-def scoped(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Login required; NotVisible becomes 404 (Forbidden is a PermissionDenied, so 403 already)."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotVisible as exc:
-            raise Http404 from exc
-
-    return login_required(wrapper)
-
-
 def _run(request: HttpRequest, action: Callable[[], Any], *, success: str, back: str) -> HttpResponse:
     """Run a service for a form: a refused step becomes a message, then back to the page."""
     try:
         action()
-    except NotVisible:
-        raise
     except RectifyError as exc:
-        if exc.code == "forbidden":
-            raise
+        if isinstance(exc, NotVisible | Forbidden):
+            raise  # 404 and 403, as Django answers them
         messages.error(request, exc.message)
         return redirect(back)
     messages.success(request, success)
@@ -105,7 +89,7 @@ def _task_of(request: HttpRequest, pk: str | None) -> Task:
 # --- inbox ---------------------------------------------------------------------------------------
 
 
-@scoped
+@login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """站内通知: the user's notifications, unread first in count, newest first in order."""
     items = selectors.inbox(request.user)  # type: ignore[arg-type]
@@ -118,7 +102,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@scoped
+@login_required
 def inbox_read(request: HttpRequest) -> HttpResponse:
     """Mark one notification (pk) or all as read."""
     pk = request.POST.get("pk", "")
@@ -142,7 +126,7 @@ def _week(request: HttpRequest) -> dt.date:
         return monday(clock.today())
 
 
-@scoped
+@login_required
 def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     """一周一调度: the unit's sheet for a week, its decisions, and the form to record one."""
     unit = _unit(request, pk)
@@ -155,7 +139,7 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@scoped
+@login_required
 def dispatch_decide(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
     try:
@@ -170,7 +154,7 @@ def dispatch_decide(request: HttpRequest, pk: int) -> HttpResponse:
     ), success=_("调度意见已记录"), back=back)
 
 
-@scoped
+@login_required
 def dispatch_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The dispatch sheet as .docx (公文) or .xlsx."""
     if fmt not in ("docx", "xlsx"):
@@ -188,7 +172,7 @@ def dispatch_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 # --- orders --------------------------------------------------------------------------------------
 
 
-@scoped
+@login_required
 def orders(request: HttpRequest, pk: int) -> HttpResponse:
     """督办文书 of a unit, and the form to issue one (五书)."""
     unit = _unit(request, pk)
@@ -217,7 +201,7 @@ def _order(request: HttpRequest, pk: int) -> Order:
     return order
 
 
-@scoped
+@login_required
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
     return render(request, "supervision/order.html", {
@@ -228,7 +212,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@scoped
+@login_required
 def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     order = _order(request, pk)
     back = reverse("supervision:order", args=[order.pk])
@@ -240,7 +224,7 @@ def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     raise Http404
 
 
-@scoped
+@login_required
 def order_docx(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
     with _official_language():
@@ -253,7 +237,7 @@ def order_docx(request: HttpRequest, pk: int) -> HttpResponse:
 # --- plan review ---------------------------------------------------------------------------------
 
 
-@scoped
+@login_required
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """方案审核: integrity, formalism flags, clocks, versions and reviews, look-back and evaluation."""
     inspection = get_inspection(request, pk)
@@ -280,7 +264,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@scoped
+@login_required
 def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     inspection = get_inspection(request, pk)
     back = reverse("supervision:review", args=[inspection.pk])
@@ -324,7 +308,7 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 # --- tasks and common problems -------------------------------------------------------------------
 
 
-@scoped
+@login_required
 def task_flags(request: HttpRequest, pk: int) -> HttpResponse:
     """The formalism flags of a task as a partial (for the task page, through htmx or include)."""
     task = tasks_visible_to(request.user).select_related("inspection").filter(pk=pk).first()  # type: ignore[arg-type]
@@ -341,7 +325,7 @@ def _threshold(request: HttpRequest) -> float:
     return min(max(value, 0.2), 1.0)
 
 
-@scoped
+@login_required
 def common_problems(request: HttpRequest) -> HttpResponse:
     """共性问题: similar findings across the units the inspection office follows."""
     threshold = _threshold(request)
@@ -349,7 +333,7 @@ def common_problems(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/common_problems.html", {"clusters": clusters, "threshold": threshold})
 
 
-@scoped
+@login_required
 def common_problems_xlsx(request: HttpRequest) -> HttpResponse:
     clusters = selectors.common_problems(request.user, threshold=_threshold(request))  # type: ignore[arg-type]
     with _official_language():

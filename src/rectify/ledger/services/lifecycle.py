@@ -35,7 +35,7 @@ def _transition(actor: User, task: Task, status: str, action: str, *, note: str 
 def _actor_org(actor: User, task: Task) -> int | None:
     """The department an actor reports for: the task's lead or co department they belong to."""
     paths = [g.path for g in grants(actor) if g.role == Role.DEPARTMENT]
-    candidates = [task.lead_org] if task.lead_org_id else []
+    candidates = [task.lead_org] if task.lead_org_id and task.lead_org else []
     candidates += list(task.co_orgs.all())
     for org in candidates:
         if any(org.path.startswith(p) for p in paths):

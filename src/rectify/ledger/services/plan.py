@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -22,6 +22,9 @@ from rectify.ledger.services.versioning import save_versioned
 from rectify.organizations.models import Membership, Organization, User
 from rectify.organizations.scoping import Action, require_unit
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 EDITABLE = ("title", "category", "deadline", "leader", "leader_name", "lead_org", "handler", "number",
             "exempt", "exempt_reason", "finding")
 
@@ -30,7 +33,7 @@ CATEGORIES = frozenset(Task.Category.values)
 LEAD_ORG, CO_ORGS = gettext_lazy("牵头单位"), gettext_lazy("配合单位")  # translated only for a message
 
 
-def _check_org(unit: Organization, org: Organization | None, field: str, label: str) -> None:
+def _check_org(unit: Organization, org: Organization | None, field: str, label: StrOrPromise) -> None:
     if org is None:
         return
     if not org.path.startswith(unit.path) or org.kind != Organization.Kind.DEPARTMENT:

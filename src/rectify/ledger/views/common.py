@@ -35,11 +35,11 @@ def perform(request: HttpRequest, action: Callable[[], Any], *, success: str, ba
     """Run a service: 404/403 for scope and role, a message for a refused step, then back to `back`."""
     try:
         action()
-    except NotVisible as exc:
-        raise Http404 from exc
     except Forbidden as exc:
         return HttpResponseForbidden(exc.message)
     except RectifyError as exc:
+        if isinstance(exc, NotVisible):
+            raise  # a 404, as Django answers it
         messages.error(request, exc.message)
         return redirect(back)
     messages.success(request, success)

@@ -18,6 +18,7 @@ from rectify.ledger import services
 from rectify.ledger.access import actions_on_task
 from rectify.ledger.downloads import evidence_response
 from rectify.ledger.models import Evidence, LookBack, Task
+from rectify.ledger.panels import task_panels
 from rectify.ledger.selectors import tasks_visible_to, timeline
 from rectify.ledger.services.evidence import Upload
 from rectify.ledger.views.common import get_task, perform
@@ -79,6 +80,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "light": task.light(),
         "overdue": task.is_overdue(),
         "pending_checks": [lb for lb in task.look_backs.all() if lb.result == LookBack.Result.PENDING],
+        "panels": task_panels(request, task),
     }
     # One decision for every form on the page: rules.permissions over the user's facts and the task's status.
     allowed = actions_on_task(user, task)  # type: ignore[arg-type]
