@@ -198,9 +198,11 @@ def test_task_page_does_not_offer_review_to_the_submitter(shared_world, db, clie
     ledger.submit_task(unit.office_staff, task)
     login(client, unit.office_staff)
     assert "审核通过" not in client.get(reverse("ledger:task", args=[task.pk])).content.decode()
+    assert task.title not in client.get(reverse("ledger:approvals")).content.decode()
     assert client.post(reverse("ledger:task_action", args=[task.pk, "review"])).status_code == 403
     login(client, person(unit.org, Role.RECTIFICATION_OFFICE))
     assert "审核通过" in client.get(reverse("ledger:task", args=[task.pk])).content.decode()
+    assert task.title in client.get(reverse("ledger:approvals")).content.decode()
 
 
 def test_leader_lands_on_approvals_and_sees_only_closures_they_approve(shared_world, db, client):
@@ -291,3 +293,18 @@ def test_ledger_export_and_import_pages_by_role_and_unit(shared_world, db, clien
     for name, expected in (("spreadsheets:export_ledger", EXPORT_STATUS), ("spreadsheets:import_ledger", IMPORT_STATUS)):
         assert client.get(reverse(name, args=[own.inspection.pk])).status_code == expected[who], name
         assert client.get(reverse(name, args=[other.inspection.pk])).status_code == 404, name
+
+
+@pytest.mark.parametrize(("who", "offered", "not_offered"), [
+    ("leader", {"ledger:approvals", "ledger:my_tasks"}, {"reports:inbox", "supervision:common_problems"}),
+    ("office_staff", {"ledger:approvals", "reports:inbox"}, {"ledger:my_tasks", "supervision:common_problems"}),
+    ("dept_handler", {"ledger:my_tasks"}, {"ledger:approvals", "reports:inbox"}),
+    ("supervisor", set(), {"ledger:approvals", "reports:inbox", "ledger:my_tasks"}),
+])
+def test_navigation_offers_only_pages_the_role_may_open(shared_world, db, client, who, offered, not_offered):
+    client.force_login(getattr(shared_world.units[0], who))
+    page = client.get(reverse("ledger:search")).content.decode()
+    for name in offered:
+        assert f'href="{reverse(name)}"' in page, name
+    for name in not_offered:
+        assert f'href="{reverse(name)}"' not in page, name

@@ -92,12 +92,6 @@ def actions_on_task(user: User, task: Task) -> frozenset[Action]:
     return allowed_actions(task_facts(user, task, roles)) if roles else frozenset()
 
 
-def can_task(user: User, action: Action, task: Task) -> bool:
-    """True when `require_task` would let the user do `action` on the task, whatever its status."""
-    roles = task_roles(user, task)
-    return bool(roles) and refusal(action, task_facts(user, task, roles)) is None
-
-
 def task_q(user: User) -> Q:
     """Q over visible tasks: whole units for unit-level roles, own tasks for departments."""
     q = Q(pk__in=[])

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
 from rectify import clock
+from rectify.audit.models import AuditEvent
 from rectify.inspections.models import Inspection
 from rectify.inspections.selectors import inspections_visible_to as inspections_visible_to  # re-exported
 from rectify.ledger.access import task_q
@@ -39,8 +40,11 @@ def awaiting(actor: User, *, mine_only: bool = False) -> QuerySet[Task]:
     task's responsible leader or the unit's 第一责任人 (only the former with `mine_only`)."""
     held = {g.role for g in grants(actor)}
     wanted = Q(pk__in=[])
+    qs = tasks_visible_to(actor)
     if Role.RECTIFICATION_OFFICE in held:
-        wanted |= Q(status=Task.Status.SUBMITTED)
+        # Not the requests this person made: another member of the office reviews them.
+        qs = qs.annotate(submitter=Subquery(submitters()))
+        wanted |= Q(status=Task.Status.SUBMITTED) & ~Q(submitter=actor.pk)
     if Role.LEADER in held:
         approver = Q(leader=actor)
         if not mine_only:
@@ -48,7 +52,16 @@ def awaiting(actor: User, *, mine_only: bool = False) -> QuerySet[Task]:
             if principal_paths:
                 approver |= Q(unit__path__in=principal_paths)
         wanted |= Q(status=Task.Status.REVIEWED) & approver
-    return tasks_visible_to(actor).filter(wanted)
+    return qs.filter(wanted)
+
+
+def submitters() -> QuerySet[AuditEvent]:
+    """Per task (OuterRef "pk"), who asked for its latest closure (申请销号): see ledger.access.submitter_id."""
+    return (
+        AuditEvent.objects.filter(object_type="ledger.task", object_id=Cast(OuterRef("pk"), CharField()),
+                                  action="task.submit")
+        .order_by("-id").values("actor_id")[:1]
+    )
 
 
 def unit_tallies(actor: User) -> list[dict[str, Any]]:

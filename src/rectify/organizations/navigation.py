@@ -12,6 +12,7 @@ from django.utils.translation import pgettext
 
 from rectify.organizations.models import Role
 from rectify.organizations.scoping import grants
+from rectify.rules.permissions import Action, has_role
 
 # Counts shown next to a navigation item, by URL name. Apps above organizations register theirs when
 # ready (supervision: unread notifications), so the navigation never imports them.
@@ -45,17 +46,18 @@ def nav(request: HttpRequest) -> dict[str, Any]:
     items: list[dict[str, Any]] = [{"label": _("工作台"), "url": reverse("ledger:home")}]
     if held & {Role.DEPARTMENT, Role.LEADER}:
         items.append({"label": _("我的任务"), "url": reverse("ledger:my_tasks")})
-    if held & {Role.RECTIFICATION_OFFICE, Role.LEADER}:
+    if has_role(Action.REVIEW, held) or has_role(Action.APPROVE, held):
         items.append({"label": _("待我审批"), "url": reverse("ledger:approvals")})
     items.append({"label": pgettext("navigation", "巡视巡察"), "url": reverse("inspections:list"), "group": _("整改工作")})
     if held & {Role.INSPECTION_OFFICE, Role.ADMIN}:
         items.append({"label": _("各单位总览"), "url": reverse("ledger:overview")})
     items.append({"label": pgettext("navigation", "通知"), "url": reverse("supervision:inbox"),
                   "count": _count("supervision:inbox", user)})
-    if held & {Role.INSPECTION_OFFICE, Role.ADMIN}:
+    if has_role(Action.ANALYSE, held):
         items.append({"label": _("共性问题"), "url": reverse("supervision:common_problems")})
     items.append({"label": _("全文搜索"), "url": reverse("ledger:search")})
-    if held & {Role.RECTIFICATION_OFFICE, Role.LEADER}:
+    # The feedback inbox is the office's (reports.selectors.inbox_for): offered to whoever may open it.
+    if has_role(Action.MANAGE_RECORDS, held):
         items.append({"label": _("群众意见"), "url": reverse("reports:inbox")})
     items.append({"label": _("公开通报"), "url": reverse("portal:index")})
     if user.is_staff:

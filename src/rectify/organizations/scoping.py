@@ -3,7 +3,9 @@
 A membership reaches the organization it names and its whole subtree (materialized `path`).
 Unit-level roles (整改办, 领导, 纪检, 巡视巡察办, 管理员) see every object of the units under them;
 a department (责任单位) sees the tasks it leads or co-operates on, and the inspections of its unit.
-Out of scope raises NotVisible (shown as 404); in scope without the role raises Forbidden (403).
+Out of scope raises NotVisible (a 404); in scope without the role raises Forbidden (a 403).
+Who may do what is rules.permissions' table; checks on one task (its department, its leader, who asked
+for closure) are ledger.access, built on these grants.
 """
 
 from __future__ import annotations
