@@ -29,10 +29,10 @@ from rectify.api.schemas import (
 from rectify.errors import NotVisible, ValidationFailed
 from rectify.inspections.models import Finding
 from rectify.ledger import services as ledger
-from rectify.ledger.access import actions_on_task
 from rectify.ledger.models import Evidence, Progress, Task
 from rectify.ledger.selectors import TaskFilter, filter_tasks, inspections_visible_to, tasks_visible_to
 from rectify.organizations.models import Organization, User
+from rectify.organizations.scoping import actions_on_task
 
 router = Router(tags=["整改任务"])
 

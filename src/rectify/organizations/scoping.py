@@ -4,8 +4,8 @@ A membership reaches the organization it names and its whole subtree (materializ
 Unit-level roles (整改办, 领导, 纪检, 巡视巡察办, 管理员) see every object of the units under them;
 a department (责任单位) sees the tasks it leads or co-operates on, and the inspections of its unit.
 Out of scope raises NotVisible (a 404); in scope without the role raises Forbidden (a 403).
-Who may do what is rules.permissions' table; checks on one task (its department, its leader, who asked
-for closure) are ledger.access, built on these grants.
+Who may do what is rules.permissions' table; this module gathers the facts it decides on (grants, and for
+a task its departments, its leader and who asked for closure). The tasks a user sees: ledger.access.
 """
 
 from __future__ import annotations
@@ -18,9 +18,22 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from rectify.audit.models import AuditEvent
 from rectify.errors import Forbidden, NotVisible
 from rectify.organizations.models import Membership, Organization, Role
-from rectify.rules.permissions import ALLOWED, SYSTEM, UNIT_ROLES, Action, Refusal, has_role
+from rectify.rules.permissions import (
+    ALLOWED,
+    REVIEWED,
+    SUBMITTED,
+    SYSTEM,
+    UNIT_ROLES,
+    Action,
+    Refusal,
+    TaskFacts,
+    allowed_actions,
+    has_role,
+    refusal,
+)
 
 if TYPE_CHECKING:
     from rectify.organizations.models import User
@@ -131,6 +144,74 @@ def require_unit(user: User, action: Action, unit: Organization, *, message: str
 def can_unit(user: User, action: Action, unit: Organization) -> bool:
     """True when `require_unit` would let the user do `action` (flags for templates)."""
     return has_role(action, roles_over_unit(user, unit))
+
+
+def task_roles(user: User, task: Any) -> set[str]:
+    """Roles over a task: unit-level roles, plus `department` if the user's department leads or co-operates."""
+    roles = {g.role for g in grants(user) if g.role in UNIT_ROLES and task.unit.path.startswith(g.path)}
+    dept_paths = [g.path for g in grants(user) if g.role == Role.DEPARTMENT]
+    if dept_paths:
+        org_paths = [task.lead_org.path] if task.lead_org_id and task.lead_org else []
+        org_paths += [o.path for o in task.co_orgs.all()]
+        if any(p.startswith(d) for p in org_paths for d in dept_paths):
+            roles.add(Role.DEPARTMENT)
+    return roles
+
+
+def is_task_lead(user: User, task: Any) -> bool:
+    """True when the user belongs to the task's lead department (牵头单位)."""
+    if not task.lead_org_id or task.lead_org is None:
+        return False
+    path = task.lead_org.path
+    return any(g.role == Role.DEPARTMENT and path.startswith(g.path) for g in grants(user))
+
+
+def submitter_id(task: Any) -> int | None:
+    """Who asked for the pending closure (申请销号): the actor of the task's last submit event."""
+    return (
+        AuditEvent.objects.filter(object_type="ledger.task", object_id=str(task.pk), action="task.submit")
+        .order_by("-id").values_list("actor_id", flat=True).first()
+    )
+
+
+def task_facts(user: User, task: Any, roles: set[str] | None = None) -> TaskFacts:
+    """The facts about `user` and `task` that rules.permissions decides on."""
+    roles = task_roles(user, task) if roles is None else roles
+    office = Role.RECTIFICATION_OFFICE in roles
+    return TaskFacts(
+        roles=frozenset(roles), status=task.status, category=task.category,
+        leads=is_task_lead(user, task),
+        responsible_leader=task.leader_id is not None and task.leader_id == user.pk,
+        principal=Role.LEADER in roles and is_principal(user, task.unit),
+        # Only the office reviews, and only a pending request has a submitter worth asking about.
+        submitter=office and task.status == SUBMITTED and submitter_id(task) == user.pk,
+    )
+
+
+def require_task(user: User, action: Action, task: Any) -> set[str]:
+    """The user's roles over the task if they may take `action`: NotVisible out of scope, else Forbidden."""
+    roles = task_roles(user, task)
+    if not roles:
+        raise NotVisible(_("未找到该记录"))
+    reason = refusal(action, task_facts(user, task, roles))
+    if reason is not None:
+        if reason == Refusal.ROLE and action == Action.RETURN:
+            # Returning is the review or the approval decision: refused with that step's words.
+            action = Action.APPROVE if task.status == REVIEWED else Action.REVIEW
+        raise Forbidden(denied_message(action, reason))
+    return roles
+
+
+def actions_on_task(user: User, task: Any) -> frozenset[Action]:
+    """The task steps the user may take now (the task page's forms, the API's `allowed_actions`)."""
+    roles = task_roles(user, task)
+    return allowed_actions(task_facts(user, task, roles)) if roles else frozenset()
+
+
+def can_task(user: User, action: Action, task: Any) -> bool:
+    """True when `require_task` would let the user do `action` on the task, whatever its status."""
+    roles = task_roles(user, task)
+    return bool(roles) and refusal(action, task_facts(user, task, roles)) is None
 
 
 def unit_q(user: User, field: str = "target") -> Q:

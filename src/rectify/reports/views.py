@@ -19,8 +19,10 @@ from rectify.reports.models import Report, ReportSection
 from rectify.reports.rendering import FORMATS, html_context
 from rectify.reports.rendering import render as render_format
 
+# Login is all a view here needs: NotVisible is a 404 and Forbidden a 403 by themselves.
+scoped = login_required
 
-@login_required
+@scoped
 @require_GET
 def inspection_reports(request: HttpRequest, inspection_id: int) -> HttpResponse:
     inspection = selectors.inspection_for(request.user, inspection_id)
@@ -33,7 +35,7 @@ def inspection_reports(request: HttpRequest, inspection_id: int) -> HttpResponse
     })
 
 
-@login_required
+@scoped
 @require_POST
 def generate(request: HttpRequest, inspection_id: int) -> HttpResponse:
     inspection = selectors.inspection_for(request.user, inspection_id)
@@ -61,14 +63,14 @@ def _detail_context(request: HttpRequest, report: Report, **extra: Any) -> dict[
     }
 
 
-@login_required
+@scoped
 @require_GET
 def detail(request: HttpRequest, report_id: int) -> HttpResponse:
     report = selectors.report_for(request.user, report_id)
     return render(request, "reports/report_detail.html", _detail_context(request, report))
 
 
-@login_required
+@scoped
 @require_POST
 def rename(request: HttpRequest, report_id: int) -> HttpResponse:
     report = selectors.report_for(request.user, report_id, "edit")
@@ -87,7 +89,7 @@ def rename(request: HttpRequest, report_id: int) -> HttpResponse:
     return render(request, "reports/report_detail.html", _detail_context(request, report, title_form=form), status=status)
 
 
-@login_required
+@scoped
 @require_http_methods(["GET", "POST"])
 def edit_section(request: HttpRequest, report_id: int, section_id: int) -> HttpResponse:
     report = selectors.report_for(request.user, report_id, "edit")
@@ -112,7 +114,7 @@ def edit_section(request: HttpRequest, report_id: int, section_id: int) -> HttpR
                   status=status)
 
 
-@login_required
+@scoped
 @require_http_methods(["GET", "POST"])
 def publish(request: HttpRequest, report_id: int) -> HttpResponse:
     report = selectors.report_for(request.user, report_id, "publish")
@@ -137,14 +139,14 @@ def publish(request: HttpRequest, report_id: int) -> HttpResponse:
     }, status=status)
 
 
-@login_required
+@scoped
 @require_GET
 def versions(request: HttpRequest, report_id: int) -> HttpResponse:
     report = selectors.report_for(request.user, report_id)
     return render(request, "reports/versions.html", {"report": report, "versions": selectors.versions_of(report)})
 
 
-@login_required
+@scoped
 @require_GET
 def version(request: HttpRequest, report_id: int, number: int) -> HttpResponse:
     report = selectors.report_for(request.user, report_id)
@@ -154,7 +156,7 @@ def version(request: HttpRequest, report_id: int, number: int) -> HttpResponse:
     })
 
 
-@login_required
+@scoped
 @require_GET
 def compare(request: HttpRequest, report_id: int) -> HttpResponse:
     report = selectors.report_for(request.user, report_id)
@@ -186,7 +188,7 @@ def _quote(name: str) -> str:
     return quote(name[:80], safe="")
 
 
-@login_required
+@scoped
 @require_GET
 def download(request: HttpRequest, report_id: int, number: int, fmt: str) -> HttpResponse:
     report = selectors.report_for(request.user, report_id)
@@ -194,21 +196,21 @@ def download(request: HttpRequest, report_id: int, number: int, fmt: str) -> Htt
     return _download(frozen.content, fmt, f"{frozen.title}（第{frozen.number}版）")
 
 
-@login_required
+@scoped
 @require_GET
 def download_draft(request: HttpRequest, report_id: int, fmt: str) -> HttpResponse:
     report = selectors.report_for(request.user, report_id)
     return _download(selectors.draft_content(report), fmt, f"{report.title}（草稿）")
 
 
-@login_required
+@scoped
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     items = selectors.inbox_for(request.user)
     return render(request, "reports/inbox.html", {"items": items[:200], "form": HandleForm()})
 
 
-@login_required
+@scoped
 @require_POST
 def handle(request: HttpRequest, feedback_id: int) -> HttpResponse:
     feedback = selectors.feedback_for(request.user, feedback_id)

@@ -25,7 +25,7 @@ from rectify.ledger.selectors import tasks_visible_to
 from rectify.ledger.views.common import get_inspection, paginate
 from rectify.organizations.models import Organization
 from rectify.organizations.scoping import can_unit, require_unit
-from rectify.rules.permissions import Action
+from rectify.rules.permissions import ALLOWED, Action
 from rectify.supervision import documents, selectors, services
 from rectify.supervision.models import Evaluation, Order, PlanReview, PlanVersion, SecondRound
 from rectify.supervision.selectors.problems import DEFAULT_THRESHOLD
@@ -42,6 +42,12 @@ def _official_language() -> translation.override:
     their headings and status labels come from the same translatable choices as the pages."""
     return translation.override(settings.LANGUAGE_CODE)
 
+
+# Roles that read a unit's supervision pages (the plan review's readers in the permission table).
+VIEW_ANY = ALLOWED[Action.VIEW_PLAN_REVIEW]
+
+# Login is all a view here needs: NotVisible is a 404 and Forbidden a 403 by themselves.
+scoped = login_required
 
 def _run(request: HttpRequest, action: Callable[[], Any], *, success: str, back: str) -> HttpResponse:
     """Run a service for a form: a refused step becomes a message, then back to the page."""
@@ -89,7 +95,7 @@ def _task_of(request: HttpRequest, pk: str | None) -> Task:
 # --- inbox ---------------------------------------------------------------------------------------
 
 
-@login_required
+@scoped
 def inbox(request: HttpRequest) -> HttpResponse:
     """站内通知: the user's notifications, unread first in count, newest first in order."""
     items = selectors.inbox(request.user)  # type: ignore[arg-type]
@@ -102,7 +108,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@scoped
 def inbox_read(request: HttpRequest) -> HttpResponse:
     """Mark one notification (pk) or all as read."""
     pk = request.POST.get("pk", "")
@@ -126,7 +132,7 @@ def _week(request: HttpRequest) -> dt.date:
         return monday(clock.today())
 
 
-@login_required
+@scoped
 def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     """一周一调度: the unit's sheet for a week, its decisions, and the form to record one."""
     unit = _unit(request, pk)
@@ -139,7 +145,7 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@scoped
 def dispatch_decide(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
     try:
@@ -154,7 +160,7 @@ def dispatch_decide(request: HttpRequest, pk: int) -> HttpResponse:
     ), success=_("调度意见已记录"), back=back)
 
 
-@login_required
+@scoped
 def dispatch_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The dispatch sheet as .docx (公文) or .xlsx."""
     if fmt not in ("docx", "xlsx"):
@@ -172,7 +178,7 @@ def dispatch_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 # --- orders --------------------------------------------------------------------------------------
 
 
-@login_required
+@scoped
 def orders(request: HttpRequest, pk: int) -> HttpResponse:
     """督办文书 of a unit, and the form to issue one (五书)."""
     unit = _unit(request, pk)
@@ -201,7 +207,7 @@ def _order(request: HttpRequest, pk: int) -> Order:
     return order
 
 
-@login_required
+@scoped
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
     return render(request, "supervision/order.html", {
@@ -212,7 +218,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@scoped
 def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     order = _order(request, pk)
     back = reverse("supervision:order", args=[order.pk])
@@ -224,7 +230,7 @@ def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     raise Http404
 
 
-@login_required
+@scoped
 def order_docx(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
     with _official_language():
@@ -237,7 +243,7 @@ def order_docx(request: HttpRequest, pk: int) -> HttpResponse:
 # --- plan review ---------------------------------------------------------------------------------
 
 
-@login_required
+@scoped
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """方案审核: integrity, formalism flags, clocks, versions and reviews, look-back and evaluation."""
     inspection = get_inspection(request, pk)
@@ -264,7 +270,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@scoped
 def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     inspection = get_inspection(request, pk)
     back = reverse("supervision:review", args=[inspection.pk])
@@ -308,7 +314,7 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 # --- tasks and common problems -------------------------------------------------------------------
 
 
-@login_required
+@scoped
 def task_flags(request: HttpRequest, pk: int) -> HttpResponse:
     """The formalism flags of a task as a partial (for the task page, through htmx or include)."""
     task = tasks_visible_to(request.user).select_related("inspection").filter(pk=pk).first()  # type: ignore[arg-type]
@@ -325,7 +331,7 @@ def _threshold(request: HttpRequest) -> float:
     return min(max(value, 0.2), 1.0)
 
 
-@login_required
+@scoped
 def common_problems(request: HttpRequest) -> HttpResponse:
     """共性问题: similar findings across the units the inspection office follows."""
     threshold = _threshold(request)
@@ -333,7 +339,7 @@ def common_problems(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/common_problems.html", {"clusters": clusters, "threshold": threshold})
 
 
-@login_required
+@scoped
 def common_problems_xlsx(request: HttpRequest) -> HttpResponse:
     clusters = selectors.common_problems(request.user, threshold=_threshold(request))  # type: ignore[arg-type]
     with _official_language():

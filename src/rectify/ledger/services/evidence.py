@@ -13,11 +13,10 @@ from django.utils.translation import gettext as _
 
 from rectify.audit import services as audit
 from rectify.errors import ValidationFailed
-from rectify.ledger.access import require_task
 from rectify.ledger.filetypes import clean_name, sniff
 from rectify.ledger.models import Evidence, Progress, Task
 from rectify.organizations.models import User
-from rectify.rules.permissions import Action
+from rectify.organizations.scoping import Action, require_task
 
 MEETING_WORDS = ("会议通知", "开会通知", "参会", "会议议程", "签到表")
 

@@ -12,13 +12,12 @@ from django.utils.translation import gettext as _
 from rectify import clock
 from rectify.audit import services as audit
 from rectify.errors import InvalidTransition, ValidationFailed
-from rectify.ledger.access import require_task
 from rectify.ledger.models import ClosureReview, Comment, Evidence, LookBack, Progress, Task
 from rectify.ledger.services.evidence import Upload, add_all_evidence
 from rectify.ledger.services.versioning import save_versioned
 from rectify.organizations.models import Role, User
-from rectify.organizations.scoping import grants
-from rectify.rules.permissions import PROGRESS_FROM, SUBMIT_FROM, Action
+from rectify.organizations.scoping import Action, grants, require_task
+from rectify.rules.permissions import PROGRESS_FROM, SUBMIT_FROM
 
 S = Task.Status
 

@@ -15,12 +15,11 @@ from django.utils.translation import gettext_lazy
 from rectify.audit import services as audit
 from rectify.errors import ValidationFailed
 from rectify.inspections.models import Finding
-from rectify.ledger.access import require_task
 from rectify.ledger.models import Handover, Task
 from rectify.ledger.services import tallies
 from rectify.ledger.services.versioning import save_versioned
 from rectify.organizations.models import Membership, Organization, User
-from rectify.organizations.scoping import Action, require_unit
+from rectify.organizations.scoping import Action, require_task, require_unit
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

@@ -15,14 +15,13 @@ from django.views.decorators.http import require_POST
 
 from rectify.audit.models import AuditEvent
 from rectify.ledger import services
-from rectify.ledger.access import actions_on_task
 from rectify.ledger.downloads import evidence_response
 from rectify.ledger.models import Evidence, LookBack, Task
 from rectify.ledger.panels import task_panels
 from rectify.ledger.selectors import tasks_visible_to, timeline
 from rectify.ledger.services.evidence import Upload
 from rectify.ledger.views.common import get_task, perform
-from rectify.rules.permissions import Action
+from rectify.organizations.scoping import Action, actions_on_task
 
 ACTION_LABELS = {
     "start": gettext_lazy("已启动整改"),
