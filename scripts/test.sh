@@ -7,6 +7,10 @@ scripts/setup.sh --test
 export RECTIFY_HOME="${RECTIFY_TEST_HOME:-$(mktemp -d)}"
 # Every rectify process reads /etc/rectify/env; the tests must not pick up a real deployment's settings.
 export RECTIFY_ENV_FILE="${RECTIFY_ENV_FILE:-/dev/null}"
+echo "== import layers (lint-imports) =="
+PYTHONPATH=src .venv/bin/lint-imports
+echo "== types (mypy) =="
+PYTHONPATH=src .venv/bin/mypy
 status=0
 echo "== tests on SQLite =="
 .venv/bin/python -m pytest -n 2 "$@" || status=$?

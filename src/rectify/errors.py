@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 
 class RectifyError(Exception):
@@ -34,13 +35,13 @@ class ValidationFailed(RectifyError):
     code = "invalid"
 
 
-class NotVisible(RectifyError):
-    """Out of the actor's scope: shown as 404 so existence stays hidden."""
+class NotVisible(RectifyError, Http404):
+    """Out of the actor's scope: a 404 (Django's own handling), so existence stays hidden."""
 
     code = "not_found"
 
 
 class Forbidden(RectifyError, PermissionDenied):
-    """In scope but the role does not allow the operation (403)."""
+    """In scope but the role does not allow the operation: a 403 (Django's own handling)."""
 
     code = "forbidden"

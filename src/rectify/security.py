@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rectify.language import chosen_language
+from rectify.network import client_ip
 
 log = logging.getLogger("rectify.security")
 
@@ -134,16 +135,6 @@ class LockoutBackend(AxesStandaloneBackend):
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
 
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address for lockouts and rate limits (the one place it is decided): REMOTE_ADDR, or behind RECTIFY_PROXY_COUNT trusted reverse
-    proxies the entry they appended to X-Forwarded-For (entries further left can be forged)."""
-    proxies = getattr(settings, "RECTIFY_PROXY_COUNT", 0)
-    if proxies > 0:
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR")
 
 
 def lockout_response(request: HttpRequest, original_response: HttpResponse | None = None,

@@ -204,7 +204,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The "account locked" page (registration/locked.html), status 429.
 AXES_LOCKOUT_CALLABLE = "rectify.security.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "rectify.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "rectify.network.client_ip"
 AXES_VERBOSE = False  # no start-up banner on every command; failures and lockouts are still logged
 # Behind N reverse proxies the client address is the Nth entry from the right of X-Forwarded-For.
 RECTIFY_PROXY_COUNT = envint("RECTIFY_PROXY_COUNT", 0)

@@ -194,3 +194,47 @@ def test_list_matrix(world, as_user, endpoint, who):
     ids = {item["id"] for item in response.json()["items"]}
     assert (mine.pk in ids) == (who in seen_by)
     assert foreign.pk not in ids
+
+
+def test_task_detail_lists_the_steps_the_caller_may_take(world, as_user):
+    unit = world.units[0]
+    task = ledger.review_task(unit.office_staff, submitted_task(unit))
+    leader = as_user(unit.leader, scope="read").get(f"/tasks/{task.pk}").json()
+    assert {"approve", "return", "comment"} <= set(leader["allowed_actions"])
+    assert "review" not in leader["allowed_actions"]
+    bystander = as_user(person(unit.org, Role.LEADER), scope="read").get(f"/tasks/{task.pk}").json()
+    assert "approve" not in bystander["allowed_actions"] and "comment" in bystander["allowed_actions"]
+    handler = as_user(unit.dept_handler, scope="read").get(f"/tasks/{task.pk}").json()
+    assert handler["allowed_actions"] == ["comment"]
+
+
+def test_other_leader_cannot_approve_through_the_api(world, as_user):
+    unit = world.units[0]
+    task = ledger.review_task(unit.office_staff, submitted_task(unit))
+    response = as_user(person(unit.org, Role.LEADER)).post(f"/tasks/{task.pk}/approve")
+    assert response.status_code == 403
+    assert "责任领导或第一责任人" in response.json()["message"]
+
+
+@pytest.mark.parametrize("whose", ["other_unit", "far_unit", "no_unit"])
+def test_handler_must_belong_to_the_unit(world, as_user, whose):
+    unit = world.units[0]
+    stranger = {"other_unit": lambda: world.units[1].dept_handler, "far_unit": lambda: world.far.office_staff,
+                "no_unit": lambda: person(world.office, Role.INSPECTION_OFFICE)}[whose]()
+    api = as_user(unit.office_staff)
+    created = api.post("/tasks", {"finding": unit.finding.pk, "title": "新措施", "deadline": soon(),
+                                  "handler": stranger.pk})
+    assert created.status_code == 422, created.content.decode()
+    assert created.json()["field"] == "handler" and "经办人" in created.json()["message"]
+    task = make_task(unit)
+    updated = api.patch(f"/tasks/{task.pk}", {"version": task.version, "handler": stranger.pk})
+    assert updated.status_code == 422 and updated.json()["field"] == "handler"
+    task.refresh_from_db()
+    assert task.handler == unit.dept_handler
+
+
+def test_handler_of_the_unit_is_accepted(world, as_user):
+    unit = world.units[0]
+    response = as_user(unit.office_staff).post("/tasks", {"finding": unit.finding.pk, "title": "新措施",
+                                                          "deadline": soon(), "handler": unit.co_handler.pk})
+    assert response.status_code == 201 and response.json()["handler_id"] == unit.co_handler.pk

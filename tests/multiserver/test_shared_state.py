@@ -75,7 +75,7 @@ def _ledger() -> SimpleUploadedFile:
 
 def test_ledger_preview_on_one_server_confirms_on_another(client, settings, tmp_path, unit) -> None:
     assert client.login(username=unit.office_staff.username, password=PASSWORD)
-    url = reverse("ledger:import_ledger", args=[unit.inspection.pk])
+    url = reverse("spreadsheets:import_ledger", args=[unit.inspection.pk])
     settings.RECTIFY_HOME = tmp_path / "server-a"
     preview = client.post(url, {"file": _ledger()})
     assert preview.status_code == 200
@@ -92,10 +92,10 @@ def test_ledger_preview_on_one_server_confirms_on_another(client, settings, tmp_
 
 def test_a_held_upload_is_only_for_the_user_who_uploaded_it(client, world, unit, other) -> None:
     assert client.login(username=unit.office_staff.username, password=PASSWORD)
-    token = client.post(reverse("ledger:import_ledger", args=[unit.inspection.pk]), {"file": _ledger()}).context["token"]
+    token = client.post(reverse("spreadsheets:import_ledger", args=[unit.inspection.pk]), {"file": _ledger()}).context["token"]
     client.logout()
     assert client.login(username=other.office_staff.username, password=PASSWORD)
-    url = reverse("ledger:import_ledger", args=[other.inspection.pk])
+    url = reverse("spreadsheets:import_ledger", args=[other.inspection.pk])
     refused = client.post(url, {"confirm": "1", "token": token})
     assert refused.status_code == 302 and "import" in refused.url
     assert not Task.objects.filter(inspection=other.inspection, title="开展警示教育").exists()

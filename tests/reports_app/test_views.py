@@ -58,6 +58,7 @@ def urls(p: Published) -> dict[str, tuple[str, str, dict]]:
         "html": ("get", reverse("reports:download", args=[r.pk, 1, "html"]), {}),
         "txt": ("get", reverse("reports:download", args=[r.pk, 1, "txt"]), {}),
         "draft": ("get", reverse("reports:draft_download", args=[r.pk, "docx"]), {}),
+        "draft_txt": ("get", reverse("reports:draft_download", args=[r.pk, "txt"]), {}),
         "generate": ("post", reverse("reports:generate", args=[r.inspection_id]), {"kind": "internal"}),
         "section_form": ("get", reverse("reports:section", args=[r.pk, s.pk]), {}),
         "section": ("post", reverse("reports:section", args=[r.pk, s.pk]),
@@ -69,13 +70,15 @@ def urls(p: Published) -> dict[str, tuple[str, str, dict]]:
     }
 
 
-VIEW = {"office_staff": 200, "leader": 200, "supervisor": 200, "dept_handler": 200, "inspection_office": 200,
+# A report covers every task and lead of the unit: a department, which sees only its own, is refused (403).
+VIEW = {"office_staff": 200, "leader": 200, "supervisor": 200, "dept_handler": 403, "inspection_office": 200,
         "outsider": 404}
 EDIT = {"office_staff": 200, "leader": 403, "supervisor": 403, "dept_handler": 403, "inspection_office": 403,
         "outsider": 404}
 PUBLISH = {**EDIT, "leader": 200}
 EXPECTED = {
-    **{name: VIEW for name in ("inspection", "detail", "versions", "version", "compare", "docx", "html", "txt", "draft")},
+    **{name: VIEW for name in ("inspection", "detail", "versions", "version", "compare", "docx", "html", "txt", "draft",
+                                  "draft_txt")},
     "section_form": EDIT, "generate": {**EDIT, "office_staff": 302}, "section": {**EDIT, "office_staff": 302},
     "rename": {**EDIT, "office_staff": 302}, "publish_page": PUBLISH, "handle": {**EDIT, "office_staff": 302},
 }

@@ -89,7 +89,7 @@ def test_cookies_are_https_only_and_hidden_from_scripts(probe):
 
 def test_every_page_sends_the_headers_in_the_default_setup(client, unit):
     client.force_login(unit.office_staff)
-    for url in (reverse("login"), reverse("ledger:inspections"), reverse("ledger:ledger", args=[unit.inspection.pk])):
+    for url in (reverse("login"), reverse("inspections:list"), reverse("ledger:ledger", args=[unit.inspection.pk])):
         response = client.get(url)
         assert response["X-Frame-Options"] == "DENY"
         assert response["X-Content-Type-Options"] == "nosniff"

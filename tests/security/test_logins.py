@@ -147,7 +147,7 @@ def test_password_change_page_names_the_rule_in_chinese(client, unit):
 
 def test_session_expires_after_thirty_idle_minutes(client, unit, travel):
     client.force_login(unit.office_staff)
-    home = reverse("ledger:inspections")
+    home = reverse("inspections:list")
     assert client.get(home).status_code == 200
     travel(minutes=29)
     assert client.get(home).status_code == 200
@@ -183,7 +183,7 @@ def new_account(world):
 
 def test_admin_created_account_must_change_password_first(client, new_account):
     client.force_login(new_account)
-    for url in (reverse("ledger:home"), reverse("ledger:inspections"), reverse("totp_settings")):
+    for url in (reverse("ledger:home"), reverse("inspections:list"), reverse("totp_settings")):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"] == reverse("password_change")
     assert "请先修改初始密码" in client.get(reverse("password_change")).content.decode()

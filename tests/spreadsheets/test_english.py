@@ -56,12 +56,12 @@ def english(office):
 
 
 def upload(client, unit, data: bytes, name: str = "台账.xlsx"):
-    return client.post(reverse("ledger:import_ledger", args=[unit.inspection.pk]),
+    return client.post(reverse("spreadsheets:import_ledger", args=[unit.inspection.pk]),
                        {"file": SimpleUploadedFile(name, data)})
 
 
 def test_import_page_in_english(english, unit) -> None:
-    page = english.get(reverse("ledger:import_ledger", args=[unit.inspection.pk])).content.decode()
+    page = english.get(reverse("spreadsheets:import_ledger", args=[unit.inspection.pk])).content.decode()
     assert "Import an Excel rectification ledger" in page and "Upload and preview" in page
     assert 'data-busy="Reading the ledger, please wait…"' in page
     # The wordings a ledger may use are Chinese data: quoted as they are.
@@ -70,7 +70,7 @@ def test_import_page_in_english(english, unit) -> None:
 
 
 def test_import_page_is_chinese_by_default(office, unit) -> None:
-    page = office.get(reverse("ledger:import_ledger", args=[unit.inspection.pk])).content.decode()
+    page = office.get(reverse("spreadsheets:import_ledger", args=[unit.inspection.pk])).content.decode()
     assert "导入 Excel 整改台账" in page and "Import an Excel rectification ledger" not in page
 
 
@@ -104,7 +104,7 @@ def test_unreadable_file_is_explained_in_english(english, unit) -> None:
 
 def test_confirmed_import_reports_in_english(english, unit) -> None:
     preview = upload(english, unit, ledger(GOOD, ["主体责任落实不到位", "开展警示教育", "办公室", "立行立改"]))
-    done = english.post(reverse("ledger:import_ledger", args=[unit.inspection.pk]),
+    done = english.post(reverse("spreadsheets:import_ledger", args=[unit.inspection.pk]),
                         {"confirm": "1", "token": preview.context["token"]}, follow=True)
     assert "Imported 2 rectification tasks" in done.content.decode()
     assert set(Task.objects.filter(inspection=unit.inspection).values_list("title", flat=True)) == {
@@ -142,7 +142,7 @@ def _cells(response) -> list[object]:
 def test_export_is_the_same_chinese_workbook_in_either_language(client, unit) -> None:
     make_task(unit, title="建立健全学习制度")
     client.force_login(unit.leader)
-    url = reverse("ledger:export_ledger", args=[unit.inspection.pk])
+    url = reverse("spreadsheets:export_ledger", args=[unit.inspection.pk])
     chinese = _cells(client.get(url))
     client.cookies["django_language"] = "en"
     english = client.get(url)
@@ -155,6 +155,6 @@ def test_export_is_the_same_chinese_workbook_in_either_language(client, unit) ->
 def test_department_refusal_in_english(client, unit) -> None:
     client.force_login(unit.dept_handler)
     client.cookies["django_language"] = "en"
-    response = client.get(reverse("ledger:import_ledger", args=[unit.inspection.pk]))
+    response = client.get(reverse("spreadsheets:import_ledger", args=[unit.inspection.pk]))
     assert response.status_code == 403
     assert response.content.decode() == "Only the rectification office can import the rectification ledger."

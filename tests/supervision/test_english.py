@@ -168,16 +168,16 @@ def test_common_problems_and_the_inspection_pages_in_english(sw, objects, client
     assert "Problems common to several units" in page and "Analyse again" in page
     staff = objects["unit"].office_staff
     client.force_login(staff)
-    page = get(client, reverse("ledger:inspections"))
+    page = get(client, reverse("inspections:list"))
     assert "Register an inspection" in page and "Import notice" in page and "Completion rate" in page
     assert "登记巡视巡察" not in page
-    page = get(client, reverse("ledger:inspection_create"))
+    page = get(client, reverse("inspections:create"))
     assert "Inspected unit" in page and "Feedback date" in page and "Circuit inspection" in page
     with clock.frozen(NOW):
-        response = client.post(reverse("ledger:inspection_create"), {
+        response = client.post(reverse("inspections:create"), {
             "target": objects["unit"].org.pk, "title": "试点", "onsite_start": "2025-13-01"})
     assert "On-site from not recognised: 2025-13-01" in response.content.decode()
-    page = get(client, reverse("ledger:import_notice"))
+    page = get(client, reverse("inspections:import_notice"))
     assert "Import a rectification progress notice" in page and "Upload and preview" in page
 
 

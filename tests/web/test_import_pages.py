@@ -29,7 +29,7 @@ def row(measure: str, lead_org: str = "办公室") -> ExportRow:
 
 def test_ledger_upload_previews_then_confirm_imports(client, unit):
     login(client, unit.office_staff)
-    url = reverse("ledger:import_ledger", args=[unit.inspection.pk])
+    url = reverse("spreadsheets:import_ledger", args=[unit.inspection.pk])
     preview = client.post(url, {"file": ledger_file([row("制定党组主体责任清单"), row("开展警示教育")])})
     page = preview.content.decode()
     assert "制定党组主体责任清单" in page and "确认导入" in page
@@ -43,7 +43,7 @@ def test_ledger_upload_previews_then_confirm_imports(client, unit):
 
 def test_ledger_bad_rows_are_listed_and_block_the_import(client, unit):
     login(client, unit.office_staff)
-    url = reverse("ledger:import_ledger", args=[unit.inspection.pk])
+    url = reverse("spreadsheets:import_ledger", args=[unit.inspection.pk])
     preview = client.post(url, {"file": ledger_file([row("开展警示教育"), row("规范公文处理", lead_org="宣传处")])})
     page = preview.content.decode()
     assert "宣传处" in page and "第 " in page
@@ -53,7 +53,7 @@ def test_ledger_bad_rows_are_listed_and_block_the_import(client, unit):
 
 def test_broken_ledger_file_gets_a_clear_error(client, unit):
     login(client, unit.office_staff)
-    url = reverse("ledger:import_ledger", args=[unit.inspection.pk])
+    url = reverse("spreadsheets:import_ledger", args=[unit.inspection.pk])
     page = client.post(url, {"file": SimpleUploadedFile("台账.xlsx", b"PK\x03\x04 not really a zip")}).content.decode()
     assert "errorlist" in page
     assert not Task.objects.filter(inspection=unit.inspection).exists()
@@ -61,13 +61,13 @@ def test_broken_ledger_file_gets_a_clear_error(client, unit):
 
 def test_department_cannot_import_a_ledger(client, unit):
     login(client, unit.dept_handler)
-    assert client.get(reverse("ledger:import_ledger", args=[unit.inspection.pk])).status_code == 403
+    assert client.get(reverse("spreadsheets:import_ledger", args=[unit.inspection.pk])).status_code == 403
 
 
 def test_notice_upload_previews_the_tree_and_imports_once(client, unit):
     login(client, unit.office_staff)
     data = NOTICE.read_bytes()
-    url = reverse("ledger:import_notice")
+    url = reverse("inspections:import_notice")
     before = Inspection.objects.count()
     preview = client.post(url, {"unit": unit.org.pk, "file": SimpleUploadedFile("通报.txt", data)})
     page = preview.content.decode()
@@ -89,7 +89,7 @@ def test_ledger_export_is_a_real_workbook(client, unit):
 
     make_task(unit, title="建立健全学习制度")
     login(client, unit.leader)
-    response = client.get(reverse("ledger:export_ledger", args=[unit.inspection.pk]))
+    response = client.get(reverse("spreadsheets:export_ledger", args=[unit.inspection.pk]))
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     cells = [c.value for r in book.active.iter_rows() for c in r if c.value]
@@ -103,7 +103,7 @@ def test_notice_upload_reads_a_pdf_file(client, unit):
     from tests.notice.test_pdf import OWN, _pdf
 
     login(client, unit.office_staff)
-    preview = client.post(reverse("ledger:import_notice"),
+    preview = client.post(reverse("inspections:import_notice"),
                           {"unit": unit.org.pk, "file": SimpleUploadedFile("通报.pdf", _pdf(OWN))})
     page = preview.content.decode()
     assert "第二巡察组" in page and "确认导入" in page
@@ -116,7 +116,7 @@ def test_ledger_upload_reads_an_ods_file(client, unit):
     from tests.spreadsheets.test_ledger_formats import _ods
 
     login(client, unit.office_staff)
-    url = reverse("ledger:import_ledger", args=[unit.inspection.pk])
+    url = reverse("spreadsheets:import_ledger", args=[unit.inspection.pk])
     rows = [["反馈问题", "整改措施", "牵头单位", "完成时限"], ["主体责任落实不到位", "制定党组主体责任清单", "办公室", "立行立改"]]
     preview = client.post(url, {"file": SimpleUploadedFile("台账.ods", _ods(rows))})
     assert "制定党组主体责任清单" in preview.content.decode()

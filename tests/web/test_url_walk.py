@@ -65,8 +65,8 @@ OBJECTS = {
     "ledger:task": "task", "ledger:task_row": "task", "ledger:task_row_edit": "task", "ledger:task_action": "task",
     "ledger:evidence": "evidence", "ledger:ledger": "inspection", "ledger:findings": "inspection",
     "ledger:add_finding": "inspection", "ledger:add_task": "inspection", "ledger:responsibility": "inspection",
-    "ledger:bulk_assign": "inspection", "ledger:unit_dashboard": "unit", "ledger:import_ledger": "inspection",
-    "ledger:export_ledger": "inspection",
+    "ledger:bulk_assign": "inspection", "ledger:unit_dashboard": "unit", "spreadsheets:import_ledger": "inspection",
+    "spreadsheets:export_ledger": "inspection",
 }
 PERSONAS = ["office_staff", "leader", "supervisor", "dept_handler"]
 

@@ -32,6 +32,7 @@ from rectify.ledger import services as ledger
 from rectify.ledger.models import Evidence, Progress, Task
 from rectify.ledger.selectors import TaskFilter, filter_tasks, inspections_visible_to, tasks_visible_to
 from rectify.organizations.models import Organization, User
+from rectify.organizations.scoping import actions_on_task
 
 router = Router(tags=["整改任务"])
 
@@ -141,6 +142,9 @@ class TaskDetailOut(TaskOut):
     progress: list[ProgressOut]
     comments: list[CommentOut]
     reviews: list[ReviewOut]
+    allowed_actions: list[str] = Field(
+        description="调用者现在可以办理的步骤（与任务页面的按钮一致）：start、progress、phased、submit、review、"
+                    "return、approve、comment、flag、lookback、reopen、edit_plan")
 
 
 class TaskQuery(Schema):
@@ -257,7 +261,9 @@ def list_tasks(request: HttpRequest, filters: Query[TaskQuery], paging: Query[Pa
 
 @router.get("/tasks/{task_id}", response={200: TaskDetailOut, **errors(404)}, summary="整改任务详情")
 def get_task(request: HttpRequest, task_id: int = Path(..., ge=1, le=MAX_ID)) -> Task:
-    return visible_task(request, task_id, detail=True)
+    task = visible_task(request, task_id, detail=True)
+    task.allowed_actions = sorted(actions_on_task(actor(request), task))  # type: ignore[attr-defined]
+    return task
 
 
 @router.post("/tasks", response={201: TaskOut, **errors(403, 404)}, summary="添加整改任务")

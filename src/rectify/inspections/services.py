@@ -119,7 +119,7 @@ def update_finding(actor: User, finding: Finding, **changes: Any) -> Finding:
 def plan_submitted(inspection: Inspection) -> bool:
     """Whether the plan (整改方案) has left draft: a version was submitted for review. The versions belong to
     the supervision app, read here through their reverse relation."""
-    return inspection.plan_versions.exists()  # type: ignore[attr-defined]
+    return inspection.plan_versions.exists()
 
 
 def reason_after_draft(inspection: Inspection, reason: str) -> str:
@@ -136,7 +136,7 @@ def delete_finding(actor: User, finding: Finding, *, reason: str = "") -> None:
     inspection = finding.inspection
     require_unit(actor, Action.EDIT_PLAN, inspection.target)
     reason = reason_after_draft(inspection, reason)
-    if finding.children.exists() or finding.tasks.exists():  # type: ignore[attr-defined]
+    if finding.children.exists() or finding.tasks.exists():
         raise ValidationFailed(_("「%(title)s」下还有下级问题或整改任务，不能删除") % {"title": finding.title[:30]},
                                field="finding")
     audit.record(actor, "finding.delete", object_type="inspections.finding", object_id=finding.pk,
@@ -156,8 +156,8 @@ def delete_inspection(actor: User, inspection: Inspection, *, reason: str = "") 
         if relation.related_model._default_manager.filter(**{relation.field.name: inspection}).exists():
             raise ValidationFailed(_("该巡视巡察已有「%(what)s」记录，不能删除") % {
                 "what": relation.related_model._meta.verbose_name}, field="inspection")
-    findings = [audit.snapshot(f) for f in inspection.findings.all()]  # type: ignore[attr-defined]
+    findings = [audit.snapshot(f) for f in inspection.findings.all()]
     audit.record(actor, "inspection.delete", object_type="inspections.inspection", object_id=inspection.pk,
                  unit_id=inspection.target_id, before={**audit.snapshot(inspection), "findings": findings}, note=reason)
-    inspection.findings.all().delete()  # type: ignore[attr-defined]
+    inspection.findings.all().delete()
     inspection.delete()

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from rectify.errors import Forbidden, NotVisible, RectifyError
 from rectify.inspections import services
 from rectify.inspections.models import Inspection
-from rectify.ledger.selectors import inspection_stats, inspections_visible_to
+from rectify.inspections.selectors import inspection_stats, inspections_visible_to
 from rectify.organizations.models import Organization
 from rectify.organizations.scoping import Action, can_unit, visible_organizations
 
@@ -112,7 +112,7 @@ def import_notice_view(request: HttpRequest) -> HttpResponse:
         held = uploads.take(request, request.POST.get("token", ""), NOTICE_PURPOSE)
         if held is None:
             messages.error(request, _("上传的文件已过期，请重新上传"))
-            return redirect("ledger:import_notice")
+            return redirect("inspections:import_notice")
         data, name = held
     else:
         upload = request.FILES.get("file")

@@ -6,16 +6,19 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Cast, Coalesce
 
 from rectify import clock
+from rectify.audit.models import AuditEvent
 from rectify.inspections.models import Inspection
+from rectify.inspections.selectors import inspections_visible_to as inspections_visible_to  # re-exported
 from rectify.ledger import lights
+from rectify.ledger.access import task_q
 from rectify.ledger.models import Lead, RuleChange, Task, UnitTally, UnitWeekTally
 from rectify.ledger.timeline import Event, timeline
-from rectify.organizations.models import User
-from rectify.organizations.scoping import task_q, unit_q
+from rectify.organizations.models import Role, User
+from rectify.organizations.scoping import grants, unit_q
 
 __all__ = ["Event", "timeline"]  # the task page's timeline lives in ledger/timeline.py
 
@@ -25,9 +28,42 @@ def tasks_visible_to(actor: User) -> QuerySet[Task]:
     return Task.objects.filter(task_q(actor)).select_related("finding", "lead_org", "unit", "leader")
 
 
-def inspections_visible_to(actor: User) -> QuerySet[Inspection]:
-    """Inspections (巡视巡察) whose target unit the actor may see."""
-    return Inspection.objects.filter(unit_q(actor, "target")).select_related("target")
+def own_tasks(actor: User) -> QuerySet[Task]:
+    """我的任务: a department's tasks; a leader's are the tasks they are responsible leader (责任领导) of."""
+    held = {g.role for g in grants(actor)}
+    qs = tasks_visible_to(actor)
+    if Role.LEADER in held and Role.DEPARTMENT not in held:
+        qs = qs.filter(leader=actor)
+    return qs
+
+
+def awaiting(actor: User, *, mine_only: bool = False) -> QuerySet[Task]:
+    """待我审批: closure requests the office reviews (待审核), and those a leader approves (待审批) as the
+    task's responsible leader or the unit's 第一责任人 (only the former with `mine_only`)."""
+    held = {g.role for g in grants(actor)}
+    wanted = Q(pk__in=[])
+    qs = tasks_visible_to(actor)
+    if Role.RECTIFICATION_OFFICE in held:
+        # Not the requests this person made: another member of the office reviews them.
+        qs = qs.annotate(submitter=Subquery(submitters()))
+        wanted |= Q(status=Task.Status.SUBMITTED) & ~Q(submitter=actor.pk)
+    if Role.LEADER in held:
+        approver = Q(leader=actor)
+        if not mine_only:
+            principal_paths = [g.path for g in grants(actor) if g.role == Role.LEADER and g.principal]
+            if principal_paths:
+                approver |= Q(unit__path__in=principal_paths)
+        wanted |= Q(status=Task.Status.REVIEWED) & approver
+    return qs.filter(wanted)
+
+
+def submitters() -> QuerySet[AuditEvent]:
+    """Per task (OuterRef "pk"), who asked for its latest closure (申请销号): see ledger.access.submitter_id."""
+    return (
+        AuditEvent.objects.filter(object_type="ledger.task", object_id=Cast(OuterRef("pk"), CharField()),
+                                  action="task.submit")
+        .order_by("-id").values("actor_id")[:1]
+    )
 
 
 def unit_tallies(actor: User) -> list[dict[str, Any]]:

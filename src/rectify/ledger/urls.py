@@ -1,8 +1,6 @@
 from django.urls import path
 
-from rectify.inspections import views as inspection_views
 from rectify.ledger.views import dashboards, ledger, pages, task
-from rectify.spreadsheets import views as spreadsheet_views
 
 app_name = "ledger"
 
@@ -13,8 +11,6 @@ urlpatterns = [
     path("search/", pages.search, name="search"),
     path("overview/", dashboards.overview, name="overview"),
     path("units/<int:pk>/dashboard/", dashboards.unit_dashboard, name="unit_dashboard"),
-    path("inspections/", inspection_views.inspection_list, name="inspections"),
-    path("inspections/new/", inspection_views.inspection_create, name="inspection_create"),
     path("inspections/<int:pk>/ledger/", ledger.ledger, name="ledger"),
     path("inspections/<int:pk>/findings/", ledger.findings, name="findings"),
     path("inspections/<int:pk>/findings/add/", ledger.add_finding, name="add_finding"),
@@ -27,8 +23,4 @@ urlpatterns = [
     path("tasks/<int:pk>/row/edit/", ledger.task_row_edit, name="task_row_edit"),
     path("tasks/<int:pk>/<slug:action>/", task.task_action, name="task_action"),
     path("evidence/<int:pk>/", task.evidence_download, name="evidence"),
-    path("inspections/<int:pk>/import-ledger/", spreadsheet_views.import_ledger_view, name="import_ledger"),
-    path("inspections/<int:pk>/export.xlsx", spreadsheet_views.export_ledger_view, name="export_ledger"),
-    path("ledger-template.xlsx", spreadsheet_views.ledger_template, name="ledger_template"),
-    path("inspections/import-notice/", inspection_views.import_notice_view, name="import_notice"),
 ]

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from rectify.audit import services as audit
+from rectify.audit.models import AuditEvent
 from rectify.organizations import services
 from rectify.organizations.models import Membership, Organization, User
 from rectify.organizations.scoping import grants, visible_organizations
@@ -110,3 +111,17 @@ class RectifyUserAdmin(UserAdmin):
 class MembershipAdmin(ReadOnlyScopedAdmin):
     list_display = ["user", "organization", "role", "title", "is_principal"]
     list_filter = ["role"]
+
+
+# The audit log sits below organizations (every app writes to it), so its scoped admin lives here.
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyScopedAdmin):
+    list_display = ["id", "created_at", "actor_name", "action", "object_type", "object_id"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["actor_name", "object_id", "note"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = AuditEvent.objects.all()
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(unit_id__in=visible_organizations(request.user).values("pk"))  # type: ignore[arg-type]

@@ -14,7 +14,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from rectify.errors import NotVisible, ValidationFailed
+from rectify.errors import ValidationFailed
+from rectify.network import client_ip
 from rectify.notice.model import Contact
 from rectify.reports import selectors, services
 from rectify.reports.compose import unit_contact
@@ -22,14 +23,10 @@ from rectify.reports.forms import FeedbackForm
 from rectify.reports.models import Report, ReportVersion
 from rectify.reports.rendering import FORMATS, html_context
 from rectify.reports.rendering import render as render_format
-from rectify.security import client_ip
 
 
 def _notice(pk: int) -> tuple[Report, ReportVersion]:
-    try:
-        return selectors.published_notice(pk)
-    except NotVisible as exc:
-        raise Http404(exc.message) from exc
+    return selectors.published_notice(pk)
 
 
 @require_GET

@@ -1,7 +1,9 @@
 """Scoped reads of reports, versions and feedback. Every selector starts from the scoping function.
 
-Who may do what with a report (the rule `require_report` enforces):
-- view: every role over the inspected unit (整改办, 领导, 纪检, 巡视巡察办, 责任单位, 管理员);
+Who may do what with a report (the rule `require_report` enforces, from rules.permissions):
+- view: the office, leaders and supervisors over the inspected unit (整改办, 领导, 纪检, 巡视巡察办, 管理员);
+  not a department (责任单位): a report covers every task and lead of the unit, and a department sees
+  only its own (it is in scope, so 403);
 - generate, regenerate and edit sections: the rectification office (EDIT_PLAN: 整改办, 管理员);
 - publish: the rectification office or the leader for the notice and the internal report, since
   the office issues them once the leader has signed off; only the leader (or an administrator) for
@@ -21,25 +23,23 @@ from django.utils.translation import gettext as _
 from rectify import clock
 from rectify.errors import Forbidden, NotVisible
 from rectify.inspections.models import Inspection
-from rectify.organizations.models import Role, User
-from rectify.organizations.scoping import ALLOWED, Action, grants, require, roles_over_unit, unit_q
+from rectify.organizations.models import User
+from rectify.organizations.scoping import ALLOWED, Action, grants, require, roles_over_unit, roles_q
 from rectify.reports.models import Feedback, Report, ReportVersion
 from rectify.rules.lights import is_past_due
 
 EDITORS = ALLOWED[Action.EDIT_PLAN]
-PUBLISHERS = frozenset({Role.RECTIFICATION_OFFICE, Role.LEADER, Role.ADMIN})
-LEADER_PUBLISHERS = frozenset({Role.LEADER, Role.ADMIN})
 INBOX_ROLES = ALLOWED[Action.MANAGE_RECORDS]
 
 
 def publishers(kind: str) -> frozenset[str]:
-    return LEADER_PUBLISHERS if kind == Report.Kind.LEADER else PUBLISHERS
+    return ALLOWED[Action.PUBLISH_LEADER_REPORT if kind == Report.Kind.LEADER else Action.PUBLISH_REPORT]
 
 
 def require_report(actor: User, report: Report, what: str = "view") -> set[str]:
     """Check `what` (view | edit | publish) on a report: NotVisible out of scope, Forbidden without the role."""
     roles = roles_over_unit(actor, report.inspection.target)
-    require(actor, Action.VIEW, roles)
+    require(actor, Action.VIEW_REPORTS, roles)
     if what == "edit" and not roles & EDITORS:
         raise Forbidden(_("只有整改办可以生成和编辑报告"))
     if what == "publish" and not roles & publishers(report.kind):
@@ -60,15 +60,17 @@ def report_flags(actor: User, inspection: Inspection, kind: str | None = None) -
 
 def reports_visible_to(actor: User) -> QuerySet[Report]:
     """Reports (报告) of the inspections the actor may see."""
-    return Report.objects.filter(unit_q(actor, "inspection__target")).select_related("inspection__target")
+    return Report.objects.filter(roles_q(actor, ALLOWED[Action.VIEW_REPORTS], "inspection__target")).select_related(
+        "inspection__target")
 
 
 def inspection_for(actor: User, pk: int) -> Inspection:
-    """One inspection in the actor's scope, else NotVisible (404)."""
+    """One inspection whose reports the actor may read: NotVisible (404) out of scope, Forbidden (403) for a
+    department."""
     inspection = Inspection.objects.select_related("target").filter(pk=pk).first()
     if inspection is None:
         raise NotVisible(_("未找到该记录"))
-    require(actor, Action.VIEW, roles_over_unit(actor, inspection.target))
+    require(actor, Action.VIEW_REPORTS, roles_over_unit(actor, inspection.target))
     return inspection
 
 

@@ -188,7 +188,7 @@ def publish_report(actor: User, report: Report, *, expected_version: int | None 
             field="version",
         )
     # The first responsible person's sign-off of the plan (签字背书) comes before any report is published.
-    plan = report.inspection.plan_versions.order_by("-number").first()  # type: ignore[attr-defined]
+    plan = report.inspection.plan_versions.order_by("-number").first()
     if plan is not None and plan.signed_at is None:
         raise InvalidTransition(_("第 %(n)d 版整改方案尚未经第一责任人签字，报告不能发布") % {"n": plan.number})
     content = draft_content(report)

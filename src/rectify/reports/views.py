@@ -3,8 +3,6 @@ download, and the inbox of feedback from the public. Out of scope → 404, no ro
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -14,26 +12,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rectify.errors import InvalidTransition, NotVisible, StaleWrite, ValidationFailed
+from rectify.errors import InvalidTransition, StaleWrite, ValidationFailed
 from rectify.reports import selectors, services
 from rectify.reports.forms import GenerateForm, HandleForm, PublishForm, SectionForm, TitleForm
 from rectify.reports.models import Report, ReportSection
 from rectify.reports.rendering import FORMATS, html_context
 from rectify.reports.rendering import render as render_format
 
-
-def scoped(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Login required; NotVisible becomes 404 (existence stays hidden); Forbidden is a 403 already."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotVisible as exc:
-            raise Http404(exc.message) from exc
-
-    return login_required(wrapper)
-
+# Login is all a view here needs: NotVisible is a 404 and Forbidden a 403 by themselves.
+scoped = login_required
 
 @scoped
 @require_GET

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
@@ -44,7 +44,7 @@ def import_ledger_view(request: HttpRequest, pk: int) -> HttpResponse:
         held = uploads.take(request, request.POST.get("token", ""), PURPOSE)
         if held is None:
             messages.error(request, _("上传的文件已过期，请重新上传"))
-            return redirect("ledger:import_ledger", pk=inspection.pk)
+            return redirect("spreadsheets:import_ledger", pk=inspection.pk)
         data, name = held
     else:
         upload = request.FILES.get("file")
@@ -58,12 +58,12 @@ def import_ledger_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         result = import_ledger(request.user, inspection, data=data, filename=name, dry_run=not confirm,  # type: ignore[arg-type]
                                skip_bad_rows=skip)
-    except (NotVisible, Forbidden) as exc:
-        raise Http404 from exc
     except LedgerFileError as exc:
         context["error"] = localize(exc.args[0]) if exc.args else str(exc)
         return render(request, "spreadsheets/import.html", context)
     except RectifyError as exc:
+        if isinstance(exc, NotVisible | Forbidden):
+            raise  # 404 out of scope, 403 in scope without the role
         context["error"] = exc.message or str(exc)
         return render(request, "spreadsheets/import.html", context)
     if confirm:
@@ -77,7 +77,7 @@ def import_ledger_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("ledger:ledger", pk=inspection.pk)
         if result.errors:
             messages.error(request, _("有问题的行未处理，未导入任何数据"))
-            return redirect("ledger:import_ledger", pk=inspection.pk)
+            return redirect("spreadsheets:import_ledger", pk=inspection.pk)
         # Translators: the separator between two warnings
         messages.info(request, _("没有新的任务需要导入。") + _("；").join(result.warnings))
         return redirect("ledger:ledger", pk=inspection.pk)
@@ -97,10 +97,7 @@ def import_ledger_view(request: HttpRequest, pk: int) -> HttpResponse:
 def export_ledger_view(request: HttpRequest, pk: int) -> HttpResponse:
     """导出整改台账 as the standard .xlsx."""
     inspection = get_inspection(request, pk)
-    try:
-        data = export_ledger(request.user, inspection, per_aspect=request.GET.get("per_aspect") == "1")  # type: ignore[arg-type]
-    except NotVisible as exc:
-        raise Http404 from exc
+    data = export_ledger(request.user, inspection, per_aspect=request.GET.get("per_aspect") == "1")  # type: ignore[arg-type]
     name = f"{slugify(inspection.title, allow_unicode=True) or 'ledger'}-整改台账-{clock.today():%Y%m%d}.xlsx"
     return _attachment(data, name)
 

@@ -4,7 +4,6 @@ and call one service or selector; out of scope is 404, in scope without the role
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -20,22 +19,20 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from rectify import clock
-from rectify.errors import NotVisible, RectifyError, ValidationFailed
+from rectify.errors import Forbidden, NotVisible, RectifyError, ValidationFailed
 from rectify.ledger import services as ledger_services
 from rectify.ledger.models import LookBack, LookBackSample, Task
 from rectify.ledger.selectors import tasks_visible_to
 from rectify.ledger.views.common import get_inspection, paginate
 from rectify.organizations.models import Organization
+from rectify.organizations.scoping import can_unit, require_unit
+from rectify.rules.permissions import ALLOWED, Action
 from rectify.supervision import documents, selectors, services
 from rectify.supervision.models import Evaluation, Order, PlanReview, PlanVersion, SecondRound
 from rectify.supervision.selectors.problems import DEFAULT_THRESHOLD
 from rectify.supervision.services import problems
 from rectify.supervision.services.access import (
-    EVALUATORS,
     LOOK_BACK,
-    ORDER_ISSUE,
-    PLAN_SUBMITTERS,
-    REVIEWERS,
     has_roles,
     require_roles,
 )
@@ -47,7 +44,6 @@ from rectify.totp.services import active_device
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-VIEW_ANY = ("inspection_office", "rectification_office", "leader", "supervisor", "admin")
 
 
 def _official_language() -> translation.override:
@@ -56,29 +52,20 @@ def _official_language() -> translation.override:
     return translation.override(settings.LANGUAGE_CODE)
 
 
-def scoped(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Login required; NotVisible becomes 404 (Forbidden is a PermissionDenied, so 403 already)."""
+# Roles that read a unit's supervision pages (the plan review's readers in the permission table).
+VIEW_ANY = ALLOWED[Action.VIEW_PLAN_REVIEW]
 
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotVisible as exc:
-            raise Http404 from exc
-
-    return login_required(wrapper)
-
+# Login is all a view here needs: NotVisible is a 404 and Forbidden a 403 by themselves.
+scoped = login_required
 
 def _run(request: HttpRequest, action: Callable[[], Any], *, success: str, back: str,
          done: str | None = None) -> HttpResponse:
     """Run a service for a form: a refused step becomes a message, then back to the page (or on to `done`)."""
     try:
         action()
-    except NotVisible:
-        raise
     except RectifyError as exc:
-        if exc.code == "forbidden":
-            raise
+        if isinstance(exc, NotVisible | Forbidden):
+            raise  # 404 and 403, as Django answers them
         messages.error(request, exc.message)
         return redirect(back)
     if done is not None:
@@ -105,7 +92,7 @@ def _unit(request: HttpRequest, pk: int) -> Organization:
     unit = Organization.objects.filter(pk=pk, kind=Organization.Kind.UNIT).first()
     if unit is None:
         raise Http404
-    require_roles(request.user, unit, VIEW_ANY + ("department",), _("您无权查看该单位"))  # type: ignore[arg-type]
+    require_unit(request.user, Action.VIEW, unit, message=_("您无权查看该单位"))  # type: ignore[arg-type]
     return unit
 
 
@@ -164,7 +151,7 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
     sheet = services.build_dispatch(request.user, unit, _week(request))  # type: ignore[arg-type]
     return render(request, "supervision/dispatch.html", {
-        "sheet": sheet, "unit": unit, "can_record": has_roles(request.user, unit, ["rectification_office"]),  # type: ignore[arg-type]
+        "sheet": sheet, "unit": unit, "can_record": can_unit(request.user, Action.RECORD_DISPATCH, unit),  # type: ignore[arg-type]
         "previous": sheet.week_of - dt.timedelta(days=7), "next": sheet.week_of + dt.timedelta(days=7),
         "tasks": sorted({r.task for _k, _l, rows in sheet.sections() for r in rows}, key=lambda t: t.pk),
     })
@@ -215,7 +202,7 @@ def orders(request: HttpRequest, pk: int) -> HttpResponse:
             reply_due=_date(request.POST.get("reply_due"), "reply_due", _("回复时限")),  # type: ignore[arg-type]
             number=request.POST.get("number", ""), body=request.POST.get("body", ""),
         ), success=_("督办文书已印发"), back=back)
-    can_issue = has_roles(request.user, unit, ORDER_ISSUE)  # type: ignore[arg-type]
+    can_issue = can_unit(request.user, Action.ISSUE_ORDER, unit)  # type: ignore[arg-type]
     open_tasks = (tasks_visible_to(request.user).filter(unit=unit)  # type: ignore[arg-type]
                   .exclude(status=Task.Status.CLOSED).order_by("deadline", "pk")[:300]) if can_issue else []
     return render(request, "supervision/orders.html", {
@@ -239,7 +226,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "supervision/order.html", {
         "order": order, "tasks": order_tasks(order),
         "can_reply": order.status == Order.Status.ISSUED and can_reply(request.user, order),  # type: ignore[arg-type]
-        "can_close": order.status == Order.Status.REPLIED and has_roles(request.user, order.unit, ORDER_ISSUE),  # type: ignore[arg-type]
+        "can_close": order.status == Order.Status.REPLIED and can_unit(request.user, Action.ISSUE_ORDER, order.unit),  # type: ignore[arg-type]
     })
 
 
@@ -273,8 +260,8 @@ def order_docx(request: HttpRequest, pk: int) -> HttpResponse:
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """方案审核: integrity, formalism flags, clocks, versions and reviews, look-back and evaluation."""
     inspection = get_inspection(request, pk)
-    require_roles(request.user, inspection.target, VIEW_ANY,
-                  _("只有整改办、领导、纪检监督或巡视巡察办可以查看方案审核"))  # type: ignore[arg-type]
+    require_unit(request.user, Action.VIEW_PLAN_REVIEW, inspection.target,
+                 message=_("只有整改办、领导、纪检监督或巡视巡察办可以查看方案审核"))  # type: ignore[arg-type]
     versions = list(PlanVersion.objects.filter(inspection=inspection).prefetch_related("reviews__reviewer"))
     report_reviews = PlanReview.objects.filter(inspection=inspection).exclude(subject=PlanReview.Subject.PLAN)
     user = request.user
@@ -285,10 +272,10 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "versions": versions, "latest": versions[0] if versions else None, "report_reviews": report_reviews,
         "evaluations": Evaluation.objects.filter(inspection=inspection)[:5],
         "second_round": SecondRound.objects.filter(inspection=inspection).first(),
-        "can_submit": has_roles(user, inspection.target, PLAN_SUBMITTERS),  # type: ignore[arg-type]
-        "can_review": has_roles(user, inspection.target, REVIEWERS),  # type: ignore[arg-type]
-        "can_evaluate": has_roles(user, inspection.target, EVALUATORS),  # type: ignore[arg-type]
-        "can_look_back": has_roles(user, inspection.target, LOOK_BACK),  # type: ignore[arg-type]
+        "can_submit": can_unit(user, Action.SUBMIT_PLAN, inspection.target),  # type: ignore[arg-type]
+        "can_review": can_unit(user, Action.REVIEW_PLAN, inspection.target),  # type: ignore[arg-type]
+        "can_evaluate": can_unit(user, Action.EVALUATE, inspection.target),  # type: ignore[arg-type]
+        "can_look_back": can_unit(user, Action.LOOK_BACK, inspection.target),  # type: ignore[arg-type]
         "can_sign": bool(versions) and versions[0].signed_at is None and versions[0].status != PlanVersion.Status.RETURNED
         and is_first_responsible(user, inspection),  # type: ignore[arg-type]
         "sign_needs_code": active_device(user) is not None,  # type: ignore[arg-type]

@@ -37,7 +37,7 @@ class PlanRow:
 
 
 def unit_members(inspection: Inspection) -> set[int]:
-    """Ids of the people of the inspected unit: who may be a task's responsible leader."""
+    """Ids of the people of the inspected unit: who may be a task's responsible leader or handler."""
     return set(
         Membership.objects.filter(organization__path__startswith=inspection.target.path).values_list("user_id", flat=True)
     )

@@ -24,7 +24,7 @@ S = Task.Status
 @transaction.atomic
 def withdraw_task(actor: User, task: Task, *, note: str = "", expected_version: int | None = None) -> Task:
     """The department withdraws its closure request (撤回销号申请) before the office has reviewed it."""
-    require_task(actor, Action.SUBMIT, task)
+    require_task(actor, Action.WITHDRAW, task)
     if task.status != S.SUBMITTED:
         raise InvalidTransition(_("只有待审核的销号申请才能撤回"))
     task.submitted_at = None
@@ -35,7 +35,7 @@ def withdraw_task(actor: User, task: Task, *, note: str = "", expected_version: 
 @transaction.atomic
 def request_extension(actor: User, task: Task, *, deadline: dt.date | None, reason: str) -> Extension:
     """The lead department asks for a new deadline (延期申请) with a reason; the office and the leader decide."""
-    require_task(actor, Action.SUBMIT, task)
+    require_task(actor, Action.REQUEST_EXTENSION, task)
     reason = _validate_text(reason, "reason", _("延期理由"))
     if task.status == S.CLOSED or task.category == Task.Category.LONG_TERM:
         raise InvalidTransition(_("已销号或长期整改的任务不能申请延期"))

@@ -18,10 +18,9 @@ from rectify.ledger.services.evidence import Upload, add_all_evidence
 from rectify.ledger.services.versioning import save_versioned
 from rectify.organizations.models import Role, User
 from rectify.organizations.scoping import Action, grants, require_task
+from rectify.rules.permissions import PROGRESS_FROM, SUBMIT_FROM
 
 S = Task.Status
-PROGRESS_FROM = {S.NOT_STARTED, S.IN_PROGRESS, S.RETURNED, S.REOPENED, S.PHASED_RESULT}
-SUBMIT_FROM = {S.IN_PROGRESS, S.RETURNED, S.REOPENED}
 
 
 def _transition(actor: User, task: Task, status: str, action: str, *, note: str = "", fields: Iterable[str] = (),
@@ -37,7 +36,7 @@ def _transition(actor: User, task: Task, status: str, action: str, *, note: str 
 def _actor_org(actor: User, task: Task) -> int | None:
     """The department an actor reports for: the task's lead or co department they belong to."""
     paths = [g.path for g in grants(actor) if g.role == Role.DEPARTMENT]
-    candidates = [task.lead_org] if task.lead_org_id else []
+    candidates = [task.lead_org] if task.lead_org_id and task.lead_org else []
     candidates += list(task.co_orgs.all())
     for org in candidates:
         if any(org.path.startswith(p) for p in paths):
@@ -48,7 +47,7 @@ def _actor_org(actor: User, task: Task) -> int | None:
 @transaction.atomic
 def start_task(actor: User, task: Task, *, expected_version: int | None = None) -> Task:
     """Start a task (启动整改): not started → in progress."""
-    require_task(actor, Action.REPORT_PROGRESS, task)
+    require_task(actor, Action.START, task)
     if task.status != S.NOT_STARTED:
         raise InvalidTransition(_("只有未启动的任务才能启动"))
     return _transition(actor, task, S.IN_PROGRESS, "task.start", expected_version=expected_version)
@@ -98,7 +97,7 @@ def record_phased_result(
     actor: User, task: Task, *, text: str, files: Iterable[Upload] = (), expected_version: int | None = None
 ) -> Progress:
     """A long-term task reports its phased result (阶段性成效); it is never simply closed."""
-    require_task(actor, Action.REPORT_PROGRESS, task)
+    require_task(actor, Action.PHASED_RESULT, task)
     text = _validate_text(text, "text", _("阶段性成效"))
     if task.category != Task.Category.LONG_TERM:
         raise InvalidTransition(_("只有长期整改任务报送阶段性成效，其他任务请申请销号"))
@@ -135,7 +134,8 @@ def submit_task(actor: User, task: Task, *, note: str = "", expected_version: in
 
 @transaction.atomic
 def review_task(actor: User, task: Task, *, note: str = "", expected_version: int | None = None) -> Task:
-    """The rectification office approves a closure request and passes it to the leader (审核通过)."""
+    """The rectification office approves a closure request and passes it to the leader (审核通过);
+    never the person who asked for it."""
     require_task(actor, Action.REVIEW, task)
     if task.status != S.SUBMITTED:
         raise InvalidTransition(_("只有待审核的任务才能审核"))
@@ -147,15 +147,13 @@ def review_task(actor: User, task: Task, *, note: str = "", expected_version: in
 @transaction.atomic
 def return_task(actor: User, task: Task, *, reason: str, expected_version: int | None = None) -> Task:
     """Send a closure request back (退回) with a reason: the office at review, or the leader at approval."""
+    require_task(actor, Action.RETURN, task)
     reason = _validate_text(reason, "reason", _("退回理由"))
     if task.status == S.SUBMITTED:
-        require_task(actor, Action.REVIEW, task)
         stage = ClosureReview.Stage.OFFICE
     elif task.status == S.REVIEWED:
-        require_task(actor, Action.APPROVE, task)
         stage = ClosureReview.Stage.LEADER
     else:
-        require_task(actor, Action.REVIEW, task)
         raise InvalidTransition(_("只有待审核或待审批的任务才能退回"))
     ClosureReview.objects.create(task=task, stage=stage, decision=ClosureReview.Decision.RETURN, reason=reason,
                                  reviewer=actor)
@@ -166,7 +164,7 @@ def return_task(actor: User, task: Task, *, reason: str, expected_version: int |
 
 @transaction.atomic
 def approve_task(actor: User, task: Task, *, note: str = "", expected_version: int | None = None) -> Task:
-    """The leader approves closure (领导审批销号): 完成一项、销号一项."""
+    """The task's responsible leader or the unit's 第一责任人 approves closure (领导审批销号): 完成一项、销号一项."""
     require_task(actor, Action.APPROVE, task)
     if task.status != S.REVIEWED:
         raise InvalidTransition(_("只有整改办审核通过的任务才能审批销号"))
@@ -180,7 +178,7 @@ def approve_task(actor: User, task: Task, *, note: str = "", expected_version: i
 @transaction.atomic
 def reopen_task(actor: User, task: Task, *, reason: str, expected_version: int | None = None) -> Task:
     """Reopen a closed task (问题反弹): it goes back to the department with the reason."""
-    require_task(actor, Action.LOOK_BACK, task)
+    require_task(actor, Action.REOPEN, task)
     reason = _validate_text(reason, "reason", _("重启理由"))
     if task.status != S.CLOSED:
         raise InvalidTransition(_("只有已销号的任务才能重启"))
@@ -219,7 +217,7 @@ def flag_task(actor: User, task: Task, *, text: str, expected_version: int | Non
 @transaction.atomic
 def answer_flag(actor: User, task: Task, *, uphold: bool, reason: str, expected_version: int | None = None) -> Task:
     """The office answers a 整改不实 flag after re-check (复核): it upholds the closure, or reopens the task."""
-    require_task(actor, Action.REVIEW, task)
+    require_task(actor, Action.ANSWER_FLAG, task)
     reason = _validate_text(reason, "reason", _("复核意见"))
     if task.status != S.RECHECK:
         raise InvalidTransition(_("只有复核中的任务才能答复整改不实标记"))

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -22,6 +22,9 @@ from rectify.ledger.services.versioning import save_versioned
 from rectify.organizations.models import Membership, Organization, User
 from rectify.organizations.scoping import Action, require_task, require_unit
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 EDITABLE = ("title", "category", "deadline", "leader", "leader_name", "lead_org", "handler", "number",
             "exempt", "exempt_reason", "finding")
 
@@ -30,12 +33,19 @@ CATEGORIES = frozenset(Task.Category.values)
 LEAD_ORG, CO_ORGS = gettext_lazy("牵头单位"), gettext_lazy("配合单位")  # translated only for a message
 
 
-def _check_org(unit: Organization, org: Organization | None, field: str, label: str) -> None:
+def _check_org(unit: Organization, org: Organization | None, field: str, label: StrOrPromise) -> None:
     if org is None:
         return
     if not org.path.startswith(unit.path) or org.kind != Organization.Kind.DEPARTMENT:
         # Another unit's department is not named: its existence stays hidden.
         raise ValidationFailed(_("「%(label)s」不是本单位的部门") % {"label": label}, field=field)
+
+
+def _in_unit(user_id: int, unit: Organization, members: set[int] | None = None) -> bool:
+    """True when the user holds a role in the unit or one of its departments (`members` saves the query)."""
+    if members is not None:
+        return user_id in members
+    return Membership.objects.filter(user_id=user_id, organization__path__startswith=unit.path).exists()
 
 
 def _check_task(task: Task, co_orgs: Iterable[Organization] | None, *, members: set[int] | None = None) -> None:
@@ -67,12 +77,11 @@ def _check_task(task: Task, co_orgs: Iterable[Organization] | None, *, members: 
         Task.Status.SUBMITTED, Task.Status.REVIEWED, Task.Status.CLOSED
     ):
         raise ValidationFailed(_("已申请销号或已销号的任务不能改为长期整改"), field="category")
-    if task.leader is not None and not (
-        task.leader_id in members if members is not None else Membership.objects.filter(
-            user=task.leader, organization__path__startswith=inspection.target.path
-        ).exists()
-    ):
+    if task.leader_id is not None and not _in_unit(task.leader_id, inspection.target, members):
         raise ValidationFailed(_("「责任领导」不是本单位的人员"), field="leader")
+    # A handler (经办人) gets the task in their inbox: never someone of another unit.
+    if task.handler_id is not None and not _in_unit(task.handler_id, inspection.target, members):
+        raise ValidationFailed(_("「经办人」不是本单位的人员"), field="handler")
     if task.leader is not None and not task.leader_name:
         task.leader_name = task.leader.display_name
 
@@ -153,6 +162,8 @@ def hand_over(
     require_unit(actor, Action.HANDOVER, unit)
     if from_user.pk == to_user.pk:
         raise ValidationFailed(_("「接收人」不能与「移交人」相同"), field="to_user")
+    if not _in_unit(to_user.pk, unit):
+        raise ValidationFailed(_("「接收人」不是本单位的人员"), field="to_user")
     field = {Handover.Role.LEADER: "leader", Handover.Role.HANDLER: "handler"}.get(role)  # type: ignore[call-overload]
     if field is None:
         raise ValidationFailed(_("「交接类别」无法识别：%(value)s") % {"value": role}, field="role")
@@ -188,7 +199,7 @@ def delete_task(actor: User, task: Task, *, reason: str = "") -> None:
     look-backs, orders); the audit chain keeps what it said. Once the plan is submitted, with a reason."""
     require_task(actor, Action.EDIT_PLAN, task)
     reason = reason_after_draft(task.inspection, reason)
-    if task.progress.exists() or task.reviews.exists() or task.look_backs.exists() or task.orders.exists():  # type: ignore[attr-defined]
+    if task.progress.exists() or task.reviews.exists() or task.look_backs.exists() or task.orders.exists():
         raise ValidationFailed(_("该任务已有整改进展或办理记录，不能删除；如需调整请修改任务"), field="task")
     before = {**audit.snapshot(task), "co_orgs": list(task.co_orgs.values_list("pk", flat=True))}
     audit.record(actor, "task.delete", object_type="ledger.task", object_id=task.pk, unit_id=task.unit_id,

@@ -46,11 +46,11 @@ def perform(request: HttpRequest, action: Callable[[], Any], *, success: str, ba
     (or to `failed` when the step was refused)."""
     try:
         action()
-    except NotVisible as exc:
-        raise Http404 from exc
     except Forbidden as exc:
         return HttpResponseForbidden(exc.message)
     except RectifyError as exc:
+        if isinstance(exc, NotVisible):
+            raise  # a 404, as Django answers it
         messages.error(request, exc.message)
         return redirect(failed or back)
     messages.success(request, success)

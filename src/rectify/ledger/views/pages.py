@@ -9,13 +9,14 @@ from django.shortcuts import redirect, render
 
 from rectify import clock
 from rectify.inspections.models import Finding
+from rectify.ledger.access import task_q
 from rectify.ledger.lights import red_q
 from rectify.ledger.models import Progress, Task
-from rectify.ledger.selectors import inspections_visible_to, tasks_visible_to
+from rectify.ledger.selectors import awaiting, inspections_visible_to, own_tasks
 from rectify.ledger.views.common import light_row, paginate, query_without_page
 from rectify.organizations.models import Role
 from rectify.organizations.navigation import main_role
-from rectify.organizations.scoping import grants, task_q, visible_organizations
+from rectify.organizations.scoping import grants, visible_organizations
 
 
 @login_required
@@ -26,8 +27,10 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("ledger:overview")
     if role == Role.DEPARTMENT:
         return redirect("ledger:my_tasks")
+    if role == Role.LEADER:
+        return redirect("ledger:approvals")
     unit_ids = [g.organization_id for g in grants(request.user) if g.role != Role.DEPARTMENT]  # type: ignore[arg-type]
-    if role in {Role.RECTIFICATION_OFFICE, Role.LEADER, Role.SUPERVISOR} and unit_ids:
+    if role in {Role.RECTIFICATION_OFFICE, Role.SUPERVISOR} and unit_ids:
         return redirect("ledger:unit_dashboard", pk=unit_ids[0])
     return render(request, "ledger/empty_home.html")
 
@@ -47,9 +50,9 @@ def by_urgency(qs):  # type: ignore[no-untyped-def]
 
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
-    """A department's tasks, sorted by urgency; returned items show why."""
+    """A department's tasks (a leader's: those they are responsible for), by urgency; returned items show why."""
     show_closed = request.GET.get("closed") == "1"
-    qs = tasks_visible_to(request.user).select_related("inspection", "finding")  # type: ignore[arg-type]
+    qs = own_tasks(request.user).select_related("inspection", "finding")  # type: ignore[arg-type]
     if not show_closed:
         qs = qs.exclude(status=Task.Status.CLOSED)
     page = paginate(request, by_urgency(qs), per_page=50)
@@ -69,15 +72,8 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
     """Closure requests waiting for this user: the office reviews submitted ones, leaders approve reviewed ones."""
-    held = {g.role for g in grants(request.user)}  # type: ignore[arg-type]
-    statuses = []
-    if Role.RECTIFICATION_OFFICE in held:
-        statuses += [Task.Status.SUBMITTED, Task.Status.RECHECK]
-    if Role.LEADER in held:
-        statuses.append(Task.Status.REVIEWED)
-    qs = tasks_visible_to(request.user).filter(status__in=statuses).select_related("inspection", "finding")  # type: ignore[arg-type]
-    if Role.LEADER in held and Role.RECTIFICATION_OFFICE not in held and request.GET.get("mine") == "1":
-        qs = qs.filter(leader=request.user)
+    mine = request.GET.get("mine") == "1"
+    qs = awaiting(request.user, mine_only=mine).select_related("inspection", "finding")  # type: ignore[arg-type]
     page = paginate(request, qs.order_by("submitted_at", "pk"), per_page=50)
     today = clock.today()
     rows = [light_row(t, today) for t in page.object_list]

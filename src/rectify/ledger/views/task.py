@@ -20,11 +20,12 @@ from rectify.errors import ValidationFailed
 from rectify.ledger import services
 from rectify.ledger.downloads import evidence_response
 from rectify.ledger.models import Evidence, Extension, LookBack, Task
+from rectify.ledger.panels import task_panels
 from rectify.ledger.selectors import tasks_visible_to, timeline
 from rectify.ledger.services.evidence import Upload
 from rectify.ledger.timeline import audit_label
 from rectify.ledger.views.common import get_task, perform
-from rectify.organizations.scoping import Action, can_task
+from rectify.organizations.scoping import Action, actions_on_task, can_task
 
 ACTION_LABELS = {
     "start": gettext_lazy("已启动整改"),
@@ -94,30 +95,22 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "light": task.light(),
         "overdue": task.is_overdue(),
         "overdue_days": task.days_overdue(),
-        "can_progress": can_task(user, Action.REPORT_PROGRESS, task) and task.status in services.lifecycle.PROGRESS_FROM,  # type: ignore[arg-type]
-        "can_submit": can_task(user, Action.SUBMIT, task) and task.status in services.lifecycle.SUBMIT_FROM  # type: ignore[arg-type]
-        and task.category != Task.Category.LONG_TERM,
-        "can_phased": can_task(user, Action.REPORT_PROGRESS, task) and task.category == Task.Category.LONG_TERM  # type: ignore[arg-type]
-        and task.status in services.lifecycle.PROGRESS_FROM,
-        "can_review": can_task(user, Action.REVIEW, task) and task.status == Task.Status.SUBMITTED,  # type: ignore[arg-type]
-        "can_approve": can_task(user, Action.APPROVE, task) and task.status == Task.Status.REVIEWED,  # type: ignore[arg-type]
-        "can_comment": can_task(user, Action.COMMENT, task),  # type: ignore[arg-type]
-        "can_flag": can_task(user, Action.FLAG, task),  # type: ignore[arg-type]
-        "can_answer_flag": can_task(user, Action.REVIEW, task) and task.status == Task.Status.RECHECK,  # type: ignore[arg-type]
-        "can_lookback": can_task(user, Action.LOOK_BACK, task) and task.status == Task.Status.CLOSED,  # type: ignore[arg-type]
         "pending_checks": [lb for lb in task.look_backs.all() if lb.result == LookBack.Result.PENDING],
-        "can_edit": can_task(user, Action.EDIT_PLAN, task),  # type: ignore[arg-type]
-        "can_withdraw": can_task(user, Action.SUBMIT, task) and task.status == Task.Status.SUBMITTED,  # type: ignore[arg-type]
+        "panels": task_panels(request, task),
         "extension": extension,
-        "can_extend": extension is None and can_task(user, Action.SUBMIT, task)  # type: ignore[arg-type]
-        and task.status != Task.Status.CLOSED and task.category != Task.Category.LONG_TERM,
+        # An open extension request is decided at two steps: the office reviews, the leader decides.
         "can_review_extension": extension is not None and extension.status == Extension.Status.PENDING
         and can_task(user, Action.REVIEW, task),  # type: ignore[arg-type]
         "can_decide_extension": extension is not None and extension.status == Extension.Status.REVIEWED
         and can_task(user, Action.APPROVE, task),  # type: ignore[arg-type]
     }
-    context["progress_action"] = "phased" if context["can_phased"] else "progress"
-    context["review_action"] = "review" if context["can_review"] else "approve"
+    # One decision for every form on the page: rules.permissions over the user's facts and the task's status.
+    allowed = actions_on_task(user, task)  # type: ignore[arg-type]
+    if extension is not None:
+        allowed -= {Action.REQUEST_EXTENSION}  # one request at a time
+    context["allowed"] = {str(action) for action in allowed}
+    context["progress_action"] = str(Action.PHASED_RESULT if Action.PHASED_RESULT in allowed else Action.REPORT_PROGRESS)
+    context["review_action"] = str(Action.REVIEW if Action.REVIEW in allowed else Action.APPROVE)
     context["extension_action"] = "extend_review" if context["can_review_extension"] else "extend_decide"
     return render(request, "ledger/task_detail.html", context)
 

@@ -16,9 +16,10 @@ from rectify.errors import ValidationFailed
 from rectify.ledger.lights import light_rules
 from rectify.ledger.models import Task
 from rectify.organizations.models import Organization, User
+from rectify.organizations.scoping import require_unit
 from rectify.rules.lights import is_silent, silent_days
+from rectify.rules.permissions import Action
 from rectify.supervision.models import Dispatch, DispatchDecision
-from rectify.supervision.services.access import DISPATCH_RECORD, DISPATCH_VIEW, require_roles
 
 WAITING = (Task.Status.SUBMITTED, Task.Status.REVIEWED)
 
@@ -67,7 +68,7 @@ class DispatchSheet:
 
 def build_dispatch(actor: User, unit: Organization, week_of: dt.date) -> DispatchSheet:
     """The dispatch sheet (调度表) of a unit for a week: what the weekly meeting must go through."""
-    require_roles(actor, unit, DISPATCH_VIEW, _("只有整改办、领导、纪检监督或巡视巡察办可以查看调度表"))
+    require_unit(actor, Action.VIEW_DISPATCH, unit, message=_("只有整改办、领导、纪检监督或巡视巡察办可以查看调度表"))
     week_of = monday(week_of)
     sheet = DispatchSheet(unit=unit, week_of=week_of)
     rules = light_rules()
@@ -115,7 +116,7 @@ def record_dispatch(
     actor: User, unit: Organization, *, week_of: dt.date, held_on: dt.date | None = None, note: str = ""
 ) -> Dispatch:
     """Record the week's dispatch meeting (调度会) of a unit; one per unit and week."""
-    require_roles(actor, unit, DISPATCH_RECORD, _("只有整改办可以记录调度情况"))
+    require_unit(actor, Action.RECORD_DISPATCH, unit, message=_("只有整改办可以记录调度情况"))
     return _dispatch_for(actor, unit, week_of, held_on, note)
 
 
@@ -125,7 +126,7 @@ def record_decision(
     due_on: dt.date | None,
 ) -> DispatchDecision:
     """Record a decision of the dispatch meeting on a task (调度意见: what, who, by when)."""
-    require_roles(actor, unit, DISPATCH_RECORD, _("只有整改办可以记录调度意见"))
+    require_unit(actor, Action.RECORD_DISPATCH, unit, message=_("只有整改办可以记录调度意见"))
     if task.unit_id != unit.pk:
         raise ValidationFailed(_("「整改任务」不属于本单位"), field="task")
     text, responsible = (text or "").strip(), (responsible or "").strip()

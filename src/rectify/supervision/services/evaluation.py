@@ -17,9 +17,10 @@ from rectify.inspections.models import Inspection
 from rectify.ledger.lights import overdue_q
 from rectify.ledger.models import Task
 from rectify.organizations.models import User
+from rectify.organizations.scoping import require_unit
+from rectify.rules.permissions import Action
 from rectify.supervision.models import Evaluation, SecondRound
 from rectify.supervision.rules.scoring import CompletionCounts, Deduction, ScoreSheet, evaluate
-from rectify.supervision.services.access import EVALUATORS, require_roles
 
 
 def completion_counts(inspection: Inspection, on: dt.date) -> CompletionCounts:
@@ -47,7 +48,7 @@ def evaluate_inspection(
     satisfaction: Decimal | str | None = None, evaluated_on: dt.date | None = None,
 ) -> Evaluation:
     """Score a unit's rectification (好/较好/一般/差); 一般 or 差 starts a second round (二次整改)."""
-    require_roles(actor, inspection.target, EVALUATORS, _("只有巡视巡察办可以开展整改评估"))
+    require_unit(actor, Action.EVALUATE, inspection.target, message=_("只有巡视巡察办可以开展整改评估"))
     evaluated_on = evaluated_on or clock.today()
     try:
         items = [Deduction(section, Decimal(str(points)), reason) for section, points, reason in deductions]

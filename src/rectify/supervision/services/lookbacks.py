@@ -18,7 +18,8 @@ from rectify.inspections.models import Inspection
 from rectify.ledger.models import LookBack, LookBackSample, Task
 from rectify.ledger.services import schedule_look_back
 from rectify.organizations.models import User
-from rectify.supervision.services.access import LOOK_BACK, require_roles
+from rectify.organizations.scoping import require_unit
+from rectify.rules.permissions import Action
 
 
 @transaction.atomic
@@ -28,7 +29,7 @@ def sample_for_look_back(
 ) -> list[LookBack]:
     """Schedule look-backs for closed tasks: every closed task of the chosen categories, plus `percent`
     of the others drawn at random (reproducible with `seed`); tasks with a pending check are skipped."""
-    require_roles(actor, inspection.target, LOOK_BACK, _("您无权开展回头看"))
+    require_unit(actor, Action.LOOK_BACK, inspection.target, message=_("您无权开展回头看"))
     try:
         share = Decimal(str(percent))
     except ArithmeticError as exc:

@@ -15,9 +15,9 @@ from rectify.audit import services as audit
 from rectify.errors import Forbidden, InvalidTransition, NotVisible, ValidationFailed
 from rectify.ledger.models import Task
 from rectify.organizations.models import Membership, Organization, Role, User
-from rectify.organizations.scoping import grants, roles_over_unit
+from rectify.organizations.scoping import grants, require_unit, roles_over_unit
+from rectify.rules.permissions import Action
 from rectify.supervision.models import Notification, Order
-from rectify.supervision.services.access import ORDER_ISSUE, require_roles
 from rectify.supervision.services.notifications import Warning, notify
 
 SEQUENCE: tuple[str, ...] = (
@@ -64,7 +64,7 @@ def issue_order(
     if task is None and department is None:
         raise ValidationFailed(_("请选择整改任务或责任单位"), field="task")
     unit = task.unit if task is not None else department.unit  # type: ignore[union-attr]
-    require_roles(actor, unit, ORDER_ISSUE, _("只有整改办、纪检监督或巡视巡察办可以印发督办文书"))
+    require_unit(actor, Action.ISSUE_ORDER, unit, message=_("只有整改办、纪检监督或巡视巡察办可以印发督办文书"))
     if task is not None and department is None:
         department = task.lead_org
     if department is not None and not department.path.startswith(unit.path):
@@ -124,7 +124,7 @@ def reply_order(actor: User, order: Order, *, text: str, replied_on: dt.date | N
 @transaction.atomic
 def close_order(actor: User, order: Order, *, note: str = "") -> Order:
     """The issuer accepts the reply (办结)."""
-    require_roles(actor, order.unit, ORDER_ISSUE, _("只有印发部门可以办结督办文书"))
+    require_unit(actor, Action.ISSUE_ORDER, order.unit, message=_("只有印发部门可以办结督办文书"))
     if order.status != Order.Status.REPLIED:
         raise InvalidTransition(_("只有已回复的文书才能办结"))
     before = audit.snapshot(order)

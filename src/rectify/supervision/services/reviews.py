@@ -12,10 +12,11 @@ from rectify.audit import services as audit
 from rectify.errors import Forbidden, InvalidTransition, ValidationFailed
 from rectify.inspections.models import Inspection
 from rectify.organizations.models import Membership, Role, User
-from rectify.organizations.scoping import roles_over_unit
+from rectify.organizations.scoping import require_unit, roles_over_unit
+from rectify.rules.permissions import Action
 from rectify.supervision.models import Notification, PlanReview, PlanVersion, ReviewParty
 from rectify.supervision.selectors.plan import plan_integrity
-from rectify.supervision.services.access import PLAN_SUBMITTERS, REVIEWERS, require_roles
+from rectify.supervision.services.access import require_roles
 from rectify.supervision.services.notifications import Warning, notify
 from rectify.totp.services import active_device, verify_code
 
@@ -25,7 +26,7 @@ SHOWN_UNANSWERED = 5
 @transaction.atomic
 def submit_plan(actor: User, inspection: Inspection, *, note: str = "") -> PlanVersion:
     """Submit the plan (报送整改方案) as a new version; refused while a feedback problem is unanswered."""
-    require_roles(actor, inspection.target, PLAN_SUBMITTERS, _("只有整改办可以报送整改方案"))
+    require_unit(actor, Action.SUBMIT_PLAN, inspection.target, message=_("只有整改办可以报送整改方案"))
     latest = PlanVersion.objects.select_for_update().filter(inspection=inspection).order_by("-number").first()
     if latest is not None and latest.status != PlanVersion.Status.RETURNED:
         raise InvalidTransition(
@@ -129,7 +130,7 @@ def review_plan(
     party is the one the reviewer's account belongs to, and the plan is accepted once every required party
     has reviewed it."""
     inspection = version.inspection
-    require_roles(actor, inspection.target, REVIEWERS, _("只有巡视巡察办或纪检监督可以审核整改方案"))
+    require_unit(actor, Action.REVIEW_PLAN, inspection.target, message=_("只有巡视巡察办或纪检监督可以审核整改方案"))
     mine = party_of(actor, inspection)
     if mine is None:
         raise Forbidden(_("您的账号不属于任何审核方"))
@@ -171,7 +172,7 @@ def review_report(
     comments: str = "", send_back: bool = False,
 ) -> PlanReview:
     """A party reviews the 整改情况报告 or the 主要负责人组织落实情况报告: 好/中/差, may send it back (回炉)."""
-    require_roles(actor, inspection.target, REVIEWERS, _("只有巡视巡察办或纪检监督可以审核整改报告"))
+    require_unit(actor, Action.REVIEW_PLAN, inspection.target, message=_("只有巡视巡察办或纪检监督可以审核整改报告"))
     if subject not in (PlanReview.Subject.REPORT, PlanReview.Subject.LEADER_REPORT):
         raise ValidationFailed(_("「审核对象」无法识别：%(value)s") % {"value": subject}, field="subject")
     comments = _check_review(party, grade, comments, send_back)

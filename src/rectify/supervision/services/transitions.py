@@ -53,7 +53,7 @@ def tell_next(step: Step) -> list[Notification]:
     task = step.task
     people = [pk for pk in recipients(who, task) if step.actor is None or pk != step.actor.pk]
     with translation.override(settings.LANGUAGE_CODE):  # a stored notification is Chinese
-        dept = task.lead_org.name if task.lead_org_id else "牵头单位"
+        dept = task.lead_org.name if task.lead_org is not None else "牵头单位"
         by = f"{step.actor.display_name}：" if step.actor is not None else ""
         body = f"{task.number or task.pk}. {task.title.strip()}" + (f"\n{by}{step.note.strip()}" if step.note.strip() else "")
         return notify([Warning(

@@ -1,11 +1,14 @@
-"""Template hooks for other apps' pages: `{% load supervision %}{% task_formalism task %}` on the task
-page, `{% unread_notifications user %}` next to the navigation."""
+"""Supervision's parts of other apps' pages: the formalism panel of the task page (registered with
+ledger.panels), `{% task_formalism task %}` and `{% unread_notifications user %}` for templates."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from rectify.ledger.models import Task
 from rectify.organizations.models import User
@@ -28,6 +31,11 @@ def task_flags_context(task: Task) -> dict[str, Any]:
 def task_formalism(task: Task) -> dict[str, Any]:
     """The formalism flags of a task and the order the warnings call for."""
     return task_flags_context(task)
+
+
+def formalism_panel(request: HttpRequest, task: Task) -> SafeString:
+    """The same flags as a panel of the ledger's task page (registered in SupervisionConfig.ready)."""
+    return render_to_string("supervision/partials/_task_flags.html", task_flags_context(task), request=request)
 
 
 @register.simple_tag
