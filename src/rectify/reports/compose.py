@@ -26,6 +26,7 @@ from rectify.notice.headings import AR_DOT, AR_PAREN, CN_PAREN, make_label, matc
 from rectify.notice.numerals import int_to_chinese
 from rectify.notice.sections.figures import extract_figures
 from rectify.reports.notice_docx import contact_paragraph, opening_sentence, short_unit
+from rectify.rules import wording
 
 # Labels by depth for findings written without one, and when exemptions force renumbering.
 _LADDER = (CN_PAREN, AR_DOT, AR_PAREN)
@@ -119,6 +120,20 @@ class LedgerFacts:
     def problems(self) -> list[Finding]:
         return [f for f in self.findings if f.kind == Finding.Kind.PROBLEM]
 
+    def levels(self) -> tuple[int, int, int]:
+        """方面, 问题, 具体问题: the problem findings counted level by level."""
+        counts = [0, 0, 0]
+        for finding in self.problems():
+            counts[min(finding.level, 3) - 1] += 1
+        return counts[0], counts[1], counts[2]
+
+    def states(self, tasks: list[Task] | None = None) -> dict[str, int]:
+        """Tasks counted by the words a document uses for their state (已完成, 正在推进 …)."""
+        counts: dict[str, int] = defaultdict(int)
+        for task in self.tasks if tasks is None else tasks:
+            counts[wording.task_state(task.status)] += 1
+        return counts
+
     def closed(self, tasks: list[Task] | None = None) -> int:
         return sum(1 for t in (self.tasks if tasks is None else tasks) if t.status == Task.Status.CLOSED)
 
@@ -137,12 +152,7 @@ class LedgerFacts:
         return [(what, value, unit) for (what, unit), value in totals.items()]
 
 
-def number_text(value: Decimal | int) -> str:
-    """3.00 → 3, 120.50 → 120.5: how a notice writes a quantity."""
-    if isinstance(value, int):
-        return str(value)
-    text = format(value.normalize(), "f")
-    return text
+number_text = wording.number
 
 
 def sentence(text: str) -> str:
@@ -203,17 +213,14 @@ def header_notice(inspection: Inspection, *, published: dt.date | None = None) -
 
 
 def task_measure(task: Task, progress: Progress | None, *, marker: str = "") -> str:
-    """A task as the notice states it: its measure, then what was done (latest progress)."""
-    title = sentence(_MARKER_RE.sub("", task.title.strip()))
-    if progress is not None:
-        done = sentence(progress.text)
-    elif task.status == Task.Status.CLOSED:
-        done = "已整改完成。"
-    elif task.category == Task.Category.LONG_TERM:
-        done = "长期坚持，持续推进。"
-    else:
-        done = "正在推进中。"
-    return f"{marker}{title}{done}"
+    """A task as the notice states it: its measure, what was done (latest progress), then its state.
+
+    The state words come from the task's status alone (`wording.task_state`); a sentence of the
+    measure or the progress that claims a state of its own is left out, so the two never disagree.
+    """
+    title = sentence(wording.without_state_claims(_MARKER_RE.sub("", task.title.strip())) or task.title.strip())
+    done = sentence(wording.without_state_claims(progress.text)) if progress is not None else ""
+    return f"{marker}{title}{done}{wording.task_state(task.status)}。"
 
 
 def _label(finding: Finding, depth: int, position: int, renumber: bool) -> str:
@@ -239,7 +246,7 @@ def finding_nodes(facts: LedgerFacts, parent_id: int | None = None, depth: int =
             title=finding.title.strip().rstrip("。；;，,"),
         )
         if len(tasks) > 1:
-            node.text = f"{len(tasks)}项整改任务中已完成{facts.closed(tasks)}项。"
+            node.text = f"{wording.tasks_done(len(tasks), facts.closed(tasks))}。"
             node.measures = [
                 task_measure(t, facts.latest.get(t.pk), marker=f"{int_to_chinese(i)}是")
                 for i, t in enumerate(tasks, start=1)
@@ -273,11 +280,10 @@ def _organisation(facts: LedgerFacts, unit: str) -> list[str]:
     inspection = facts.inspection
     kind = inspection.kind
     categories = facts.by_category()
-    aspects = sum(1 for f in facts.findings if f.parent_id is None and f.kind == Finding.Kind.PROBLEM)
-    problems = sum(1 for f in facts.problems() if f.parent_id is not None)
+    aspects, problems, sub_problems = facts.levels()
     leaders = {t.leader_id or t.leader_name for t in facts.tasks if t.leader_id or t.leader_name}
     departments = {t.lead_org_id for t in facts.tasks if t.lead_org_id}
-    scope = f"{aspects}个方面{problems}个问题" if problems else f"{aspects}个方面的问题"
+    scope = wording.scope(aspects, problems, sub_problems)
     named = {
         "立行立改": categories[Task.Category.IMMEDIATE],
         "限期整改": categories[Task.Category.DEADLINE],
@@ -302,9 +308,10 @@ def _organisation(facts: LedgerFacts, unit: str) -> list[str]:
 def progress_sentence(facts: LedgerFacts, day: dt.date) -> str:
     """截至…，N项整改任务中已完成M项；新建或修订完善制度N项；问责N人 …"""
     total, closed = len(facts.tasks), facts.closed()
-    clauses = [f"截至{day.year}年{day.month}月{day.day}日，{total}项整改任务中已完成{closed}项"]
-    if total > closed:
-        clauses.append(f"其余{total - closed}项正在按计划推进")
+    clauses = [f"截至{day.year}年{day.month}月{day.day}日，{wording.tasks_done(total, closed)}"]
+    rest = wording.remaining(facts.states())
+    if rest:
+        clauses.append(rest)
     made = [r for r in facts.rules if r.action in (RuleChange.Action.CREATE, RuleChange.Action.REVISE)]
     if made:
         clauses.append(f"新建或修订完善制度{len(made)}项")
@@ -312,10 +319,10 @@ def progress_sentence(facts: LedgerFacts, day: dt.date) -> str:
     if abolished:
         clauses.append(f"废止制度{abolished}项")
     for what, value, unit in facts.outcome_totals():
-        clauses.append(f"{what}{number_text(value)}{unit}")
+        clauses.append(wording.quantity(what, value, unit))
     if facts.leads:
         concluded = sum(1 for lead in facts.leads if lead.status == Lead.Status.CONCLUDED)
-        clauses.append(f"移交的问题线索和信访件{len(facts.leads)}件中已办结{concluded}件")
+        clauses.append(wording.leads_done(len(facts.leads), concluded))
     return "，".join(clauses) + "。"
 
 
