@@ -101,7 +101,9 @@ def test_import_notice_with_unit_id(unit):
     out = command("import_notice", str(SEED), unit=str(unit.org.pk))
     inspection = Inspection.objects.exclude(source_hash="").get(target=unit.org)
     assert f"#{inspection.pk}" in out
-    assert "方面 5 个，问题 9 个" in out
+    # （五）问题线索及信访件办理情况 is not an aspect; the notice's own figures are shown beside the import's.
+    assert "方面 4 个，问题 9 个" in out
+    assert "通报自述：方面 4 个，问题 11 个，整改任务 38 项，已完成 7 项，长期整改 31 项" in out
     again = command("import_notice", str(SEED), unit=unit.org.name)
     assert "已导入过" in again
     assert Inspection.objects.exclude(source_hash="").filter(target=unit.org).count() == 1

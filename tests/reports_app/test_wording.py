@@ -144,3 +144,28 @@ def test_imported_percentages_are_written_once(world) -> None:
     text = _text(inspection)
     assert "压减10%10%" not in text and "压减30%30%" not in text
     assert "2021年度机关运行经费预算压减10%" in text and "会议、培训经费预算压减30%" in text
+
+
+def test_notice_claims_no_owners_or_closures_the_ledger_lacks(world) -> None:
+    unit = world.units[0]
+    inspection = import_notice(unit.office_staff, unit.org, data=LEADS_NOTICE.encode(), filename="通报.txt").inspection
+    text = _text(inspection)
+    assert "逐项明确" not in text  # no leader or department is named in the ledger
+    assert "对账销号" not in text  # nothing is closed
+    assert "成立" not in text and "一周一调度，对已完成" not in text
+
+
+def test_generated_documents_use_full_width_punctuation(world) -> None:
+    import re
+
+    from rectify.reports.rendering import render_text
+    from rectify.reports.services import build_draft, draft_as_content
+
+    unit = world.units[0]
+    inspection = import_notice(unit.office_staff, unit.org, data=LEADS_NOTICE.encode(), filename="通报.txt").inspection
+    for kind in ("notice", "internal", "leader"):
+        text = render_text(draft_as_content(build_draft(inspection, kind), kind))
+        assert not re.search(r"[\u4e00-\u9fff][,;:()?!]|[,;:()?!][\u4e00-\u9fff]", text), kind
+    assert "“扛牢压实主体责任有差距”的问题" in _text(inspection)
+    assert wording.full_width("(一)关于问题,详见附件(1)") == "（一）关于问题，详见附件（1）"
+    assert wording.full_width("追缴1,000元，10:30召开，邮箱:a@b.cn") == "追缴1,000元，10:30召开，邮箱：a@b.cn"

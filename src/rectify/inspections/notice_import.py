@@ -1,8 +1,9 @@
 """Import a published 整改进展情况通报 (notice): the inspection, its findings tree, tasks, rules, outcomes.
 
 The notice is parsed by the pure `rectify.notice` library; every write goes through the services,
-in one transaction. Importing the same text twice into the same unit finds the first import again
-(`source_hash`), so nothing is duplicated.
+in one transaction. Importing the same round twice into the same unit finds the first import again
+(`source_hash` for the same text, `same_round` for the same notice in another format), so nothing is
+duplicated. The tasks carry the state the notice reports at its publication date.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ __all__ = [
     "import_notice",
     "is_leads_report",
     "measure_deadline",
+    "same_round",
     "source_hash",
     "stated_figures",
 ]
@@ -125,7 +127,10 @@ def import_notice(
         unit_created = False
         if unit is None:
             unit, unit_created = _unit_for(actor, notice)
-        existing = Inspection.objects.filter(target=unit, source_hash=digest).select_related("target").first()
+        existing = (
+            Inspection.objects.filter(target=unit, source_hash=digest).select_related("target").first()
+            or same_round(unit, notice)
+        )
         if existing is not None:
             require_unit(actor, Action.REGISTER_INSPECTION, unit)
             result = _existing(existing, notice)
@@ -136,6 +141,25 @@ def import_notice(
         if dry_run:
             transaction.set_rollback(True)
     return result
+
+
+def same_round(unit: Organization, notice: Notice) -> Inspection | None:
+    """An inspection imported before for the same round at the unit, whatever file it came from.
+
+    The same notice as .docx after .txt differs in bytes and spacing, not in what it names: unit,
+    inspector, term, round, group and feedback date. A notice naming neither round nor feedback date
+    is matched by its text only.
+    """
+    if notice.feedback_date is None and not notice.round:
+        return None
+    kind = notice.kind if notice.kind in Inspection.Kind.values else Inspection.Kind.XUNSHI
+    found = Inspection.objects.filter(
+        target=unit, kind=kind, inspector=_clip(notice.inspector, "inspector"), term=_clip(notice.term, "term"),
+        round=notice.round if notice.round and 0 < notice.round < 32768 else None,
+        feedback_date=notice.feedback_date,
+    ).exclude(source_hash="").select_related("target")
+    group = _clip(notice.group, "group")
+    return next((i for i in found.order_by("id") if not group or not i.group or i.group == group), None)
 
 
 def _unit_for(actor: User, notice: Notice) -> tuple[Organization, bool]:
@@ -281,8 +305,8 @@ class _Builder:
             return
         category, deadline = measure_deadline(measure, feedback=self.base, default=self.default_deadline)
         dated = deadline is not None and deadline != self.default_deadline
-        if category == Task.Category.DEADLINE and not dated and self.stated.get("long_term") \
-                and self.all_but_long_term_done():
+        if category == Task.Category.DEADLINE and not dated and not wording.reports_done(measure) \
+                and self.stated.get("long_term") and self.all_but_long_term_done():
             # The notice says every task is done or long-term: one with no date of its own is long-term.
             category, deadline = Task.Category.LONG_TERM, None
         task = ledger.create_task(

@@ -220,7 +220,7 @@ def task_measure(task: Task, progress: Progress | None, *, marker: str = "") -> 
     """
     title = sentence(wording.without_state_claims(_MARKER_RE.sub("", task.title.strip())) or task.title.strip())
     done = sentence(wording.without_state_claims(progress.text)) if progress is not None else ""
-    return f"{marker}{title}{done}{wording.task_state(task.status)}。"
+    return wording.full_width(f"{marker}{title}{done}{wording.task_state(task.status)}。")
 
 
 def _label(finding: Finding, depth: int, position: int, renumber: bool) -> str:
@@ -242,8 +242,8 @@ def finding_nodes(facts: LedgerFacts, parent_id: int | None = None, depth: int =
     for position, finding in enumerate(siblings, start=1):
         tasks = facts.tasks_of.get(finding.pk, [])
         node = Node(
-            label=_label(finding, depth, position, facts.exempt_findings > 0),
-            title=finding.title.strip().rstrip("。；;，,"),
+            label=wording.full_width(_label(finding, depth, position, facts.exempt_findings > 0)),
+            title=wording.full_width(finding.title.strip().rstrip("。；;，,")),
         )
         if len(tasks) > 1:
             node.text = f"{wording.tasks_done(len(tasks), facts.closed(tasks))}。"
@@ -277,31 +277,35 @@ def node_lines(nodes: list[Node], out: list[str]) -> list[str]:
 
 
 def _organisation(facts: LedgerFacts, unit: str) -> list[str]:
+    """How the rectification was organised, claiming only what the ledger holds: the plan's tasks,
+    their owners, the immediate fixes, the closures."""
     inspection = facts.inspection
     kind = inspection.kind
     categories = facts.by_category()
     aspects, problems, sub_problems = facts.levels()
     leaders = {t.leader_id or t.leader_name for t in facts.tasks if t.leader_id or t.leader_name}
     departments = {t.lead_org_id for t in facts.tasks if t.lead_org_id}
-    scope = wording.scope(aspects, problems, sub_problems)
     named = {
         "立行立改": categories[Task.Category.IMMEDIATE],
         "限期整改": categories[Task.Category.DEADLINE],
         "长期整改": categories[Task.Category.LONG_TERM],
     }
     split = "、".join(f"{name}{count}项" for name, count in named.items() if count)
-    owners = [f"责任领导{len(leaders)}名" if leaders else "", f"牵头单位{len(departments)}个" if departments else ""]
-    owners_text = "、".join(o for o in owners if o) or "责任领导、牵头单位"
-    parts = [
-        f"{unit}坚持把{inspection.inspector}{kind}整改作为重大政治任务，主要负责同志切实履行第一责任人职责，"
-        f"成立{kind}整改工作领导小组，研究制定整改方案，以坚决的态度抓好整改落实。",
-        f"对{kind}反馈的{scope}逐条梳理，细化为{len(facts.tasks)}项整改任务，逐项明确{owners_text}和完成时限"
-        + (f"，其中{split}。" if split else "。"),
-    ]
+    owners = "、".join(o for o in (f"责任领导{len(leaders)}名" if leaders else "",
+                                   f"牵头单位{len(departments)}个" if departments else "") if o)
+    parts = [f"{unit}把{inspection.inspector}{kind}整改作为重大政治任务，研究制定整改方案，抓好整改落实。"]
+    if facts.tasks:
+        parts.append(
+            f"对{kind}反馈的{wording.scope(aspects, problems, sub_problems)}逐条梳理，细化为{len(facts.tasks)}项整改任务"
+            + (f"，逐项明确{owners}" if owners else "")
+            + (f"，其中{split}。" if split else "。")
+        )
     immediate = sum(1 for f in facts.findings if f.kind == Finding.Kind.IMMEDIATE)
     if immediate:
         parts.append(f"坚持边巡边改、立行立改，对{kind}期间发现的{immediate}个即知即改问题及时整改到位。")
-    parts.append("坚持一周一调度，对已完成的整改任务逐项对账销号，完成一项、销号一项。")
+    closed = facts.closed()
+    if closed:
+        parts.append(f"对已完成的{closed}项整改任务逐项对账销号，完成一项、销号一项。")
     return parts
 
 
@@ -328,8 +332,8 @@ def progress_sentence(facts: LedgerFacts, day: dt.date) -> str:
 
 def _next_steps(facts: LedgerFacts) -> list[str]:
     kind = facts.inspection.kind
-    open_tasks = len(facts.tasks) - facts.closed()
     long_term = facts.by_category()[Task.Category.LONG_TERM]
+    open_tasks = sum(1 for t in facts.tasks if t.status != Task.Status.CLOSED and t.category != Task.Category.LONG_TERM)
     parts = [f"下一步，将坚持目标不变、标准不降、力度不减，持续巩固深化{kind}整改成果，坚决防止问题反弹。"]
     if open_tasks:
         parts.append(f"对尚未完成的{open_tasks}项整改任务，盯住时间节点，一周一调度，确保按期完成。")

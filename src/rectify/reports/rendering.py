@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 
 from rectify.notice.headings import AR_PAREN, match_label
 from rectify.reports.gbt9704 import OfficialDocument, chinese_date
+from rectify.rules.wording import full_width
 
 FORMATS = {
     "txt": ("text/plain; charset=utf-8", "txt"),
@@ -33,6 +34,25 @@ class Block:
     level: int = 0
     run_in: str = ""
     table: dict[str, Any] | None = None
+
+
+def chinese_punctuation(content: dict[str, Any]) -> dict[str, Any]:
+    """The content with full-width punctuation throughout, as Chinese documents are written."""
+    def table(value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if not value:
+            return value
+        return {**value, "headers": [full_width(h) for h in value.get("headers", [])],
+                "rows": [[full_width(c) for c in row] for row in value.get("rows", [])]}
+
+    return {
+        **content,
+        **{key: full_width(content.get(key, "")) for key in ("title", "addressee", "signer")},
+        "sections": [
+            {**section, "heading": full_width(section.get("heading", "")), "body": full_width(section.get("body", "")),
+             "table": table(section.get("table"))}
+            for section in content.get("sections", [])
+        ],
+    }
 
 
 def _date(content: dict[str, Any]) -> dt.date | None:
@@ -78,6 +98,7 @@ def title_lines(content: dict[str, Any]) -> list[str]:
 
 def render_text(content: dict[str, Any]) -> str:
     """Plain text: title, addressee, sections (tables as | rows), signature and date."""
+    content = chinese_punctuation(content)
     lines = [*title_lines(content), ""]
     if content.get("addressee"):
         lines.append(f"{content['addressee']}：")
@@ -110,6 +131,7 @@ def section_text(section: dict[str, Any]) -> list[str]:
 
 
 def html_context(content: dict[str, Any]) -> dict[str, Any]:
+    content = chinese_punctuation(content)
     day = _date(content)
     return {
         "title_lines": title_lines(content),
@@ -127,6 +149,7 @@ def render_html(content: dict[str, Any]) -> str:
 
 def render_docx(content: dict[str, Any]) -> bytes:
     """The report as a GB/T 9704 .docx."""
+    content = chinese_punctuation(content)
     document = OfficialDocument()
     document.title("\n".join(title_lines(content)))
     if content.get("addressee"):

@@ -119,3 +119,32 @@ def leads_done(total: int, concluded: int) -> str:
     if total and concluded == total:
         return f"移交的问题线索和信访件{total}件已全部办结"
     return f"移交的问题线索和信访件{total}件中已办结{concluded}件"
+
+
+_CJK = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’]"
+_HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+# Half-width punctuation next to Chinese text; a comma or colon between digits (1,000 / 10:30) stays.
+_HALF_NEAR_CJK = re.compile(
+    rf"(?<=\d)[,:](?=\d)|(?<={_CJK})[,;:?!()]|[,;:?!()](?={_CJK})|(?<=[）)])[,;:]|[,;:](?=[（(])"
+)
+
+
+def full_width(text: str) -> str:
+    """Chinese documents use full-width punctuation: ",;:?!()" next to Chinese become "，；：？！（）".
+
+    Numbers (1,000, 10:30), e-mail addresses and web addresses keep their ASCII punctuation.
+    """
+    if not text:
+        return text
+
+    def swap(match: re.Match[str]) -> str:
+        char = match.group(0)
+        if match.start() > 0 and text[match.start() - 1].isdigit() and char in ",:" \
+                and match.end() < len(text) and text[match.end()].isdigit():
+            return char
+        return _HALF_TO_FULL[char]
+
+    text = _HALF_NEAR_CJK.sub(swap, text)
+    # Brackets pair up: an opening one made full-width turns its partner too, and the other way round.
+    text = re.sub(r"（([^()（）]*)\)", r"（\1）", text)
+    return re.sub(r"\(([^()（）]*)）", r"（\1）", text)
