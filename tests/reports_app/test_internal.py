@@ -51,3 +51,37 @@ def test_reports_due_queries_do_not_grow_with_inspections(world, django_assert_m
     inspections = [u.inspection for u in world.units] + [world.far.inspection]
     with django_assert_max_num_queries(1):
         reports_due(inspections)
+
+
+def test_internal_report_keeps_the_findings_tree_in_order(world) -> None:
+    from rectify.inspections import services as inspections
+    from tests.factories import make_task
+    from tests.reports_app.conftest import task_on
+
+    unit = world.units[0]
+    staff = unit.office_staff
+    make_task(unit, title="学习任务")
+    second = inspections.add_finding(staff, unit.inspection, title="制度执行不严格", label="2.", parent=unit.aspect)
+    task_on(unit, second, title="制度任务")
+    aspect_two = inspections.add_finding(staff, unit.inspection, title="全面从严治党方面", label="（二）")
+    problem = inspections.add_finding(staff, unit.inspection, title="主体责任落实不到位", label="1.", parent=aspect_two)
+    task_on(unit, problem, title="责任任务")
+    aspect_three = inspections.add_finding(staff, unit.inspection, title="巡视整改不彻底方面", label="（三）")
+    task_on(unit, aspect_three, title="整改任务")
+
+    body = next(s for s in internal_draft(unit.inspection).sections if s.key == "tasks").body
+    assert [line[:3] for line in body.split("\n")] == ["（一）", "1.学", "2.制", "（二）", "1.主", "（三）"]
+    assert body.split("\n")[0] == "（一）贯彻落实党的理论和路线方针政策方面"
+    assert body.split("\n")[-1] == "（三）巡视整改不彻底方面：1项整改任务中已完成0项。"
+
+
+def test_leader_report_does_not_count_unassigned_tasks_as_a_leader(filled) -> None:
+    from tests.factories import make_task
+
+    unit = filled.unit
+    make_task(unit, title="没有责任领导的任务", leader=None)
+    section = next(s for s in leader_draft(unit.inspection).sections if s.key == "leaders")
+    assert "1名责任领导分别牵头推进，另有1项整改任务尚未明确责任领导" in section.body
+    names = [row[1] for row in section.table["rows"]]
+    assert "未明确" not in names and names[-1] == "未明确责任领导"
+    assert section.table["rows"][-1][0] == ""

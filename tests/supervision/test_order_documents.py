@@ -1,0 +1,36 @@
+"""An order as a document names each task once and the reply deadline once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from docx import Document
+
+from rectify.supervision import services
+from rectify.supervision.documents import order_docx
+from tests.factories import make_task
+
+from .conftest import START
+
+
+def _texts(data: bytes) -> tuple[str, str]:
+    document = Document(io.BytesIO(data))
+    cells = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    return "\n".join(p.text for p in document.paragraphs), cells
+
+
+def test_order_lists_each_task_once_and_the_reply_deadline_once(sw, on_start) -> None:
+    unit = sw.units[0]
+    make_task(unit, title="清理违规配备的办公用房", deadline=START + dt.timedelta(days=20))
+    make_task(unit, title="修订差旅费管理办法", deadline=START + dt.timedelta(days=40))
+    order = services.issue_order(unit.office_staff, kind="supervise", department=unit.departments[0],
+                                 reply_due=START + dt.timedelta(days=5))
+    paragraphs, cells = _texts(order_docx(order))
+    everything = f"{paragraphs}\n{cells}"
+    assert everything.count("清理违规配备的办公用房") == 1
+    assert everything.count("修订差旅费管理办法") == 1
+    reply = f"{order.reply_due.year}年{order.reply_due.month}月{order.reply_due.day}日"
+    assert everything.count(reply) == 1
+    # The opening sentence stays, before the table.
+    assert "现予督办" in paragraphs
