@@ -104,3 +104,15 @@ def test_another_round_is_another_inspection(unit):
     first = _import(unit)
     other = _import(unit, PROGRESS_NOTICE.replace("第八轮", "第九轮"))
     assert other.created and other.inspection.pk != first.inspection.pk
+
+
+CONTACT = "\n  欢迎广大干部群众对巡视整改落实情况进行监督。联系方式:电话:0531-51775418;邮政信箱:济南市市中区纬一路482号测试单位;邮政编码:250001;电子邮箱:sdtz@126.com。\n"
+
+
+def test_the_notice_contact_reaches_the_generated_notice(unit):
+    unit.org.__class__.objects.filter(pk=unit.org.pk).update(phone="", email="", address="", postcode="")
+    text = PROGRESS_NOTICE.replace("  继续抓好整改。\n", "  继续抓好整改。\n" + CONTACT)
+    inspection = _import(unit, text).inspection
+    contact = next(s for s in notice_draft(inspection)[1].sections if s.key == "contact").body
+    assert "0531-51775418" in contact and "sdtz@126.com" in contact and "250001" in contact
+    assert "济南市市中区纬一路482号测试单位" in contact

@@ -261,6 +261,7 @@ class _Builder:
             if not node.measures:
                 self.add_rules(node.text, None)  # a node reporting what was done in prose
         self.add_outcomes(notice.figures)
+        self.add_contact()
         if self.stated:
             # The figures the notice states, kept as it states them, beside what the import found.
             audit.record(self.actor, "inspection.import_stated", self.inspection, unit_id=self.unit.pk,
@@ -354,6 +355,27 @@ class _Builder:
         audit.record(self.actor, "task.import_state", task, unit_id=task.unit_id, before=before,
                      after={"status": status, "as_of": published.isoformat()},
                      note=_("按通报（%(day)s）导入的整改状态") % {"day": published.isoformat()})
+
+    def add_contact(self) -> None:
+        """The feedback channel the notice names (联系方式) becomes the unit's, where the unit has none."""
+        contact = self.notice.contact
+        values = {
+            "phone": "、".join(contact.phone), "email": contact.email[0] if contact.email else "",
+            "address": contact.address or "", "postcode": contact.postcode or "",
+        }
+        unit = Organization.objects.get(pk=self.unit.pk)
+        missing = {
+            name: value[: Organization._meta.get_field(name).max_length]
+            for name, value in values.items() if value and not getattr(unit, name).strip()
+        }
+        if not missing:
+            return
+        before = {name: getattr(unit, name) for name in missing}
+        Organization.objects.filter(pk=unit.pk).update(**missing)
+        for name, value in missing.items():
+            setattr(self.unit, name, value)
+        audit.record(self.actor, "organization.contact_from_notice", unit, unit_id=unit.pk, before=before,
+                     after=missing)
 
     def add_rules(self, text: str, task: Task | None) -> None:
         for action, title in find_rule_changes(text):

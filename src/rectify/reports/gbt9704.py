@@ -6,9 +6,9 @@ supervision orders (督办通知书 …).
 
 What the standard asks and where it is done here:
 - A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm: `_setup_section`.
-- 22 lines of 28 characters in the text block: a `linesAndChars` document grid whose pitches are
-  computed from the text block (`LINE_PITCH`, `CHAR_SPACE`), plus exact line spacing on every
-  paragraph so LibreOffice and WPS keep the same rhythm as Word.
+- 22 lines of 28 characters in the text block: a line grid whose pitch is computed from the text
+  block (`LINE_PITCH`) with exact line spacing on every paragraph, and 三号 text condensed to the
+  28-character pitch (`CONDENSE`), so Word, WPS and LibreOffice lay out the same lines.
 - Title 2号 方正小标宋简体 centred; body 3号 仿宋_GB2312; headings 一、黑体 / （一）楷体_GB2312 /
   1. 仿宋_GB2312 bold / （1）仿宋_GB2312.
 - Page numbers "— 1 —" in 4号 宋体, odd pages right and even pages left, one character in.
@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import functools
 import io
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -84,6 +85,11 @@ LINE_PITCH = TEXT_HEIGHT // LINES_PER_PAGE  # 579 twips = 28.95 pt
 # so that 28 characters fit (rounding up would leave 27).
 CHAR_SPACE = (TEXT_WIDTH * 4096 // 20 - SIZE_3 // 2 * 4096 * CHARS_PER_LINE) // CHARS_PER_LINE  # -842
 CHAR_PITCH = TEXT_WIDTH / CHARS_PER_LINE  # twips per grid character, ≈ 315.9
+# The 28-character pitch is given by condensing each 三号 character (w:spacing, in twentieths of a
+# point), not by a character grid: Word's "lines and characters" grid shows 28 a line, but
+# LibreOffice reads the same grid as cells a glyph fills two of, and shows 14. Condensed runs on a
+# line grid give 28 in Word, WPS and LibreOffice alike. Rounded down so that 28 still fit.
+CONDENSE = math.floor(CHAR_PITCH - SIZE_3 // 2 * 20)  # -5 = -0.25 pt: a 15.75 pt pitch
 
 # 一字线上距版心下边缘 7 mm: the footer line is one 14 pt line whose dash sits about mid-height,
 # so its bottom edge is 7 mm + half a line below the text block's bottom edge.
@@ -180,7 +186,8 @@ _HEADING_FONTS: dict[int, tuple[str, bool]] = {
 def _rpr(font: str, half_points: int, *, bold: bool | None = None) -> BaseOxmlElement:
     """A w:rPr naming the font for every script, so Word, WPS and LibreOffice agree.
 
-    `bold` None leaves boldness to the style; False switches a bold style's boldness off.
+    `bold` None leaves boldness to the style; False switches a bold style's boldness off. Text of
+    the body's size (三号) is condensed to the 28-characters-a-line pitch (`CONDENSE`).
     """
     rpr = OxmlElement("w:rPr")
     fonts = OxmlElement("w:rFonts")
@@ -193,6 +200,10 @@ def _rpr(font: str, half_points: int, *, bold: bool | None = None) -> BaseOxmlEl
             if not bold:
                 element.set(qn("w:val"), "0")
             rpr.append(element)
+    if half_points == SIZE_3:
+        spacing = OxmlElement("w:spacing")
+        spacing.set(qn("w:val"), str(CONDENSE))
+        rpr.append(spacing)
     for tag in ("w:sz", "w:szCs"):
         size = OxmlElement(tag)
         size.set(qn("w:val"), str(half_points))
@@ -460,9 +471,10 @@ class OfficialDocument:
         if grid is None:
             grid = OxmlElement("w:docGrid")
             sect_pr.append(grid)
-        grid.set(qn("w:type"), "linesAndChars")
+        grid.set(qn("w:type"), "lines")
         grid.set(qn("w:linePitch"), str(LINE_PITCH))
-        grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+        if grid.get(qn("w:charSpace")) is not None:
+            del grid.attrib[qn("w:charSpace")]
 
     def _setup_footers(self) -> None:
         self._doc.settings.odd_and_even_pages_header_footer = True
@@ -564,6 +576,9 @@ class OfficialDocument:
         _add_run(paragraph, head, font, SIZE_3, bold=bold)
         if body:
             _add_run(paragraph, body, FONT_FANGSONG, SIZE_3, bold=False)
+            # A heading carrying its own text is not kept with the next paragraph: chained to a
+            # long measure, it would push both to the next page and leave this one half empty.
+            paragraph.paragraph_format.keep_with_next = False
         return self
 
     def paragraph(self, text: str) -> Self:
