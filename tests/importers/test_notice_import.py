@@ -241,9 +241,18 @@ def test_measure_deadline(measure, category, deadline):
 
 def test_default_deadline_is_six_months_after_feedback(unit):
     path = CORPUS / "seeds" / "shandong-tongzhanbu-2021.txt"
-    inspection = run(unit, path).inspection
+    # Without its statement that every task is done or long-term, an undated measure gets the default.
+    text = read_file(path).replace(",31项长期整改任务均取得阶段性成效", "")
+    inspection = import_notice(unit.office_staff, unit.org, data=text.encode(), filename=path.name).inspection
     plain = Task.objects.filter(inspection=inspection, title__startswith="三是严肃党内政治生活").get()
     assert plain.deadline == dt.date(2021, 7, 30)  # feedback 2021-01-30
+
+
+def test_undated_measure_is_long_term_when_the_notice_says_every_other_task_is_done(unit):
+    inspection = run(unit, CORPUS / "seeds" / "shandong-tongzhanbu-2021.txt").inspection
+    plain = Task.objects.filter(inspection=inspection, title__startswith="三是严肃党内政治生活").get()
+    # "38项整改任务中有7项已整改完成，31项长期整改任务均取得阶段性成效"
+    assert (plain.category, plain.deadline, plain.status) == (Task.Category.LONG_TERM, None, Task.Status.PHASED_RESULT)
 
 
 @pytest.mark.parametrize(

@@ -331,3 +331,18 @@ def test_short_columns_are_centred_and_long_text_reads_from_the_left():
     row = open_docx(doc.to_bytes()).tables[0].rows[1]
     assert row.cells[0].paragraphs[0].alignment == WD_PARAGRAPH_ALIGNMENT.CENTER
     assert row.cells[1].paragraphs[0].alignment == WD_PARAGRAPH_ALIGNMENT.JUSTIFY
+
+
+def test_file_properties_name_the_document_and_its_unit():
+    from datetime import UTC, datetime
+
+    from rectify.reports.gbt9704 import OfficialDocument
+
+    before = datetime.now(UTC).replace(microsecond=0)
+    data = OfficialDocument().title("中共测试单位党组\n关于整改情况的通报").paragraph("正文。").signature(
+        "中共测试单位党组", None).to_bytes()
+    core = open_docx(data).core_properties
+    assert core.title == "中共测试单位党组关于整改情况的通报"
+    assert core.author == core.last_modified_by == "中共测试单位党组"
+    assert core.created >= before and core.created.year >= 2024
+    assert "python-docx" not in f"{core.author}{core.comments}{core.last_modified_by}"

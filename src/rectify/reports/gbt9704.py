@@ -26,7 +26,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Self
 
@@ -394,6 +394,7 @@ class OfficialDocument:
         self._setup_styles()
         self._setup_section()
         self._setup_footers()
+        self._setup_properties()
 
     @property
     def document(self) -> DocxDocument:
@@ -441,6 +442,29 @@ class OfficialDocument:
         # LibreOffice does the same instead of giving a 22 pt line two grid lines, and the
         # title's characters keep their natural width rather than the body's 28-per-line pitch.
         _off_grid(title.element.get_or_add_pPr())
+
+    def _setup_properties(self) -> None:
+        """File properties of our own, not the template's ("python-docx", 2013): the title and the
+        issuing unit (author) are filled in by `title` and `signature`, or by `properties`."""
+        now = datetime.now(UTC).replace(microsecond=0)
+        core = self._doc.core_properties
+        core.author = core.last_modified_by = ""
+        core.title = core.subject = core.keywords = core.comments = core.category = ""
+        core.revision = 1
+        core.created = core.modified = now
+        core.language = "zh-CN"
+
+    def properties(self, *, title: str | None = None, author: str | None = None,
+                   created: datetime | None = None) -> Self:
+        """Set the file's title, author (the unit) and creation time, as Word shows them."""
+        core = self._doc.core_properties
+        if title is not None:
+            core.title = clean_text(title).replace("\n", "")[:255]
+        if author is not None:
+            core.author = core.last_modified_by = clean_text(author).strip()[:255]
+        if created is not None:
+            core.created = core.modified = created
+        return self
 
     @staticmethod
     def _reset_style(style: ParagraphStyle, font: str, half_points: int, *, bold: bool = False) -> None:
@@ -540,6 +564,8 @@ class OfficialDocument:
         paragraph = self._paragraph("Title")
         paragraph.paragraph_format.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
         _add_run(paragraph, "\n".join(lines), FONT_TITLE, SIZE_2)
+        if not self._doc.core_properties.title:
+            self.properties(title="".join(lines))
         self.blank_line()  # 主送机关或正文编排于标题下空一行
         return self
 
@@ -660,6 +686,8 @@ class OfficialDocument:
         right so the date keeps its two-character right indent.
         """
         name = clean_text(unit).strip()
+        if name and not self._doc.core_properties.author:
+            self.properties(author=name)
         when = chinese_date(signed) if signed else ""
         unit_chars = text_width_in_chars(name)
         date_chars = text_width_in_chars(when)
