@@ -1,5 +1,6 @@
-"""A report's content (title, sections, tables, signature) in its three formats: plain text,
-HTML (through templates) and .docx (GB/T 9704, through `OfficialDocument`).
+"""A report's content (title, sections, tables, signature) in its formats: plain text, HTML
+(through templates), .docx (GB/T 9704, through `OfficialDocument`) and PDF (that .docx through
+LibreOffice, `reports.pdf`).
 
 `content` is the dict a `ReportVersion` freezes, and the one a draft is previewed from:
 {"kind", "title", "addressee", "signer", "date": "YYYY-MM-DD", "sections": [{"key", "heading",
@@ -16,12 +17,14 @@ from django.template.loader import render_to_string
 
 from rectify.notice.headings import AR_PAREN, match_label
 from rectify.reports.gbt9704 import OfficialDocument, chinese_date
+from rectify.reports.pdf import to_pdf
 from rectify.rules.wording import full_width
 
 FORMATS = {
     "txt": ("text/plain; charset=utf-8", "txt"),
     "html": ("text/html; charset=utf-8", "html"),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    "pdf": ("application/pdf", "pdf"),
 }
 
 
@@ -173,4 +176,6 @@ def render(content: dict[str, Any], fmt: str) -> bytes:
         return render_html(content).encode()
     if fmt == "docx":
         return render_docx(content)
+    if fmt == "pdf":
+        return to_pdf(render_docx(content), "docx")  # raises PdfUnavailable without LibreOffice
     raise ValueError(f"unknown format {fmt}")
