@@ -65,3 +65,24 @@ def test_notice_pages_hold_22_lines(notice_pages) -> None:
     # Every page but the last is full: 22 lines, nothing pushed over leaving half a page empty.
     assert [len(page) for page in notice_pages[1:-1]] == [22] * (len(notice_pages) - 2)
     assert len(notice_pages[0]) >= 20  # the title takes its own lines on the first page
+
+
+def ledger_pages(tasks: int) -> list[list[str]]:
+    from rectify.spreadsheets.model import ExportRow
+    from rectify.spreadsheets.writer import write_ledger
+
+    rows = [ExportRow(aspect=f"第{1 + i // 20}方面", finding=f"问题{1 + i // 4}" + WORDS * 2, measure=f"措施{i}" + WORDS * 4,
+                      leader=["张三"], lead_org=["办公室"], status="推进中", progress=WORDS * 3)
+            for i in range(tasks)]
+    data = write_ledger(rows, title="整改台账", unit="测试单位", date_label="填报日期：2026年3月1日")
+    return pages_of(to_pdf(data, "xlsx"))
+
+
+def test_ledger_prints_on_as_many_pages_as_its_rows_need_with_the_header_on_each() -> None:
+    pages = ledger_pages(60)
+    assert len(pages) >= 4  # not squeezed onto one A4 page
+    for page in pages:
+        assert any("整改措施" in line and "责任领导" in line for line in page)
+    # Every measure is printed whole, on its own lines: wrapped text overprints nothing.
+    text = "".join(line.replace(" ", "") for page in pages for line in page)
+    assert all(f"措施{i}" in text for i in range(60))

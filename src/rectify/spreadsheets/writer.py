@@ -9,6 +9,7 @@ page. Written with XlsxWriter (shared strings, UTF-8 XML): an openpyxl-written l
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -295,9 +296,58 @@ def _write_sheet(
     )
 
 
+# Row heights (points) for 10 pt 宋体: Excel, WPS and LibreOffice do not grow a row to its wrapped
+# text when the file is opened, so each row is written with the height its longest cell needs.
+LINE_POINTS = 13.5
+ROW_PADDING = 4
+MIN_ROW_POINTS = 20
+# Column width is counted in widths of "0" of the default font; a Chinese character at 10 pt takes
+# about 1.8 of them. Rounded so that a line never holds more than the cell shows.
+WIDTH_PER_CJK = 1.8
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines `text` takes wrapped in a column `width` wide (explicit line breaks kept)."""
+    per_line = max(int((width - 1) / WIDTH_PER_CJK), 1)
+    lines = 0
+    for part in str(text).split("\n"):
+        units = sum(1.0 if ord(char) > 0x2E7F else 0.55 for char in part)
+        lines += max(math.ceil(units / per_line), 1)
+    return lines
+
+
+def row_heights(rows: Sequence[ExportRow], texts: Sequence[dict[str, str]], spans: dict[str, dict[int, int]]) -> list[float]:
+    """The height of each data row: its own cells' lines, and merged problem/aspect text spread over
+    the rows it covers (the last row of the span takes what the others lack)."""
+    widths = {column.field: column.width for column in COLUMNS}
+    lines = [
+        max((text_lines(value, widths[name]) for name, value in cells.items() if name not in _MERGED and value),
+            default=1)
+        for cells in texts
+    ]
+    for name in ("finding", "aspect"):
+        for start, end in spans[name].items():
+            need = text_lines(texts[start].get(name, ""), widths[name]) if texts[start].get(name) else 1
+            have = sum(lines[start : end + 1])
+            if need > have:
+                lines[end] += need - have
+    return [max(MIN_ROW_POINTS, n * LINE_POINTS + ROW_PADDING) for n in lines]
+
+
+_MERGED = {"seq", "aspect", "finding"}
+
+
 def _write_tasks(ws: Worksheet, styles: _Styles, rows: Sequence[ExportRow]) -> None:
-    merged = {"seq", "aspect", "finding"}
+    merged = _MERGED
     spans = _spans(rows)
+    texts = [
+        {"aspect": row.aspect or "", "finding": row.finding or "", "measure": row.measure or "",
+         "leader": "、".join(row.leader), "lead_org": "、".join(row.lead_org), "co_orgs": "、".join(row.co_orgs),
+         "status": row.status or "", "progress": row.progress or "", "note": row.note or ""}
+        for row in rows
+    ]
+    for offset, height in enumerate(row_heights(rows, texts, spans)):
+        ws.set_row(FIRST_DATA_ROW - 1 + offset, height)
     seq = 0
     for offset, row in enumerate(rows):
         excel_row = FIRST_DATA_ROW - 1 + offset
