@@ -242,7 +242,7 @@ def finding_nodes(facts: LedgerFacts, parent_id: int | None = None, depth: int =
     for position, finding in enumerate(siblings, start=1):
         tasks = facts.tasks_of.get(finding.pk, [])
         node = Node(
-            label=wording.full_width(_label(finding, depth, position, facts.exempt_findings > 0)),
+            label=wording.full_width_label(_label(finding, depth, position, facts.exempt_findings > 0)),
             title=wording.full_width(finding.title.strip().rstrip("。；;，,")),
         )
         if len(tasks) > 1:

@@ -103,7 +103,7 @@ def _findings_text(facts: LedgerFacts) -> str:
                 continue
             tasks = facts.tasks_of.get(finding.pk, [])
             mark = _EXEMPT_MARK if finding.exempt else ""
-            line = f"{finding.label.strip()}{finding.title.strip().rstrip('。；;，,')}{mark}"
+            line = f"{wording.full_width_label(finding.label)}{finding.title.strip().rstrip('。；;，,')}{mark}"
             if tasks:
                 line += f"：{wording.tasks_done(len(tasks), facts.closed(tasks))}。"
             lines.append(line)

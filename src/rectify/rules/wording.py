@@ -148,3 +148,11 @@ def full_width(text: str) -> str:
     # Brackets pair up: an opening one made full-width turns its partner too, and the other way round.
     text = re.sub(r"（([^()（）]*)\)", r"（\1）", text)
     return re.sub(r"\(([^()（）]*)）", r"（\1）", text)
+
+
+_LABEL_WIDTH = str.maketrans({"(": "（", ")": "）", "．": "."})
+
+
+def full_width_label(label: str) -> str:
+    """A heading label as Chinese documents write it: (一) → （一）, (1) → （1）; 1. stays."""
+    return (label or "").strip().translate(_LABEL_WIDTH)
