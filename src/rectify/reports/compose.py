@@ -24,8 +24,9 @@ from rectify.ledger.models import Lead, Outcome, Progress, RuleChange, Task
 from rectify.notice import Contact, Node, Notice
 from rectify.notice.headings import AR_DOT, AR_PAREN, CN_PAREN, make_label, match_label
 from rectify.notice.numerals import int_to_chinese
+from rectify.notice.render import node_lines, short_unit
 from rectify.notice.sections.figures import extract_figures
-from rectify.reports.notice_docx import contact_paragraph, opening_sentence, short_unit
+from rectify.reports.notice_sections import notice_sections
 from rectify.rules import wording
 
 # Labels by depth for findings written without one, and when exemptions force renumbering.
@@ -258,21 +259,6 @@ def finding_nodes(facts: LedgerFacts, parent_id: int | None = None, depth: int =
     return nodes
 
 
-def node_lines(nodes: list[Node], out: list[str]) -> list[str]:
-    """The findings as lines: a heading line (title, then its text and first measure), then measures."""
-    for node in nodes:
-        head = f"{node.label}{node.title}"
-        measures = list(node.measures)
-        if node.text:
-            head += f"。{node.text}"
-            if measures and not node.text.endswith(("：", ":")):
-                head += measures.pop(0)
-        out.append(head)
-        out.extend(measures)
-        node_lines(node.children, out)
-    return out
-
-
 # --- the sections -------------------------------------------------------------------------------
 
 
@@ -360,20 +346,12 @@ def notice_draft(inspection: Inspection, *, day: dt.date | None = None) -> tuple
     notice = header_notice(inspection, published=day)
     notice.findings = finding_nodes(facts)
     unit = short_unit(notice.unit, notice.inspector)
-    kind = inspection.kind
 
     basics = [*_organisation(facts, unit), progress_sentence(facts, day)]
-    findings = node_lines(notice.findings, [])
     steps = _next_steps(facts)
-    sections = [
-        SectionDraft("opening", "", opening_sentence(notice, unit_short=unit)),
-        SectionDraft("basics", "整改工作基本情况", "\n".join(basics)),
-    ]
-    if findings:
-        sections.append(SectionDraft("findings", f"{inspection.inspector}{kind}组反馈意见整改落实情况", "\n".join(findings)))
-    sections.append(SectionDraft("next_steps", "下一步工作打算", "\n".join(steps)))
-    sections.append(SectionDraft("contact", "", contact_paragraph(kind, notice.contact)))
-    numbered(sections)
+    sections = [SectionDraft(s["key"], s["heading"], s["body"])
+                for s in notice_sections(notice, basics=basics, steps=steps, unit_short=unit)]
+    findings = node_lines(notice.findings)
     # The figures are every clause that states a quantity, in reading order, as a reader (and
     # `rectify.notice.parse`) finds them in the body.
     notice.figures = extract_figures([*basics, *findings, *steps])

@@ -18,6 +18,7 @@ from typing import Any
 from rectify import clock
 from rectify.inspections.models import Finding, Inspection
 from rectify.ledger.models import ClosureReview, Lead, Task
+from rectify.notice.render import short_unit
 from rectify.organizations.models import Membership, Role, User
 from rectify.reports.compose import (
     LedgerFacts,
@@ -31,7 +32,6 @@ from rectify.reports.compose import (
     sentence,
 )
 from rectify.reports.gbt9704 import chinese_date, chinese_date_range
-from rectify.reports.notice_docx import short_unit
 from rectify.rules import wording
 
 _EXEMPT_MARK = "（不予公开）"
