@@ -32,7 +32,7 @@ from typing import Self
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_BREAK, WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -391,6 +391,7 @@ class OfficialDocument:
         # python-docx's template ends with an empty paragraph; a 公文 starts with its title.
         for paragraph in list(self._doc.paragraphs):
             self._body.remove(paragraph._p)
+        self._text_width = TEXT_WIDTH
         self._setup_styles()
         self._setup_section()
         self._setup_footers()
@@ -650,7 +651,7 @@ class OfficialDocument:
         if len(weights) != columns or any(w <= 0 for w in weights):
             raise ValueError("widths must give one positive weight per column")
         total = sum(weights)
-        twips = [int(TEXT_WIDTH * w / total) for w in weights]
+        twips = [int(self._text_width * w / total) for w in weights]
         half_points = SIZE_4 if columns <= 5 else SIZE_SMALL_4
         body_rows = [
             [cell_text(v) for v in list(row)[:columns]] + [""] * (columns - len(row)) for row in rows
@@ -676,6 +677,44 @@ class OfficialDocument:
         for values in body_rows:
             tbl.append(_table_row(values, body_cells, header=False))
         self._body.find(qn("w:sectPr")).addprevious(tbl)
+        return self
+
+    def attachment_note(self, titles: Sequence[str]) -> Self:
+        """附件说明 under the body, before the signature (GB/T 9704 7.3.5.1): 附件：1.整改任务台账."""
+        for number, title in enumerate(titles, start=1):
+            paragraph = self._paragraph()
+            if number == 1:
+                _set_indent(paragraph, first_line_chars=2)
+            else:
+                _set_indent(paragraph, left=round(5 * CHAR_PITCH))
+            prefix = "附件：" if number == 1 else ""
+            _add_run(paragraph, f"{prefix}{number if len(titles) > 1 else ''}{'.' if len(titles) > 1 else ''}{title}",
+                     FONT_FANGSONG, SIZE_3)
+        return self
+
+    def appendix(
+        self, label: str, title: str, headers: Sequence[object], rows: Iterable[Sequence[object]],
+        widths: Sequence[float] | None = None,
+    ) -> Self:
+        """An attachment (附件) on landscape pages of its own: "附件1" in 黑体 flush left, its title
+        centred, then the table across the wider text block. Page numbers run on."""
+        section = self._doc.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Twips(PAGE_HEIGHT), Twips(PAGE_WIDTH)
+        # The portrait margins turned with the page: the binding edge stays on the left.
+        section.top_margin, section.bottom_margin = Twips(MARGIN_LEFT), Twips(MARGIN_RIGHT)
+        section.left_margin, section.right_margin = Twips(MARGIN_TOP), Twips(MARGIN_BOTTOM)
+        head = self._paragraph()
+        head.paragraph_format.alignment = WD_PARAGRAPH_ALIGNMENT.LEFT
+        _add_run(head, clean_text(label).strip(), FONT_HEITI, SIZE_3)
+        heading = self._paragraph("Title")
+        heading.paragraph_format.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
+        _add_run(heading, clean_text(title).strip(), FONT_TITLE, SIZE_2)
+        self._text_width = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+        try:
+            self.table(headers, rows, widths)
+        finally:
+            self._text_width = TEXT_WIDTH
         return self
 
     def signature(self, unit: str, signed: date | None) -> Self:

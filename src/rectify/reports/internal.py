@@ -105,7 +105,8 @@ def _findings_text(facts: LedgerFacts) -> str:
             mark = _EXEMPT_MARK if finding.exempt else ""
             line = f"{wording.full_width_label(finding.label)}{finding.title.strip().rstrip('。；;，,')}{mark}"
             if tasks:
-                line += f"：{wording.tasks_done(len(tasks), facts.closed(tasks))}。"
+                # After a 。 the count runs on in body type after the heading, as 公文 write it.
+                line += f"。{wording.tasks_done(len(tasks), facts.closed(tasks))}。"
             lines.append(line)
             walk(finding.pk)
 
@@ -123,12 +124,12 @@ def internal_draft(inspection: Inspection, *, day: dt.date | None = None) -> Rep
     sections = [
         SectionDraft("opening", "", _inspection_sentence(inspection, unit) + f"现将{kind}整改情况报告如下："),
         SectionDraft("organisation", "整改工作组织开展情况", progress_sentence(facts, day)),
-        SectionDraft(
-            "tasks", "反馈问题整改落实情况", _findings_text(facts),
-            table(["序号", "反馈问题", "整改任务", "责任领导", "牵头单位", "完成时限", "状态", "最新进展"],
-                  _task_rows(facts, day), [1, 3, 4, 1.5, 2, 2, 1.5, 4]),
-        ),
+        SectionDraft("tasks", "反馈问题整改落实情况", _findings_text(facts)),
     ]
+    # The full ledger goes after the signature as an attachment, on landscape pages.
+    ledger_table = table(["序号", "反馈问题", "整改任务", "责任领导", "牵头单位", "完成时限", "状态", "最新进展"],
+                         _task_rows(facts, day), [1, 3.5, 8, 1.5, 2, 2, 1.5, 4.5])
+    ledger_table["appendix"] = "整改任务台账"
     if facts.rules:
         sections.append(SectionDraft(
             "rules", "建章立制情况", f"因{kind}整改制定、修订或废止制度{len(facts.rules)}项。",
@@ -162,6 +163,7 @@ def internal_draft(inspection: Inspection, *, day: dt.date | None = None) -> Rep
             "对已销号任务适时开展回头看，坚决防止问题反弹。",
         ]),
     ))
+    sections.append(SectionDraft("ledger", "", "", ledger_table))
     return ReportDraft(
         title=notice_title(inspection, what="整改情况的报告"),
         signer=inspection.target.name,

@@ -80,16 +80,28 @@ def _body_blocks(body: str) -> list[Block]:
     return blocks
 
 
+def _is_appendix(table: dict[str, Any] | None) -> bool:
+    return bool(table and table.get("appendix"))
+
+
 def blocks(content: dict[str, Any]) -> list[Block]:
-    """The body of a report as blocks (title, addressee and signature are separate)."""
+    """The body of a report as blocks (title, addressee, signature and appendices are separate)."""
     out: list[Block] = []
     for section in content.get("sections", []):
         if section.get("heading"):
             out.append(Block("heading", section["heading"], level=1))
         out.extend(_body_blocks(section.get("body", "")))
-        if section.get("table") and section["table"].get("rows"):
-            out.append(Block("table", table=section["table"]))
+        table = section.get("table")
+        if table and table.get("rows") and not _is_appendix(table):
+            out.append(Block("table", table=table))
     return out
+
+
+def appendices(content: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tables that go after the signature as attachments (附件1 …), each with its title."""
+    tables = [s["table"] for s in content.get("sections", []) if _is_appendix(s.get("table")) and s["table"].get("rows")]
+    return [{"label": f"附件{n}" if len(tables) > 1 else "附件", "title": t["appendix"], "table": t}
+            for n, t in enumerate(tables, start=1)]
 
 
 def title_lines(content: dict[str, Any]) -> list[str]:
@@ -110,15 +122,22 @@ def render_text(content: dict[str, Any]) -> str:
             lines.append(section["heading"])
         lines.extend(line.strip() for line in section.get("body", "").split("\n") if line.strip())
         table = section.get("table")
-        if table and table.get("rows"):
+        if table and table.get("rows") and not _is_appendix(table):
             lines.append(" | ".join(table["headers"]))
             lines.extend(" | ".join(row) for row in table["rows"])
+    attached = appendices(content)
+    if attached:
+        lines.append("附件：" + "、".join(a["title"] for a in attached))
     lines.append("")
     if content.get("signer"):
         lines.append(content["signer"])
     day = _date(content)
     if day:
         lines.append(chinese_date(day))
+    for appendix in attached:
+        table = appendix["table"]
+        lines.extend(["", appendix["label"], appendix["title"], " | ".join(table["headers"])])
+        lines.extend(" | ".join(row) for row in table["rows"])
     return "\n".join(lines) + "\n"
 
 
@@ -142,6 +161,7 @@ def html_context(content: dict[str, Any]) -> dict[str, Any]:
         "blocks": blocks(content),
         "signer": content.get("signer", ""),
         "date_text": chinese_date(day) if day else "",
+        "appendices": appendices(content),
     }
 
 
@@ -164,7 +184,13 @@ def render_docx(content: dict[str, Any]) -> bytes:
             document.table(block.table["headers"], block.table["rows"], block.table.get("widths"))
         else:
             document.paragraph(block.text)
+    attached = appendices(content)
+    if attached:
+        document.attachment_note([a["title"] for a in attached])
     document.signature(content.get("signer", ""), _date(content))
+    for appendix in attached:
+        table = appendix["table"]
+        document.appendix(appendix["label"], appendix["title"], table["headers"], table["rows"], table.get("widths"))
     return document.to_bytes()
 
 
