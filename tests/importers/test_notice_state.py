@@ -116,3 +116,11 @@ def test_the_notice_contact_reaches_the_generated_notice(unit):
     contact = next(s for s in notice_draft(inspection)[1].sections if s.key == "contact").body
     assert "0531-51775418" in contact and "sdtz@126.com" in contact and "250001" in contact
     assert "济南市市中区纬一路482号测试单位" in contact
+
+
+def test_dispatch_sheet_shows_no_history_as_overdue(unit):
+    from rectify.supervision.services.dispatch import build_dispatch
+
+    inspection = _import(unit).inspection
+    sheet = build_dispatch(unit.office_staff, unit.org, clock.today())
+    assert not [row for row in sheet.overdue if row.task.inspection_id == inspection.pk]
