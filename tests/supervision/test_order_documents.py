@@ -34,3 +34,12 @@ def test_order_lists_each_task_once_and_the_reply_deadline_once(sw, on_start) ->
     assert everything.count(reply) == 1
     # The opening sentence stays, before the table.
     assert "现予督办" in paragraphs
+
+
+def test_order_uses_full_width_punctuation_whatever_the_task_title(sw, on_start) -> None:
+    unit = sw.units[0]
+    task = make_task(unit, title="规范公务用车管理,年底前完成车辆清查(含租赁车辆)", deadline=START + dt.timedelta(days=20))
+    order = services.issue_order(unit.office_staff, kind="supervise", task=task, reply_due=START + dt.timedelta(days=5))
+    paragraphs, cells = _texts(order_docx(order))
+    assert "规范公务用车管理，年底前完成车辆清查（含租赁车辆）" in cells
+    assert "," not in paragraphs + cells and "(" not in paragraphs + cells

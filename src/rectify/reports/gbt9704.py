@@ -44,6 +44,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from rectify.notice.numerals import int_to_chinese
+from rectify.rules.wording import full_width
 
 # Fonts named by the standard. The names are the ones Chinese government machines have installed;
 # `fonts/fonts.conf` maps them onto free fonts for previews on Linux.
@@ -103,9 +104,10 @@ _NEWLINES = re.compile(r"\r\n?")
 
 
 def clean_text(text: object) -> str:
-    """Text that is safe to put into a .docx: XML-illegal characters removed, newlines as \\n."""
+    """Text that is safe to put into a .docx: XML-illegal characters removed, newlines as \\n, and
+    Chinese punctuation full-width (`wording.full_width`), whatever document it comes from."""
     raw = "" if text is None else str(text)
-    return _XML_ILLEGAL.sub("", _NEWLINES.sub("\n", raw))
+    return full_width(_XML_ILLEGAL.sub("", _NEWLINES.sub("\n", raw)))
 
 
 def chinese_date(value: date, *, with_year: bool = True) -> str:

@@ -122,6 +122,7 @@ def leads_done(total: int, concluded: int) -> str:
 
 
 _CJK = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’]"
+_ANY_HALF = re.compile(r"[,;:?!()]")
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 # Half-width punctuation next to Chinese text; a comma or colon between digits (1,000 / 10:30) stays.
 _HALF_NEAR_CJK = re.compile(
@@ -134,7 +135,7 @@ def full_width(text: str) -> str:
 
     Numbers (1,000, 10:30), e-mail addresses and web addresses keep their ASCII punctuation.
     """
-    if not text:
+    if not text or not _ANY_HALF.search(text):
         return text
 
     def swap(match: re.Match[str]) -> str:
