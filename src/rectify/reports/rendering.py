@@ -171,8 +171,7 @@ def render_html(content: dict[str, Any]) -> str:
 
 
 def render_docx(content: dict[str, Any]) -> bytes:
-    """The report as a GB/T 9704 .docx."""
-    content = chinese_punctuation(content)
+    """The report as a GB/T 9704 .docx (punctuation made full-width as text enters the document)."""
     document = OfficialDocument()
     document.title("\n".join(title_lines(content)))
     if content.get("addressee"):
