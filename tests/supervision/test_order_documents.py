@@ -43,3 +43,18 @@ def test_order_uses_full_width_punctuation_whatever_the_task_title(sw, on_start)
     paragraphs, cells = _texts(order_docx(order))
     assert "规范公务用车管理，年底前完成车辆清查（含租赁车辆）" in cells
     assert "," not in paragraphs + cells and "(" not in paragraphs + cells
+
+
+def test_dispatch_workbook_rows_are_as_tall_as_their_text(sw, on_start) -> None:
+    from openpyxl import load_workbook
+
+    from rectify.supervision.documents import dispatch_xlsx
+
+    unit = sw.units[0]
+    make_task(unit, title="短", deadline=START - dt.timedelta(days=3))
+    make_task(unit, title="清退超标准配备办公用房" * 20, deadline=START - dt.timedelta(days=2))
+    sheet = services.build_dispatch(unit.office_staff, unit.org, START)
+    overdue = load_workbook(io.BytesIO(dispatch_xlsx(sheet)))["逾期未完成"]
+    heights = [overdue.row_dimensions[row].height for row in (3, 4)]
+    assert all(heights) and max(heights) > 2 * min(heights)
+    assert overdue.page_setup.orientation == "landscape" and overdue.sheet_properties.pageSetUpPr.fitToPage

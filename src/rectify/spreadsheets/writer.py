@@ -9,7 +9,6 @@ page. Written with XlsxWriter (shared strings, UTF-8 XML): an openpyxl-written l
 from __future__ import annotations
 
 import io
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from rectify.rules.sheet_rows import LINE_POINTS, row_points, text_lines
 from rectify.spreadsheets.model import (
     CATEGORIES,
     CATEGORY_IMMEDIATE,
@@ -28,7 +28,7 @@ from rectify.spreadsheets.model import (
     ExportRow,
 )
 
-__all__ = ["COLUMNS", "blank_template", "write_ledger"]
+__all__ = ["COLUMNS", "LINE_POINTS", "blank_template", "row_heights", "write_ledger"]
 
 
 @dataclass(frozen=True)
@@ -296,26 +296,6 @@ def _write_sheet(
     )
 
 
-# Row heights (points) for 10 pt 宋体: Excel, WPS and LibreOffice do not grow a row to its wrapped
-# text when the file is opened, so each row is written with the height its longest cell needs.
-LINE_POINTS = 13.5
-ROW_PADDING = 4
-MIN_ROW_POINTS = 20
-# Column width is counted in widths of "0" of the default font; a Chinese character at 10 pt takes
-# about 1.8 of them. Rounded so that a line never holds more than the cell shows.
-WIDTH_PER_CJK = 1.8
-
-
-def text_lines(text: str, width: float) -> int:
-    """How many lines `text` takes wrapped in a column `width` wide (explicit line breaks kept)."""
-    per_line = max(int((width - 1) / WIDTH_PER_CJK), 1)
-    lines = 0
-    for part in str(text).split("\n"):
-        units = sum(1.0 if ord(char) > 0x2E7F else 0.55 for char in part)
-        lines += max(math.ceil(units / per_line), 1)
-    return lines
-
-
 def row_heights(rows: Sequence[ExportRow], texts: Sequence[dict[str, str]], spans: dict[str, dict[int, int]]) -> list[float]:
     """The height of each data row: its own cells' lines, and merged problem/aspect text spread over
     the rows it covers (the last row of the span takes what the others lack)."""
@@ -331,7 +311,7 @@ def row_heights(rows: Sequence[ExportRow], texts: Sequence[dict[str, str]], span
             have = sum(lines[start : end + 1])
             if need > have:
                 lines[end] += need - have
-    return [max(MIN_ROW_POINTS, n * LINE_POINTS + ROW_PADDING) for n in lines]
+    return [row_points(n) for n in lines]
 
 
 _MERGED = {"seq", "aspect", "finding"}

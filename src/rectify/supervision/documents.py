@@ -13,6 +13,7 @@ import xlsxwriter
 
 from rectify.notice.numerals import int_to_chinese
 from rectify.reports.gbt9704 import OfficialDocument, chinese_date
+from rectify.rules.sheet_rows import row_points, text_lines
 from rectify.supervision.models import Order
 from rectify.supervision.selectors.problems import Cluster
 from rectify.supervision.services.dispatch import DispatchRow, DispatchSheet
@@ -93,9 +94,15 @@ class _Sheet:
         self.ws.repeat_rows(1)
         self.ws.set_landscape()
         self.ws.set_paper(9)
+        self.ws.fit_to_pages(1, 0)
+        self.widths = list(widths)
         self.row = 2
 
     def write(self, values: Sequence[object]) -> None:
+        # As tall as the longest wrapped cell: no program grows a row to its text on opening.
+        lines = max((text_lines(v, w) for v, w in zip(values, self.widths, strict=False) if isinstance(v, str) and v),
+                    default=1)
+        self.ws.set_row(self.row, row_points(lines))
         for col, value in enumerate(values):
             if isinstance(value, dt.date):
                 self.ws.write_datetime(self.row, col, dt.datetime.combine(value, dt.time()), self.date)
