@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what Rectify needs, idempotently: Debian packages (with --test: also Chromium, CJK fonts,
-# PostgreSQL, nginx), a virtual environment in .venv, and the package itself in editable mode.
+# PostgreSQL, nginx, LibreOffice and poppler), a virtual environment in .venv, and the package itself in
+# editable mode.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,9 @@ if [ $want_test = 1 ]; then
   ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || packages+=(postgresql)
   command -v runuser >/dev/null 2>&1 || packages+=(util-linux)
   [ -x /usr/sbin/nginx ] || packages+=(nginx)
+  # LibreOffice renders the generated .docx/.xlsx to PDF (tests and the PDF download).
+  command -v soffice >/dev/null 2>&1 || packages+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+  command -v pdftotext >/dev/null 2>&1 || packages+=(poppler-utils)
 fi
 if [ ${#packages[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${packages[*]}"

@@ -103,6 +103,7 @@ def test_import_notice_with_unit_id(unit):
     inspection = Inspection.objects.exclude(source_hash="").get(target=unit.org)
     assert f"#{inspection.pk}" in out
     assert "方面 3 个，问题 6 个" in out
+    assert "通报自述：方面 3 个，问题 6 个，整改任务 12 项，已完成 5 项，长期整改 7 项" in out
     again = command("import_notice", str(SEED), unit=unit.org.name)
     assert "已导入过" in again
     assert Inspection.objects.exclude(source_hash="").filter(target=unit.org).count() == 1

@@ -123,3 +123,47 @@ def test_importing_an_export_into_the_same_inspection_adds_nothing(planned):
     assert result.created["tasks"] == 0
     assert any("已跳过" in warning for warning in result.warnings)
     assert signature(planned.inspection) == before
+
+
+def tree(inspection) -> list[tuple]:
+    """The findings tree and where each task hangs, independent of ids and positions."""
+    from rectify.inspections.models import Finding
+
+    findings = [(f.level, f.parent.title if f.parent else None, f.title)
+                for f in Finding.objects.filter(inspection=inspection).select_related("parent")]
+    tasks = [(t.finding.level, t.finding.title, t.title)
+             for t in Task.objects.filter(inspection=inspection).select_related("finding")]
+    return sorted(findings) + sorted(tasks)
+
+
+def test_a_task_on_an_aspect_reads_back_under_its_own_aspect(unit):
+    staff = unit.office_staff
+    make_task(unit, title="学习任务")
+    second = inspections.add_finding(staff, unit.inspection, title="巡视整改不彻底方面", label="（二）")
+    from tests.reports_app.conftest import task_on
+
+    task_on(unit, second, title="彻底整改上轮问题")
+    data = export_ledger(staff, unit.inspection)
+    sheet = load_workbook(io.BytesIO(data)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=4)]
+    assert ["巡视整改不彻底方面", "巡视整改不彻底方面"] in [row[1:3] for row in rows]
+
+    again = inspections.create_inspection(staff, target=unit.org, title="再次导入",
+                                          feedback_date=unit.inspection.feedback_date)
+    result = import_ledger(staff, again, data=data, filename="导出.xlsx")
+    assert result.errors == []
+    assert tree(again) == tree(unit.inspection)
+
+
+def test_exported_rows_are_as_tall_as_their_text(unit):
+    from rectify.spreadsheets.writer import FIRST_DATA_ROW, LINE_POINTS
+
+    make_task(unit, title="短措施")
+    make_task(unit, title="很长的整改措施" * 40)
+    sheet = load_workbook(io.BytesIO(export_ledger(unit.office_staff, unit.inspection))).active
+    short, long = (sheet.row_dimensions[FIRST_DATA_ROW + i].height for i in range(2))
+    assert short and long and long >= short + 6 * LINE_POINTS
+    setup = sheet.page_setup
+    assert (setup.orientation, str(setup.paperSize), setup.fitToWidth or 1, setup.fitToHeight) == ("landscape", "9", 1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows.replace("$", "") == "3:3"

@@ -68,16 +68,22 @@ def test_document_grid_gives_22_lines_of_28_characters():
     document = open_docx(sample_document())
     section = document.sections[0]
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
+    # A line grid only: LibreOffice reads a character grid as cells a glyph fills two of (14 a line).
+    assert grid.get(qn("w:type")) == "lines"
     line_pitch = int(grid.get(qn("w:linePitch")))
-    char_space = int(grid.get(qn("w:charSpace")))
 
     text_height = Length(section.page_height - section.top_margin - section.bottom_margin).twips
     text_width_pt = Length(section.page_width - section.left_margin - section.right_margin).pt
-    # Word: floor(text height / line pitch) lines; a character pitch of Normal's size + charSpace/4096 pt.
-    normal_size = document.styles["Normal"].font.size.pt
+    # floor(text height / line pitch) lines; 三号 characters condensed to a pitch that fits 28.
+    normal = document.styles["Normal"].element
+    condense = int(normal.find(f"{qn('w:rPr')}/{qn('w:spacing')}").get(qn("w:val")))
+    pitch = document.styles["Normal"].font.size.pt + condense / 20
     assert math.floor(text_height / line_pitch) == 22
-    assert math.floor(text_width_pt / (normal_size + char_space / 4096)) == 28
+    assert math.floor(text_width_pt / pitch) == 28
+    body = [p for p in document.paragraphs if p.runs and p.runs[0].font.size == document.styles["Normal"].font.size]
+    assert body and all(
+        int(p.runs[0]._r.find(f"{qn('w:rPr')}/{qn('w:spacing')}").get(qn("w:val"))) == condense for p in body
+    )
 
 
 def test_body_lines_have_fixed_spacing_of_one_grid_line():
@@ -325,3 +331,18 @@ def test_short_columns_are_centred_and_long_text_reads_from_the_left():
     row = open_docx(doc.to_bytes()).tables[0].rows[1]
     assert row.cells[0].paragraphs[0].alignment == WD_PARAGRAPH_ALIGNMENT.CENTER
     assert row.cells[1].paragraphs[0].alignment == WD_PARAGRAPH_ALIGNMENT.JUSTIFY
+
+
+def test_file_properties_name_the_document_and_its_unit():
+    from datetime import UTC, datetime
+
+    from rectify.reports.gbt9704 import OfficialDocument
+
+    before = datetime.now(UTC).replace(microsecond=0)
+    data = OfficialDocument().title("中共测试单位党组\n关于整改情况的通报").paragraph("正文。").signature(
+        "中共测试单位党组", None).to_bytes()
+    core = open_docx(data).core_properties
+    assert core.title == "中共测试单位党组关于整改情况的通报"
+    assert core.author == core.last_modified_by == "中共测试单位党组"
+    assert core.created >= before and core.created.year >= 2024
+    assert "python-docx" not in f"{core.author}{core.comments}{core.last_modified_by}"

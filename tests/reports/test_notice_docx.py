@@ -1,4 +1,4 @@
-"""render_notice_docx: the public 整改进展情况通报 as a .docx a reader can open."""
+"""The public 整改进展情况通报 as the .docx users download (`notice_content` → `rendering.render_docx`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import pytest
 from docx.oxml.ns import qn
 
 from rectify.notice import Notice
-from rectify.reports.notice_docx import render_notice_docx, short_unit
+from rectify.reports.notice_sections import notice_content, short_unit
+from rectify.reports.rendering import render_docx
 
 from .conftest import open_docx
 
@@ -83,6 +84,13 @@ NOTICE: dict[str, Any] = {
 }
 
 
+def render_notice_docx(notice: Notice, *, body_before: list[str] | None = None, next_steps: list[str] | None = None,
+                       unit_short: str | None = None) -> bytes:
+    """The notice through the one path every generated notice takes."""
+    content = notice_content(notice, basics=body_before or [], steps=next_steps or [], unit_short=unit_short)
+    return render_docx(content)
+
+
 def paragraphs(data: bytes) -> list[Any]:
     return [p for p in open_docx(data).paragraphs if p.text.strip()]
 
@@ -137,7 +145,7 @@ def test_findings_follow_the_heading_ladder_with_its_fonts(rendered: bytes):
 
 def test_sections_come_in_order(rendered: bytes):
     headings = [t for t in texts(rendered) if re.match(r"^[一二三四五六七八九十]+、", t)]
-    assert headings == ["一、整改工作基本情况", "二、省委巡视组反馈意见整改落实情况", "三、今后整改工作打算"]
+    assert headings == ["一、整改工作基本情况", "二、省委巡视组反馈意见整改落实情况", "三、下一步工作打算"]
 
 
 def test_title_opening_contact_and_signature(rendered: bytes):

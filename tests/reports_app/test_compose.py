@@ -33,15 +33,15 @@ def test_notice_follows_the_ledger_when_a_task_closes(filled) -> None:
     close(unit, ledger.submit_task(unit.dept_handler, task))
     notice = compose_notice(unit.inspection)
     assert notice.findings[0].children[0].text == "3项整改任务中已完成3项。"
-    assert notice.findings[0].children[0].measures[2] == "三是建立学习督查机制。督查办法已印发。"
+    assert notice.findings[0].children[0].measures[2] == "三是建立学习督查机制。督查办法已印发。已完成。"
     assert "4项整改任务中已完成3项" in [f.text for f in notice.figures]
 
 
 def test_measures_carry_the_latest_progress(filled) -> None:
     problem = compose_notice(filled.unit.inspection).findings[0].children[0]
-    assert problem.measures[2] == "三是建立学习督查机制。已起草督查办法，正在征求意见。"
+    assert problem.measures[2] == "三是建立学习督查机制。已起草督查办法，正在征求意见。正在推进。"
     long_term = compose_notice(filled.unit.inspection).findings[0].children[1]
-    assert long_term.measures == ["长期坚持制度执行检查。长期坚持，持续推进。"]
+    assert long_term.measures == ["长期坚持制度执行检查。尚未启动。"]
 
 
 def test_exempt_items_never_reach_the_public_notice(filled) -> None:

@@ -1,8 +1,9 @@
 """Import a published 整改进展情况通报 (notice): the inspection, its findings tree, tasks, rules, outcomes.
 
 The notice is parsed by the pure `rectify.notice` library; every write goes through the services,
-in one transaction. Importing the same text twice into the same unit finds the first import again
-(`source_hash`), so nothing is duplicated.
+in one transaction. Importing the same round twice into the same unit finds the first import again
+(`source_hash` for the same text, `same_round` for the same notice in another format), so nothing is
+duplicated. The tasks carry the state the notice reports at its publication date.
 """
 
 from __future__ import annotations
@@ -17,14 +18,17 @@ from typing import Any
 
 from django.db import models, transaction
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rectify import clock
+from rectify.audit import services as audit
 from rectify.errors import Forbidden, ValidationFailed
 from rectify.inspections import services as inspections
 from rectify.inspections.models import Finding, Inspection, add_months
 from rectify.ledger import services as ledger
 from rectify.ledger.models import Outcome, RuleChange, Task
+from rectify.ledger.services.versioning import save_versioned
 from rectify.notice import Figure, Node, Notice, NoticeError, parse, read_file
 from rectify.notice.dates import parse_deadline
 from rectify.notice.headings import style_of
@@ -32,15 +36,20 @@ from rectify.notice.numerals import to_number
 from rectify.organizations import services as orgs
 from rectify.organizations.models import Organization, Role, User
 from rectify.organizations.scoping import Action, grants, require_unit
+from rectify.rules import wording
 
 __all__ = [
     "NoticeImportFailed",
     "NoticeImportResult",
     "find_rule_changes",
+    "feedback_nodes",
     "find_outcomes",
     "import_notice",
+    "is_leads_report",
     "measure_deadline",
+    "same_round",
     "source_hash",
+    "stated_figures",
 ]
 
 DEFAULT_DEADLINE_MONTHS = 6
@@ -63,6 +72,9 @@ class NoticeImportResult:
     dry_run: bool = False
     findings_per_level: list[int] = field(default_factory=lambda: [0, 0, 0])
     tasks: int = 0
+    closed: int = 0
+    phased: int = 0
+    stated: dict[str, int] = field(default_factory=dict)
     rule_changes: int = 0
     outcomes: int = 0
 
@@ -76,6 +88,9 @@ class NoticeImportResult:
             "dry_run": self.dry_run,
             "findings_per_level": list(self.findings_per_level),
             "tasks": self.tasks,
+            "closed": self.closed,
+            "phased_result": self.phased,
+            "stated": dict(self.stated),
             "rule_changes": self.rule_changes,
             "outcomes": self.outcomes,
         }
@@ -112,7 +127,10 @@ def import_notice(
         unit_created = False
         if unit is None:
             unit, unit_created = _unit_for(actor, notice)
-        existing = Inspection.objects.filter(target=unit, source_hash=digest).select_related("target").first()
+        existing = (
+            Inspection.objects.filter(target=unit, source_hash=digest).select_related("target").first()
+            or same_round(unit, notice)
+        )
         if existing is not None:
             require_unit(actor, Action.REGISTER_INSPECTION, unit)
             result = _existing(existing, notice)
@@ -123,6 +141,25 @@ def import_notice(
         if dry_run:
             transaction.set_rollback(True)
     return result
+
+
+def same_round(unit: Organization, notice: Notice) -> Inspection | None:
+    """An inspection imported before for the same round at the unit, whatever file it came from.
+
+    The same notice as .docx after .txt differs in bytes and spacing, not in what it names: unit,
+    inspector, term, round, group and feedback date. A notice naming neither round nor feedback date
+    is matched by its text only.
+    """
+    if notice.feedback_date is None and not notice.round:
+        return None
+    kind = notice.kind if notice.kind in Inspection.Kind.values else Inspection.Kind.XUNSHI
+    found = Inspection.objects.filter(
+        target=unit, kind=kind, inspector=_clip(notice.inspector, "inspector"), term=_clip(notice.term, "term"),
+        round=notice.round if notice.round and 0 < notice.round < 32768 else None,
+        feedback_date=notice.feedback_date,
+    ).exclude(source_hash="").select_related("target")
+    group = _clip(notice.group, "group")
+    return next((i for i in found.order_by("id") if not group or not i.group or i.group == group), None)
 
 
 def _unit_for(actor: User, notice: Notice) -> tuple[Organization, bool]:
@@ -216,12 +253,20 @@ class _Builder:
         self.base = base
         self.default_deadline = add_months(base, DEFAULT_DEADLINE_MONTHS)
         self.ranks: dict[object, int] = {}
-        for node in notice.findings:
+        self.stated = self.result.stated = stated_figures(notice.figures)
+        findings = feedback_nodes(notice)
+        for node in findings:
             self.add_node(node, None)
-        for node in _walk(notice.findings):
+        for node in _walk(findings):
             if not node.measures:
                 self.add_rules(node.text, None)  # a node reporting what was done in prose
         self.add_outcomes(notice.figures)
+        self.add_contact()
+        if self.stated:
+            # The figures the notice states, kept as it states them, beside what the import found.
+            audit.record(self.actor, "inspection.import_stated", self.inspection, unit_id=self.unit.pk,
+                         after={"stated": self.stated, "tasks": self.result.tasks, "closed": self.result.closed,
+                                "phased_result": self.result.phased})
         return self.result
 
     def add_node(self, node: Node, parent: Finding | None) -> None:
@@ -260,12 +305,77 @@ class _Builder:
         if not measure:
             return
         category, deadline = measure_deadline(measure, feedback=self.base, default=self.default_deadline)
+        dated = deadline is not None and deadline != self.default_deadline
+        if category == Task.Category.DEADLINE and not dated and not wording.reports_done(measure) \
+                and self.stated.get("long_term") and self.all_but_long_term_done():
+            # The notice says every task is done or long-term: one with no date of its own is long-term.
+            category, deadline = Task.Category.LONG_TERM, None
         task = ledger.create_task(
             self.actor, finding, title=measure, category=category, deadline=deadline, position=self.task_position
         )
         self.task_position += 1
         self.result.tasks += 1
+        self.carry_state(task, measure)
         self.add_rules(measure, task)
+
+    def all_but_long_term_done(self) -> bool:
+        """The notice states that every task not long-term is done (38项中7项已完成，31项长期整改 / 完成率100%)."""
+        stated = self.stated
+        if stated.get("all_done"):
+            return True
+        total = stated.get("tasks")
+        return bool(total) and stated.get("closed", 0) + stated.get("long_term", 0) >= total
+
+    def carry_state(self, task: Task, measure: str) -> None:
+        """Give the task the state the notice reports at its publication date (imported history).
+
+        A measure the text reports done is closed on the publication date; a long-term task has
+        阶段性成效; a dated task the notice says is done (every task but the long-term ones) is closed;
+        the rest are under way. Audited as an import, never as a review or an approval.
+        """
+        published = self.notice.published
+        if published is None:
+            return
+        if task.category == Task.Category.LONG_TERM:
+            status = Task.Status.PHASED_RESULT
+        elif wording.reports_done(measure) or self.all_but_long_term_done():
+            status = Task.Status.CLOSED
+        else:
+            status = Task.Status.IN_PROGRESS
+        before = audit.snapshot(task)
+        task.status = status
+        fields = ["status"]
+        if status == Task.Status.CLOSED:
+            task.closed_at = timezone.make_aware(dt.datetime.combine(published, dt.time(12)))
+            fields.append("closed_at")
+            self.result.closed += 1
+        elif status == Task.Status.PHASED_RESULT:
+            self.result.phased += 1
+        save_versioned(task, fields=fields)
+        audit.record(self.actor, "task.import_state", task, unit_id=task.unit_id, before=before,
+                     after={"status": status, "as_of": published.isoformat()},
+                     note=_("按通报（%(day)s）导入的整改状态") % {"day": published.isoformat()})
+
+    def add_contact(self) -> None:
+        """The feedback channel the notice names (联系方式) becomes the unit's, where the unit has none."""
+        contact = self.notice.contact
+        values = {
+            "phone": "、".join(contact.phone), "email": contact.email[0] if contact.email else "",
+            "address": contact.address or "", "postcode": contact.postcode or "",
+        }
+        unit = Organization.objects.get(pk=self.unit.pk)
+        missing = {
+            name: value[: Organization._meta.get_field(name).max_length]
+            for name, value in values.items() if value and not getattr(unit, name).strip()
+        }
+        if not missing:
+            return
+        before = {name: getattr(unit, name) for name in missing}
+        Organization.objects.filter(pk=unit.pk).update(**missing)
+        for name, value in missing.items():
+            setattr(self.unit, name, value)
+        audit.record(self.actor, "organization.contact_from_notice", unit, unit_id=unit.pk, before=before,
+                     after=missing)
 
     def add_rules(self, text: str, task: Task | None) -> None:
         for action, title in find_rule_changes(text):
@@ -288,6 +398,59 @@ class _Builder:
                 recorded_on=recorded_on,
             )
             self.result.outcomes += 1
+
+
+# A top-level section reporting how transferred leads were handled (（五）问题线索及信访件办理情况): not a
+# feedback aspect, and its sentences ("信访件已全部办结") are claims only `Lead` rows may back.
+_LEADS_REPORT = re.compile(r"^(?:关于)?(?:移交的?)?(?:问题线索|信访件|信访举报|线索)[^。]{0,12}(?:办理|处置|查办)")
+
+
+def is_leads_report(node: Node) -> bool:
+    """True for the section of a notice that reports on transferred leads rather than a finding."""
+    return bool(_LEADS_REPORT.search(unicodedata.normalize("NFKC", node.title or "").strip()))
+
+
+def feedback_nodes(notice: Notice) -> list[Node]:
+    """The notice's findings that are feedback (方面 and below): the leads report is left out."""
+    return [node for node in notice.findings if not is_leads_report(node)]
+
+
+_FIG_NUM = r"(\d+|[零〇两一二三四五六七八九十百]+)"
+_STATED = {
+    "tasks": re.compile(rf"{_FIG_NUM}\s*项(?:整改)?(?:任务|举措|措施)(?!中已)"),
+    "closed": re.compile(rf"(?:中|其中|有)\s*{_FIG_NUM}\s*项已?(?:整改)?完成|已(?:整改)?完成\s*{_FIG_NUM}\s*项"
+                         rf"|{_FIG_NUM}\s*项已(?:整改)?完成"),
+    "long_term": re.compile(rf"{_FIG_NUM}\s*项(?:需)?长期(?:整改|坚持)|长期(?:整改)?(?:任务)?\s*{_FIG_NUM}\s*项"),
+    # Only "4个方面11个问题" counts the feedback: "检视13个方面问题" is about something else.
+    "aspects": re.compile(rf"{_FIG_NUM}\s*个方面(?=\s*(?:\d+|[零〇两一二三四五六七八九十百]+)\s*(?:个|项|条)(?:整改)?问题)"),
+    "problems": re.compile(rf"个方面\s*{_FIG_NUM}\s*(?:个|项|条)(?:整改)?问题"),
+}
+_ALL_DONE = re.compile(r"整改完成率(?:达到?|为)?\s*100\s*%|(?:整改任务|整改事项)(?:已)?全部(?:整改)?完成")
+
+
+def stated_figures(figures: list[Figure]) -> dict[str, int]:
+    """The counts a notice states of its own rectification: tasks, closed, long-term, aspects, problems.
+
+    The first clause stating each is taken ("38项整改任务中有7项已整改完成" → tasks 38, closed 7);
+    `all_done` is 1 when the notice says every task is done (整改完成率100%).
+    """
+    stated: dict[str, int] = {}
+    for figure in figures:
+        clause = unicodedata.normalize("NFKC", figure.text)
+        for name, pattern in _STATED.items():
+            if name in stated:
+                continue
+            match = pattern.search(clause)
+            if match is None:
+                continue
+            value = next(g for g in match.groups() if g)
+            try:
+                stated[name] = int(to_number(value))
+            except ValueError:
+                continue
+        if _ALL_DONE.search(clause):
+            stated["all_done"] = 1
+    return stated
 
 
 def _walk(nodes: list[Node]) -> list[Node]:
@@ -408,5 +571,23 @@ def find_outcomes(figures: list[Figure]) -> list[tuple[str, Decimal, str, str]]:
                 except ValueError:
                     continue
                 taken.append(span)
-                found.append((kind, value, match.group(2), figure.text.strip()[:what_limit]))
+                found.append((kind, value, match.group(2), _what(clause, match)[:what_limit]))
     return found
+
+
+_CLAUSE_START = re.compile(r"[，,；;：:。]")
+_VERB_AFTER = re.compile(r"党纪政务处分|党纪处分|政务处分|纪律处分|处分|问责|追责")
+
+
+def _what(clause: str, match: re.Match[str]) -> str:
+    """What an outcome counts, without its figure: "经费预算压减10%" → "经费预算压减"; "给予3人党纪处分" →
+    "给予党纪处分". The figure lives in value and unit only, so no document can write it twice."""
+    start = max((m.end() for m in _CLAUSE_START.finditer(clause, 0, match.start())), default=0)
+    end = next((m.start() for m in _CLAUSE_START.finditer(clause, match.end())), len(clause))
+    number_start, unit_end = match.span(1)[0], match.span(2)[1]
+    if number_start > match.start():  # the verb comes first: 问责23人
+        what = clause[start:number_start]
+    else:  # the figure comes first: 给予3人党纪处分 → 党纪处分3人
+        verb = _VERB_AFTER.search(clause, unit_end, end)
+        what = verb.group(0) if verb else clause[start:number_start] + clause[unit_end:end]
+    return re.sub(r"^(?:其中|另外|同时|共|累计)", "", what.strip()).strip() or clause.strip()

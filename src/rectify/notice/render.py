@@ -7,10 +7,11 @@ notices built in the same shape (see `tests/notice/test_render.py`).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from rectify.notice.headings import AR_DOT, AR_PAREN, CIRCLED, CN_PAREN, make_label
-from rectify.notice.model import Figure, Node, Notice
+from rectify.notice.model import Contact, Figure, Node, Notice
 from rectify.notice.numerals import int_to_chinese
 from rectify.notice.sections.figures import extract_figures
 from rectify.notice.sections.header import read_header
@@ -23,7 +24,7 @@ def _day(value: date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def _title(notice: Notice) -> str:
+def title_of(notice: Notice) -> str:
     """The notice's own title when it still names the same inspection; else one composed from the fields."""
     if notice.title:
         header = read_header(notice.title, "")
@@ -47,27 +48,55 @@ def _title_lines(title: str) -> list[str]:
     return [title]
 
 
-def _opening(notice: Notice) -> str:
+def short_unit(unit: str, inspector: str | None) -> str:
+    """How the notice's own sentences name the unit: 中共山东省委统战部 → 省委统战部.
+
+    The party prefix goes; with an inspector such as 省委/市委/盟委 the place name before the
+    matching level (山东省 → 省) goes too, as the published notices write it.
+    """
+    name = re.sub(r"^(中国共产党|中共)", "", unit.strip())
+    if inspector and len(inspector) == 2 and inspector.endswith("委"):
+        level = inspector[0]
+        index = name.find(level)
+        if 0 < index <= 6 and index < len(name) - 1:
+            name = name[index:]
+    return name or unit.strip()
+
+
+def _date_text(value: date, *, with_year: bool = True) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if with_year else f"{value.month}月{value.day}日"
+
+
+def opening_sentence(notice: Notice, *, unit_short: str | None = None) -> str:
+    """The first paragraph: who inspected whom, when, when the feedback came, why this is published."""
+    kind = notice.kind or "巡视"
     inspector = notice.inspector or ""
-    kind = notice.kind
+    unit = unit_short or short_unit(notice.unit, notice.inspector) or "本单位"
+    group = notice.group or f"{kind}组"
     if notice.type and notice.type.endswith("回头看"):
-        action = f"{kind}“回头看”"
+        how = f"{kind}“回头看”"
     else:
-        action = notice.type or kind
-    period = ""
+        how = notice.type or kind
+    parts = [f"根据{inspector}统一部署，" if inspector else "根据统一部署，"]
     if notice.onsite_start and notice.onsite_end:
-        period = f"{_day(notice.onsite_start)}至{_day(notice.onsite_end)}，"
+        start, end = notice.onsite_start, notice.onsite_end
+        short = end.year == start.year and end > start  # 2020年10月18日至12月25日
+        parts.append(f"{_date_text(start)}至{_date_text(end, with_year=not short)}，")
     elif notice.onsite_start:
-        period = f"{_day(notice.onsite_start)}起，"
-    team = f"{inspector}{notice.group}" if notice.group else f"{inspector}{kind}组"
-    parts = [f"根据{inspector}统一部署，{period}{team}对{notice.unit or '本单位'}开展了{action}。"]
+        parts.append(f"{_date_text(notice.onsite_start)}起，")
+    parts.append(f"{inspector}{group}对{unit}开展了{how}。")
     if notice.feedback_date:
-        parts.append(f"{_day(notice.feedback_date)}，{inspector}{kind}组向{notice.unit or '本单位'}反馈了{kind}意见。")
+        # Always with its year: "1月1日" after an on-site period reads back ambiguously.
+        parts.append(f"{_date_text(notice.feedback_date)}，")
+    parts.append(f"{inspector}{kind}组向{unit}反馈了{kind}意见。")
     parts.append(f"按照{kind}工作有关要求，现将{kind}整改进展情况予以公布。")
     return "".join(parts)
 
 
-def _node_lines(nodes: list[Node], depth: int, out: list[str]) -> None:
+def node_lines(nodes: list[Node], depth: int = 0, out: list[str] | None = None) -> list[str]:
+    """The findings as lines: a heading line (label, title, then its text and first measure), then
+    the other measures, then the children. A node without a label gets one by its depth."""
+    out = [] if out is None else out
     style = _LADDER[min(depth, len(_LADDER) - 1)]
     for position, node in enumerate(nodes, start=1):
         label = node.label or make_label(style, position)
@@ -80,7 +109,8 @@ def _node_lines(nodes: list[Node], depth: int, out: list[str]) -> None:
                 head += measures.pop(0)
         out.append(head)
         out.extend(measures)
-        _node_lines(node.children, depth + 1, out)
+        node_lines(node.children, depth + 1, out)
+    return out
 
 
 def _same(a: list[Figure], b: list[Figure]) -> bool:
@@ -102,8 +132,9 @@ def _figure_paragraph(lead: str, figures: list[Figure]) -> str:
     return lead + "，".join(f.text for f in figures) + "。"
 
 
-def _contact_line(notice: Notice) -> str:
-    contact = notice.contact
+def contact_paragraph(kind: str, contact: Contact) -> str:
+    """The invitation to the public and the feedback channel (联系方式): phone, postal address,
+    postcode, e-mail, each as the notice names it."""
     parts = []
     if contact.phone:
         parts.append("联系电话：" + "、".join(contact.phone))
@@ -113,7 +144,7 @@ def _contact_line(notice: Notice) -> str:
         parts.append("邮政编码：" + contact.postcode)
     if contact.email:
         parts.append("电子邮箱：" + "、".join(contact.email))
-    line = f"欢迎广大干部群众对{notice.kind}整改落实情况进行监督。如有意见建议，请及时向我们反映。"
+    line = f"欢迎广大干部群众对{kind or '巡视'}整改落实情况进行监督。如有意见建议，请及时向我们反映。"
     return line + ("；".join(parts) + "。" if parts else "")
 
 
@@ -121,12 +152,11 @@ def render_text(notice: Notice) -> str:
     """The notice as text: title, opening, basic situation with figures, findings, next steps,
     contact, unit and date."""
     kind = notice.kind
-    lines: list[str] = _title_lines(_title(notice))
+    lines: list[str] = _title_lines(title_of(notice))
     lines.append("")
-    lines.append(_opening(notice))
+    lines.append(opening_sentence(notice))
 
-    findings: list[str] = []
-    _node_lines(notice.findings, 0, findings)
+    findings = node_lines(notice.findings)
     before, after = _split_figures(notice.figures, extract_figures(findings))
 
     lines.append("一、整改工作基本情况")
@@ -138,7 +168,7 @@ def render_text(notice: Notice) -> str:
     lines.append("三、下一步工作打算")
     steps = f"下一步，将坚持目标不变、标准不降、力度不减，持续巩固深化{kind}整改成果，坚决防止问题反弹。"
     lines.append(_figure_paragraph(steps + "截至目前，", after) if after else steps)
-    lines.append(_contact_line(notice))
+    lines.append(contact_paragraph(kind, notice.contact))
     lines.append("")
     if notice.unit:
         lines.append(notice.unit)

@@ -24,8 +24,10 @@ from rectify.ledger.models import Lead, Outcome, Progress, RuleChange, Task
 from rectify.notice import Contact, Node, Notice
 from rectify.notice.headings import AR_DOT, AR_PAREN, CN_PAREN, make_label, match_label
 from rectify.notice.numerals import int_to_chinese
+from rectify.notice.render import node_lines, short_unit
 from rectify.notice.sections.figures import extract_figures
-from rectify.reports.notice_docx import contact_paragraph, opening_sentence, short_unit
+from rectify.reports.notice_sections import notice_sections
+from rectify.rules import wording
 
 # Labels by depth for findings written without one, and when exemptions force renumbering.
 _LADDER = (CN_PAREN, AR_DOT, AR_PAREN)
@@ -119,6 +121,20 @@ class LedgerFacts:
     def problems(self) -> list[Finding]:
         return [f for f in self.findings if f.kind == Finding.Kind.PROBLEM]
 
+    def levels(self) -> tuple[int, int, int]:
+        """方面, 问题, 具体问题: the problem findings counted level by level."""
+        counts = [0, 0, 0]
+        for finding in self.problems():
+            counts[min(finding.level, 3) - 1] += 1
+        return counts[0], counts[1], counts[2]
+
+    def states(self, tasks: list[Task] | None = None) -> dict[str, int]:
+        """Tasks counted by the words a document uses for their state (已完成, 正在推进 …)."""
+        counts: dict[str, int] = defaultdict(int)
+        for task in self.tasks if tasks is None else tasks:
+            counts[wording.task_state(task.status)] += 1
+        return counts
+
     def closed(self, tasks: list[Task] | None = None) -> int:
         return sum(1 for t in (self.tasks if tasks is None else tasks) if t.status == Task.Status.CLOSED)
 
@@ -137,12 +153,7 @@ class LedgerFacts:
         return [(what, value, unit) for (what, unit), value in totals.items()]
 
 
-def number_text(value: Decimal | int) -> str:
-    """3.00 → 3, 120.50 → 120.5: how a notice writes a quantity."""
-    if isinstance(value, int):
-        return str(value)
-    text = format(value.normalize(), "f")
-    return text
+number_text = wording.number
 
 
 def sentence(text: str) -> str:
@@ -203,17 +214,14 @@ def header_notice(inspection: Inspection, *, published: dt.date | None = None) -
 
 
 def task_measure(task: Task, progress: Progress | None, *, marker: str = "") -> str:
-    """A task as the notice states it: its measure, then what was done (latest progress)."""
-    title = sentence(_MARKER_RE.sub("", task.title.strip()))
-    if progress is not None:
-        done = sentence(progress.text)
-    elif task.status == Task.Status.CLOSED:
-        done = "已整改完成。"
-    elif task.category == Task.Category.LONG_TERM:
-        done = "长期坚持，持续推进。"
-    else:
-        done = "正在推进中。"
-    return f"{marker}{title}{done}"
+    """A task as the notice states it: its measure, what was done (latest progress), then its state.
+
+    The state words come from the task's status alone (`wording.task_state`); a sentence of the
+    measure or the progress that claims a state of its own is left out, so the two never disagree.
+    """
+    title = sentence(wording.without_state_claims(_MARKER_RE.sub("", task.title.strip())) or task.title.strip())
+    done = sentence(wording.without_state_claims(progress.text)) if progress is not None else ""
+    return wording.full_width(f"{marker}{title}{done}{wording.task_state(task.status)}。")
 
 
 def _label(finding: Finding, depth: int, position: int, renumber: bool) -> str:
@@ -235,11 +243,11 @@ def finding_nodes(facts: LedgerFacts, parent_id: int | None = None, depth: int =
     for position, finding in enumerate(siblings, start=1):
         tasks = facts.tasks_of.get(finding.pk, [])
         node = Node(
-            label=_label(finding, depth, position, facts.exempt_findings > 0),
-            title=finding.title.strip().rstrip("。；;，,"),
+            label=wording.full_width_label(_label(finding, depth, position, facts.exempt_findings > 0)),
+            title=wording.full_width(finding.title.strip().rstrip("。；;，,")),
         )
         if len(tasks) > 1:
-            node.text = f"{len(tasks)}项整改任务中已完成{facts.closed(tasks)}项。"
+            node.text = f"{wording.tasks_done(len(tasks), facts.closed(tasks))}。"
             node.measures = [
                 task_measure(t, facts.latest.get(t.pk), marker=f"{int_to_chinese(i)}是")
                 for i, t in enumerate(tasks, start=1)
@@ -251,60 +259,49 @@ def finding_nodes(facts: LedgerFacts, parent_id: int | None = None, depth: int =
     return nodes
 
 
-def node_lines(nodes: list[Node], out: list[str]) -> list[str]:
-    """The findings as lines: a heading line (title, then its text and first measure), then measures."""
-    for node in nodes:
-        head = f"{node.label}{node.title}"
-        measures = list(node.measures)
-        if node.text:
-            head += f"。{node.text}"
-            if measures and not node.text.endswith(("：", ":")):
-                head += measures.pop(0)
-        out.append(head)
-        out.extend(measures)
-        node_lines(node.children, out)
-    return out
-
-
 # --- the sections -------------------------------------------------------------------------------
 
 
 def _organisation(facts: LedgerFacts, unit: str) -> list[str]:
+    """How the rectification was organised, claiming only what the ledger holds: the plan's tasks,
+    their owners, the immediate fixes, the closures."""
     inspection = facts.inspection
     kind = inspection.kind
     categories = facts.by_category()
-    aspects = sum(1 for f in facts.findings if f.parent_id is None and f.kind == Finding.Kind.PROBLEM)
-    problems = sum(1 for f in facts.problems() if f.parent_id is not None)
+    aspects, problems, sub_problems = facts.levels()
     leaders = {t.leader_id or t.leader_name for t in facts.tasks if t.leader_id or t.leader_name}
     departments = {t.lead_org_id for t in facts.tasks if t.lead_org_id}
-    scope = f"{aspects}个方面{problems}个问题" if problems else f"{aspects}个方面的问题"
     named = {
         "立行立改": categories[Task.Category.IMMEDIATE],
         "限期整改": categories[Task.Category.DEADLINE],
         "长期整改": categories[Task.Category.LONG_TERM],
     }
     split = "、".join(f"{name}{count}项" for name, count in named.items() if count)
-    owners = [f"责任领导{len(leaders)}名" if leaders else "", f"牵头单位{len(departments)}个" if departments else ""]
-    owners_text = "、".join(o for o in owners if o) or "责任领导、牵头单位"
-    parts = [
-        f"{unit}坚持把{inspection.inspector}{kind}整改作为重大政治任务，主要负责同志切实履行第一责任人职责，"
-        f"成立{kind}整改工作领导小组，研究制定整改方案，以坚决的态度抓好整改落实。",
-        f"对{kind}反馈的{scope}逐条梳理，细化为{len(facts.tasks)}项整改任务，逐项明确{owners_text}和完成时限"
-        + (f"，其中{split}。" if split else "。"),
-    ]
+    owners = "、".join(o for o in (f"责任领导{len(leaders)}名" if leaders else "",
+                                   f"牵头单位{len(departments)}个" if departments else "") if o)
+    parts = [f"{unit}把{inspection.inspector}{kind}整改作为重大政治任务，研究制定整改方案，抓好整改落实。"]
+    if facts.tasks:
+        parts.append(
+            f"对{kind}反馈的{wording.scope(aspects, problems, sub_problems)}逐条梳理，细化为{len(facts.tasks)}项整改任务"
+            + (f"，逐项明确{owners}" if owners else "")
+            + (f"，其中{split}。" if split else "。")
+        )
     immediate = sum(1 for f in facts.findings if f.kind == Finding.Kind.IMMEDIATE)
     if immediate:
         parts.append(f"坚持边巡边改、立行立改，对{kind}期间发现的{immediate}个即知即改问题及时整改到位。")
-    parts.append("坚持一周一调度，对已完成的整改任务逐项对账销号，完成一项、销号一项。")
+    closed = facts.closed()
+    if closed:
+        parts.append(f"对已完成的{closed}项整改任务逐项对账销号，完成一项、销号一项。")
     return parts
 
 
 def progress_sentence(facts: LedgerFacts, day: dt.date) -> str:
     """截至…，N项整改任务中已完成M项；新建或修订完善制度N项；问责N人 …"""
     total, closed = len(facts.tasks), facts.closed()
-    clauses = [f"截至{day.year}年{day.month}月{day.day}日，{total}项整改任务中已完成{closed}项"]
-    if total > closed:
-        clauses.append(f"其余{total - closed}项正在按计划推进")
+    clauses = [f"截至{day.year}年{day.month}月{day.day}日，{wording.tasks_done(total, closed)}"]
+    rest = wording.remaining(facts.states())
+    if rest:
+        clauses.append(rest)
     made = [r for r in facts.rules if r.action in (RuleChange.Action.CREATE, RuleChange.Action.REVISE)]
     if made:
         clauses.append(f"新建或修订完善制度{len(made)}项")
@@ -312,17 +309,17 @@ def progress_sentence(facts: LedgerFacts, day: dt.date) -> str:
     if abolished:
         clauses.append(f"废止制度{abolished}项")
     for what, value, unit in facts.outcome_totals():
-        clauses.append(f"{what}{number_text(value)}{unit}")
+        clauses.append(wording.quantity(what, value, unit))
     if facts.leads:
         concluded = sum(1 for lead in facts.leads if lead.status == Lead.Status.CONCLUDED)
-        clauses.append(f"移交的问题线索和信访件{len(facts.leads)}件中已办结{concluded}件")
+        clauses.append(wording.leads_done(len(facts.leads), concluded))
     return "，".join(clauses) + "。"
 
 
 def _next_steps(facts: LedgerFacts) -> list[str]:
     kind = facts.inspection.kind
-    open_tasks = len(facts.tasks) - facts.closed()
     long_term = facts.by_category()[Task.Category.LONG_TERM]
+    open_tasks = sum(1 for t in facts.tasks if t.status != Task.Status.CLOSED and t.category != Task.Category.LONG_TERM)
     parts = [f"下一步，将坚持目标不变、标准不降、力度不减，持续巩固深化{kind}整改成果，坚决防止问题反弹。"]
     if open_tasks:
         parts.append(f"对尚未完成的{open_tasks}项整改任务，盯住时间节点，一周一调度，确保按期完成。")
@@ -349,20 +346,12 @@ def notice_draft(inspection: Inspection, *, day: dt.date | None = None) -> tuple
     notice = header_notice(inspection, published=day)
     notice.findings = finding_nodes(facts)
     unit = short_unit(notice.unit, notice.inspector)
-    kind = inspection.kind
 
     basics = [*_organisation(facts, unit), progress_sentence(facts, day)]
-    findings = node_lines(notice.findings, [])
     steps = _next_steps(facts)
-    sections = [
-        SectionDraft("opening", "", opening_sentence(notice, unit_short=unit)),
-        SectionDraft("basics", "整改工作基本情况", "\n".join(basics)),
-    ]
-    if findings:
-        sections.append(SectionDraft("findings", f"{inspection.inspector}{kind}组反馈意见整改落实情况", "\n".join(findings)))
-    sections.append(SectionDraft("next_steps", "下一步工作打算", "\n".join(steps)))
-    sections.append(SectionDraft("contact", "", contact_paragraph(kind, notice.contact)))
-    numbered(sections)
+    sections = [SectionDraft(s["key"], s["heading"], s["body"])
+                for s in notice_sections(notice, basics=basics, steps=steps, unit_short=unit)]
+    findings = node_lines(notice.findings)
     # The figures are every clause that states a quantity, in reading order, as a reader (and
     # `rectify.notice.parse`) finds them in the body.
     notice.figures = extract_figures([*basics, *findings, *steps])

@@ -6,9 +6,9 @@ supervision orders (督办通知书 …).
 
 What the standard asks and where it is done here:
 - A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm: `_setup_section`.
-- 22 lines of 28 characters in the text block: a `linesAndChars` document grid whose pitches are
-  computed from the text block (`LINE_PITCH`, `CHAR_SPACE`), plus exact line spacing on every
-  paragraph so LibreOffice and WPS keep the same rhythm as Word.
+- 22 lines of 28 characters in the text block: a line grid whose pitch is computed from the text
+  block (`LINE_PITCH`) with exact line spacing on every paragraph, and 三号 text condensed to the
+  28-character pitch (`CONDENSE`), so Word, WPS and LibreOffice lay out the same lines.
 - Title 2号 方正小标宋简体 centred; body 3号 仿宋_GB2312; headings 一、黑体 / （一）楷体_GB2312 /
   1. 仿宋_GB2312 bold / （1）仿宋_GB2312.
 - Page numbers "— 1 —" in 4号 宋体, odd pages right and even pages left, one character in.
@@ -22,16 +22,17 @@ from __future__ import annotations
 import copy
 import functools
 import io
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Self
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_BREAK, WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -43,6 +44,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from rectify.notice.numerals import int_to_chinese
+from rectify.rules.wording import full_width
 
 # Fonts named by the standard. The names are the ones Chinese government machines have installed;
 # `fonts/fonts.conf` maps them onto free fonts for previews on Linux.
@@ -84,6 +86,11 @@ LINE_PITCH = TEXT_HEIGHT // LINES_PER_PAGE  # 579 twips = 28.95 pt
 # so that 28 characters fit (rounding up would leave 27).
 CHAR_SPACE = (TEXT_WIDTH * 4096 // 20 - SIZE_3 // 2 * 4096 * CHARS_PER_LINE) // CHARS_PER_LINE  # -842
 CHAR_PITCH = TEXT_WIDTH / CHARS_PER_LINE  # twips per grid character, ≈ 315.9
+# The 28-character pitch is given by condensing each 三号 character (w:spacing, in twentieths of a
+# point), not by a character grid: Word's "lines and characters" grid shows 28 a line, but
+# LibreOffice reads the same grid as cells a glyph fills two of, and shows 14. Condensed runs on a
+# line grid give 28 in Word, WPS and LibreOffice alike. Rounded down so that 28 still fit.
+CONDENSE = math.floor(CHAR_PITCH - SIZE_3 // 2 * 20)  # -5 = -0.25 pt: a 15.75 pt pitch
 
 # 一字线上距版心下边缘 7 mm: the footer line is one 14 pt line whose dash sits about mid-height,
 # so its bottom edge is 7 mm + half a line below the text block's bottom edge.
@@ -97,9 +104,10 @@ _NEWLINES = re.compile(r"\r\n?")
 
 
 def clean_text(text: object) -> str:
-    """Text that is safe to put into a .docx: XML-illegal characters removed, newlines as \\n."""
+    """Text that is safe to put into a .docx: XML-illegal characters removed, newlines as \\n, and
+    Chinese punctuation full-width (`wording.full_width`), whatever document it comes from."""
     raw = "" if text is None else str(text)
-    return _XML_ILLEGAL.sub("", _NEWLINES.sub("\n", raw))
+    return full_width(_XML_ILLEGAL.sub("", _NEWLINES.sub("\n", raw)))
 
 
 def chinese_date(value: date, *, with_year: bool = True) -> str:
@@ -180,7 +188,8 @@ _HEADING_FONTS: dict[int, tuple[str, bool]] = {
 def _rpr(font: str, half_points: int, *, bold: bool | None = None) -> BaseOxmlElement:
     """A w:rPr naming the font for every script, so Word, WPS and LibreOffice agree.
 
-    `bold` None leaves boldness to the style; False switches a bold style's boldness off.
+    `bold` None leaves boldness to the style; False switches a bold style's boldness off. Text of
+    the body's size (三号) is condensed to the 28-characters-a-line pitch (`CONDENSE`).
     """
     rpr = OxmlElement("w:rPr")
     fonts = OxmlElement("w:rFonts")
@@ -193,6 +202,10 @@ def _rpr(font: str, half_points: int, *, bold: bool | None = None) -> BaseOxmlEl
             if not bold:
                 element.set(qn("w:val"), "0")
             rpr.append(element)
+    if half_points == SIZE_3:
+        spacing = OxmlElement("w:spacing")
+        spacing.set(qn("w:val"), str(CONDENSE))
+        rpr.append(spacing)
     for tag in ("w:sz", "w:szCs"):
         size = OxmlElement(tag)
         size.set(qn("w:val"), str(half_points))
@@ -380,9 +393,11 @@ class OfficialDocument:
         # python-docx's template ends with an empty paragraph; a 公文 starts with its title.
         for paragraph in list(self._doc.paragraphs):
             self._body.remove(paragraph._p)
+        self._text_width = TEXT_WIDTH
         self._setup_styles()
         self._setup_section()
         self._setup_footers()
+        self._setup_properties()
 
     @property
     def document(self) -> DocxDocument:
@@ -431,6 +446,29 @@ class OfficialDocument:
         # title's characters keep their natural width rather than the body's 28-per-line pitch.
         _off_grid(title.element.get_or_add_pPr())
 
+    def _setup_properties(self) -> None:
+        """File properties of our own, not the template's ("python-docx", 2013): the title and the
+        issuing unit (author) are filled in by `title` and `signature`, or by `properties`."""
+        now = datetime.now(UTC).replace(microsecond=0)
+        core = self._doc.core_properties
+        core.author = core.last_modified_by = ""
+        core.title = core.subject = core.keywords = core.comments = core.category = ""
+        core.revision = 1
+        core.created = core.modified = now
+        core.language = "zh-CN"
+
+    def properties(self, *, title: str | None = None, author: str | None = None,
+                   created: datetime | None = None) -> Self:
+        """Set the file's title, author (the unit) and creation time, as Word shows them."""
+        core = self._doc.core_properties
+        if title is not None:
+            core.title = clean_text(title).replace("\n", "")[:255]
+        if author is not None:
+            core.author = core.last_modified_by = clean_text(author).strip()[:255]
+        if created is not None:
+            core.created = core.modified = created
+        return self
+
     @staticmethod
     def _reset_style(style: ParagraphStyle, font: str, half_points: int, *, bold: bool = False) -> None:
         """Replace the template's look (theme fonts, colours, spacing, borders) with ours."""
@@ -460,9 +498,10 @@ class OfficialDocument:
         if grid is None:
             grid = OxmlElement("w:docGrid")
             sect_pr.append(grid)
-        grid.set(qn("w:type"), "linesAndChars")
+        grid.set(qn("w:type"), "lines")
         grid.set(qn("w:linePitch"), str(LINE_PITCH))
-        grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+        if grid.get(qn("w:charSpace")) is not None:
+            del grid.attrib[qn("w:charSpace")]
 
     def _setup_footers(self) -> None:
         self._doc.settings.odd_and_even_pages_header_footer = True
@@ -528,6 +567,8 @@ class OfficialDocument:
         paragraph = self._paragraph("Title")
         paragraph.paragraph_format.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
         _add_run(paragraph, "\n".join(lines), FONT_TITLE, SIZE_2)
+        if not self._doc.core_properties.title:
+            self.properties(title="".join(lines))
         self.blank_line()  # 主送机关或正文编排于标题下空一行
         return self
 
@@ -564,6 +605,9 @@ class OfficialDocument:
         _add_run(paragraph, head, font, SIZE_3, bold=bold)
         if body:
             _add_run(paragraph, body, FONT_FANGSONG, SIZE_3, bold=False)
+            # A heading carrying its own text is not kept with the next paragraph: chained to a
+            # long measure, it would push both to the next page and leave this one half empty.
+            paragraph.paragraph_format.keep_with_next = False
         return self
 
     def paragraph(self, text: str) -> Self:
@@ -609,7 +653,7 @@ class OfficialDocument:
         if len(weights) != columns or any(w <= 0 for w in weights):
             raise ValueError("widths must give one positive weight per column")
         total = sum(weights)
-        twips = [int(TEXT_WIDTH * w / total) for w in weights]
+        twips = [int(self._text_width * w / total) for w in weights]
         half_points = SIZE_4 if columns <= 5 else SIZE_SMALL_4
         body_rows = [
             [cell_text(v) for v in list(row)[:columns]] + [""] * (columns - len(row)) for row in rows
@@ -637,6 +681,44 @@ class OfficialDocument:
         self._body.find(qn("w:sectPr")).addprevious(tbl)
         return self
 
+    def attachment_note(self, titles: Sequence[str]) -> Self:
+        """附件说明 under the body, before the signature (GB/T 9704 7.3.5.1): 附件：1.整改任务台账."""
+        for number, title in enumerate(titles, start=1):
+            paragraph = self._paragraph()
+            if number == 1:
+                _set_indent(paragraph, first_line_chars=2)
+            else:
+                _set_indent(paragraph, left=round(5 * CHAR_PITCH))
+            prefix = "附件：" if number == 1 else ""
+            _add_run(paragraph, f"{prefix}{number if len(titles) > 1 else ''}{'.' if len(titles) > 1 else ''}{title}",
+                     FONT_FANGSONG, SIZE_3)
+        return self
+
+    def appendix(
+        self, label: str, title: str, headers: Sequence[object], rows: Iterable[Sequence[object]],
+        widths: Sequence[float] | None = None,
+    ) -> Self:
+        """An attachment (附件) on landscape pages of its own: "附件1" in 黑体 flush left, its title
+        centred, then the table across the wider text block. Page numbers run on."""
+        section = self._doc.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Twips(PAGE_HEIGHT), Twips(PAGE_WIDTH)
+        # The portrait margins turned with the page: the binding edge stays on the left.
+        section.top_margin, section.bottom_margin = Twips(MARGIN_LEFT), Twips(MARGIN_RIGHT)
+        section.left_margin, section.right_margin = Twips(MARGIN_TOP), Twips(MARGIN_BOTTOM)
+        head = self._paragraph()
+        head.paragraph_format.alignment = WD_PARAGRAPH_ALIGNMENT.LEFT
+        _add_run(head, clean_text(label).strip(), FONT_HEITI, SIZE_3)
+        heading = self._paragraph("Title")
+        heading.paragraph_format.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
+        _add_run(heading, clean_text(title).strip(), FONT_TITLE, SIZE_2)
+        self._text_width = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+        try:
+            self.table(headers, rows, widths)
+        finally:
+            self._text_width = TEXT_WIDTH
+        return self
+
     def signature(self, unit: str, signed: date | None) -> Self:
         """The issuing unit (发文机关署名) and date (成文日期) under the body, GB/T 9704 7.3.5.2.
 
@@ -645,6 +727,8 @@ class OfficialDocument:
         right so the date keeps its two-character right indent.
         """
         name = clean_text(unit).strip()
+        if name and not self._doc.core_properties.author:
+            self.properties(author=name)
         when = chinese_date(signed) if signed else ""
         unit_chars = text_width_in_chars(name)
         date_chars = text_width_in_chars(when)

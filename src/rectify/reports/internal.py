@@ -16,8 +16,9 @@ from collections import defaultdict
 from typing import Any
 
 from rectify import clock
-from rectify.inspections.models import Inspection
+from rectify.inspections.models import Finding, Inspection
 from rectify.ledger.models import ClosureReview, Lead, Task
+from rectify.notice.render import short_unit
 from rectify.organizations.models import Membership, Role, User
 from rectify.reports.compose import (
     LedgerFacts,
@@ -31,7 +32,7 @@ from rectify.reports.compose import (
     sentence,
 )
 from rectify.reports.gbt9704 import chinese_date, chinese_date_range
-from rectify.reports.notice_docx import short_unit
+from rectify.rules import wording
 
 _EXEMPT_MARK = "（不予公开）"
 
@@ -92,15 +93,24 @@ def _task_rows(facts: LedgerFacts, today: dt.date) -> list[list[Any]]:
 
 
 def _findings_text(facts: LedgerFacts) -> str:
-    lines = []
-    for finding in facts.problems():
-        tasks = facts.tasks_of.get(finding.pk, [])
-        if not tasks:
-            continue
-        mark = _EXEMPT_MARK if finding.exempt else ""
-        lines.append(
-            f"{finding.label}{finding.title.rstrip('。')}{mark}：{len(tasks)}项整改任务中已完成{facts.closed(tasks)}项。"
-        )
+    """The findings tree in its order, with its own labels: each 方面 heading, then its problems, each
+    with how many of its tasks are done."""
+    lines: list[str] = []
+
+    def walk(parent_id: int | None) -> None:
+        for finding in facts.children.get(parent_id, []):
+            if finding.kind != Finding.Kind.PROBLEM:
+                continue
+            tasks = facts.tasks_of.get(finding.pk, [])
+            mark = _EXEMPT_MARK if finding.exempt else ""
+            line = f"{wording.full_width_label(finding.label)}{finding.title.strip().rstrip('。；;，,')}{mark}"
+            if tasks:
+                # After a 。 the count runs on in body type after the heading, as 公文 write it.
+                line += f"。{wording.tasks_done(len(tasks), facts.closed(tasks))}。"
+            lines.append(line)
+            walk(finding.pk)
+
+    walk(None)
     return "\n".join(lines)
 
 
@@ -114,12 +124,12 @@ def internal_draft(inspection: Inspection, *, day: dt.date | None = None) -> Rep
     sections = [
         SectionDraft("opening", "", _inspection_sentence(inspection, unit) + f"现将{kind}整改情况报告如下："),
         SectionDraft("organisation", "整改工作组织开展情况", progress_sentence(facts, day)),
-        SectionDraft(
-            "tasks", "反馈问题整改落实情况", _findings_text(facts),
-            table(["序号", "反馈问题", "整改任务", "责任领导", "牵头单位", "完成时限", "状态", "最新进展"],
-                  _task_rows(facts, day), [1, 3, 4, 1.5, 2, 2, 1.5, 4]),
-        ),
+        SectionDraft("tasks", "反馈问题整改落实情况", _findings_text(facts)),
     ]
+    # The full ledger goes after the signature as an attachment, on landscape pages.
+    ledger_table = table(["序号", "反馈问题", "整改任务", "责任领导", "牵头单位", "完成时限", "状态", "最新进展"],
+                         _task_rows(facts, day), [1, 3.5, 8, 1.5, 2, 2, 1.5, 4.5])
+    ledger_table["appendix"] = "整改任务台账"
     if facts.rules:
         sections.append(SectionDraft(
             "rules", "建章立制情况", f"因{kind}整改制定、修订或废止制度{len(facts.rules)}项。",
@@ -138,7 +148,7 @@ def internal_draft(inspection: Inspection, *, day: dt.date | None = None) -> Rep
     ))
     if facts.outcomes:
         sections.append(SectionDraft(
-            "outcomes", "整改成效", "；".join(f"{w}{number_text(v)}{u}" for w, v, u in facts.outcome_totals()) + "。",
+            "outcomes", "整改成效", "；".join(wording.quantity(w, v, u) for w, v, u in facts.outcome_totals()) + "。",
             table(["序号", "类别", "事项", "数值", "单位", "记录日期", "是否公开"],
                   [[i, o.get_kind_display(), o.what, number_text(o.value), o.value_unit, o.recorded_on,
                     "否" if o.exempt else "是"] for i, o in enumerate(facts.outcomes, 1)],
@@ -153,6 +163,7 @@ def internal_draft(inspection: Inspection, *, day: dt.date | None = None) -> Rep
             "对已销号任务适时开展回头看，坚决防止问题反弹。",
         ]),
     ))
+    sections.append(SectionDraft("ledger", "", "", ledger_table))
     return ReportDraft(
         title=notice_title(inspection, what="整改情况的报告"),
         signer=inspection.target.name,
@@ -187,12 +198,21 @@ def leader_draft(inspection: Inspection, *, day: dt.date | None = None) -> Repor
     returned = sum(1 for d in approvals if d == ClosureReview.Decision.RETURN)
 
     shares: dict[str, list[Task]] = defaultdict(list)
+    unassigned: list[Task] = []
     for task in facts.tasks:
-        shares[task.leader_name or (task.leader.display_name if task.leader else "未明确")].append(task)
-    rows = [
-        [i, leader, len(tasks), facts.closed(tasks), len(tasks) - facts.closed(tasks), sum(1 for t in tasks if t.is_overdue(day))]
-        for i, (leader, tasks) in enumerate(shares.items(), start=1)
-    ]
+        leader = task.leader_name.strip() or (task.leader.display_name if task.leader else "")
+        (shares[leader] if leader else unassigned).append(task)
+
+    def share_row(i: int | str, leader: str, tasks: list[Task]) -> list[Any]:
+        done = facts.closed(tasks)
+        return [i, leader, len(tasks), done, len(tasks) - done, sum(1 for t in tasks if t.is_overdue(day))]
+
+    rows = [share_row(i, leader, tasks) for i, (leader, tasks) in enumerate(shares.items(), start=1)]
+    if unassigned:  # a row of its own, never counted as a leader
+        rows.append(share_row("", "未明确责任领导", unassigned))
+    leaders_text = (f"{len(shares)}名责任领导分别牵头推进" if shares else "")
+    if unassigned:
+        leaders_text += (f"，另有{len(unassigned)}" if leaders_text else f"{len(unassigned)}") + "项整改任务尚未明确责任领导"
     sections = [
         SectionDraft("opening", "", _inspection_sentence(inspection, unit)
                      + f"作为{unit}主要负责人，现将本人组织落实{kind}整改情况报告如下："),
@@ -203,7 +223,7 @@ def leader_draft(inspection: Inspection, *, day: dt.date | None = None) -> Repor
             sentence(f"审批同意销号{approved}项，退回重新整改{returned}项") if approved or returned else "",
         ]).strip()),
         SectionDraft("leaders", "班子成员落实整改责任情况",
-                     f"班子成员按照分工认领整改任务，{len(shares)}名责任领导分别牵头推进。",
+                     sentence(f"班子成员按照分工认领整改任务，{leaders_text}") if leaders_text else "",
                      table(["序号", "责任领导", "整改任务", "已完成", "未完成", "逾期"], rows, [1, 3, 2, 2, 2, 2])),
         SectionDraft("progress", "整改任务完成情况", progress_sentence(facts, day)),
         SectionDraft("next_steps", "下一步工作打算",

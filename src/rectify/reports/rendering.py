@@ -1,5 +1,6 @@
-"""A report's content (title, sections, tables, signature) in its three formats: plain text,
-HTML (through templates) and .docx (GB/T 9704, through `OfficialDocument`).
+"""A report's content (title, sections, tables, signature) in its formats: plain text, HTML
+(through templates), .docx (GB/T 9704, through `OfficialDocument`) and PDF (that .docx through
+LibreOffice, `reports.pdf`).
 
 `content` is the dict a `ReportVersion` freezes, and the one a draft is previewed from:
 {"kind", "title", "addressee", "signer", "date": "YYYY-MM-DD", "sections": [{"key", "heading",
@@ -16,11 +17,14 @@ from django.template.loader import render_to_string
 
 from rectify.notice.headings import AR_PAREN, match_label
 from rectify.reports.gbt9704 import OfficialDocument, chinese_date
+from rectify.reports.pdf import to_pdf
+from rectify.rules.wording import full_width
 
 FORMATS = {
     "txt": ("text/plain; charset=utf-8", "txt"),
     "html": ("text/html; charset=utf-8", "html"),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    "pdf": ("application/pdf", "pdf"),
 }
 
 
@@ -33,6 +37,25 @@ class Block:
     level: int = 0
     run_in: str = ""
     table: dict[str, Any] | None = None
+
+
+def chinese_punctuation(content: dict[str, Any]) -> dict[str, Any]:
+    """The content with full-width punctuation throughout, as Chinese documents are written."""
+    def table(value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if not value:
+            return value
+        return {**value, "headers": [full_width(h) for h in value.get("headers", [])],
+                "rows": [[full_width(c) for c in row] for row in value.get("rows", [])]}
+
+    return {
+        **content,
+        **{key: full_width(content.get(key, "")) for key in ("title", "addressee", "signer")},
+        "sections": [
+            {**section, "heading": full_width(section.get("heading", "")), "body": full_width(section.get("body", "")),
+             "table": table(section.get("table"))}
+            for section in content.get("sections", [])
+        ],
+    }
 
 
 def _date(content: dict[str, Any]) -> dt.date | None:
@@ -57,16 +80,28 @@ def _body_blocks(body: str) -> list[Block]:
     return blocks
 
 
+def _is_appendix(table: dict[str, Any] | None) -> bool:
+    return bool(table and table.get("appendix"))
+
+
 def blocks(content: dict[str, Any]) -> list[Block]:
-    """The body of a report as blocks (title, addressee and signature are separate)."""
+    """The body of a report as blocks (title, addressee, signature and appendices are separate)."""
     out: list[Block] = []
     for section in content.get("sections", []):
         if section.get("heading"):
             out.append(Block("heading", section["heading"], level=1))
         out.extend(_body_blocks(section.get("body", "")))
-        if section.get("table") and section["table"].get("rows"):
-            out.append(Block("table", table=section["table"]))
+        table = section.get("table")
+        if table and table.get("rows") and not _is_appendix(table):
+            out.append(Block("table", table=table))
     return out
+
+
+def appendices(content: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tables that go after the signature as attachments (附件1 …), each with its title."""
+    tables = [s["table"] for s in content.get("sections", []) if _is_appendix(s.get("table")) and s["table"].get("rows")]
+    return [{"label": f"附件{n}" if len(tables) > 1 else "附件", "title": t["appendix"], "table": t}
+            for n, t in enumerate(tables, start=1)]
 
 
 def title_lines(content: dict[str, Any]) -> list[str]:
@@ -78,6 +113,7 @@ def title_lines(content: dict[str, Any]) -> list[str]:
 
 def render_text(content: dict[str, Any]) -> str:
     """Plain text: title, addressee, sections (tables as | rows), signature and date."""
+    content = chinese_punctuation(content)
     lines = [*title_lines(content), ""]
     if content.get("addressee"):
         lines.append(f"{content['addressee']}：")
@@ -86,15 +122,22 @@ def render_text(content: dict[str, Any]) -> str:
             lines.append(section["heading"])
         lines.extend(line.strip() for line in section.get("body", "").split("\n") if line.strip())
         table = section.get("table")
-        if table and table.get("rows"):
+        if table and table.get("rows") and not _is_appendix(table):
             lines.append(" | ".join(table["headers"]))
             lines.extend(" | ".join(row) for row in table["rows"])
+    attached = appendices(content)
+    if attached:
+        lines.append("附件：" + "、".join(a["title"] for a in attached))
     lines.append("")
     if content.get("signer"):
         lines.append(content["signer"])
     day = _date(content)
     if day:
         lines.append(chinese_date(day))
+    for appendix in attached:
+        table = appendix["table"]
+        lines.extend(["", appendix["label"], appendix["title"], " | ".join(table["headers"])])
+        lines.extend(" | ".join(row) for row in table["rows"])
     return "\n".join(lines) + "\n"
 
 
@@ -110,6 +153,7 @@ def section_text(section: dict[str, Any]) -> list[str]:
 
 
 def html_context(content: dict[str, Any]) -> dict[str, Any]:
+    content = chinese_punctuation(content)
     day = _date(content)
     return {
         "title_lines": title_lines(content),
@@ -117,6 +161,7 @@ def html_context(content: dict[str, Any]) -> dict[str, Any]:
         "blocks": blocks(content),
         "signer": content.get("signer", ""),
         "date_text": chinese_date(day) if day else "",
+        "appendices": appendices(content),
     }
 
 
@@ -126,7 +171,7 @@ def render_html(content: dict[str, Any]) -> str:
 
 
 def render_docx(content: dict[str, Any]) -> bytes:
-    """The report as a GB/T 9704 .docx."""
+    """The report as a GB/T 9704 .docx (punctuation made full-width as text enters the document)."""
     document = OfficialDocument()
     document.title("\n".join(title_lines(content)))
     if content.get("addressee"):
@@ -138,7 +183,13 @@ def render_docx(content: dict[str, Any]) -> bytes:
             document.table(block.table["headers"], block.table["rows"], block.table.get("widths"))
         else:
             document.paragraph(block.text)
+    attached = appendices(content)
+    if attached:
+        document.attachment_note([a["title"] for a in attached])
     document.signature(content.get("signer", ""), _date(content))
+    for appendix in attached:
+        table = appendix["table"]
+        document.appendix(appendix["label"], appendix["title"], table["headers"], table["rows"], table.get("widths"))
     return document.to_bytes()
 
 
@@ -150,4 +201,6 @@ def render(content: dict[str, Any], fmt: str) -> bytes:
         return render_html(content).encode()
     if fmt == "docx":
         return render_docx(content)
+    if fmt == "pdf":
+        return to_pdf(render_docx(content), "docx")  # raises PdfUnavailable without LibreOffice
     raise ValueError(f"unknown format {fmt}")

@@ -30,6 +30,7 @@ from rectify.organizations.scoping import Action, require_unit
 from rectify.reports.compose import ReportDraft, notice_draft
 from rectify.reports.internal import internal_draft, leader_draft
 from rectify.reports.models import Feedback, Report, ReportSection, ReportVersion, content_hash
+from rectify.reports.pdf import PdfUnavailable
 from rectify.reports.rendering import render_text, section_text
 from rectify.reports.selectors import draft_content, require_report
 
@@ -41,6 +42,14 @@ DRAFTERS: dict[str, Callable[..., ReportDraft]] = {
     Report.Kind.INTERNAL: lambda inspection, day: internal_draft(inspection, day=day),
     Report.Kind.LEADER: lambda inspection, day: leader_draft(inspection, day=day),
 }
+
+
+def pdf_message(error: PdfUnavailable) -> str:
+    """What the user is told when a PDF cannot be made (no LibreOffice, or it failed)."""
+    if error.missing:
+        return _("服务器未安装 LibreOffice，无法生成 PDF。请下载 Word 版（.docx）后用 WPS 或 Word 另存为 PDF，"
+                 "或请管理员安装 LibreOffice（libreoffice-writer-nogui）。")
+    return _("LibreOffice 转换 PDF 失败，请稍后重试，或下载 Word 版（.docx）。")
 
 
 def build_draft(inspection: Inspection, kind: str, *, day: dt.date | None = None) -> ReportDraft:

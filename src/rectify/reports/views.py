@@ -16,6 +16,7 @@ from rectify.errors import InvalidTransition, StaleWrite, ValidationFailed
 from rectify.reports import selectors, services
 from rectify.reports.forms import GenerateForm, HandleForm, PublishForm, SectionForm, TitleForm
 from rectify.reports.models import Report, ReportSection
+from rectify.reports.pdf import PdfUnavailable
 from rectify.reports.rendering import FORMATS, html_context
 from rectify.reports.rendering import render as render_format
 
@@ -173,11 +174,16 @@ def compare(request: HttpRequest, report_id: int) -> HttpResponse:
     })
 
 
-def _download(content: dict[str, Any], fmt: str, name: str) -> HttpResponse:
+def _download(request: HttpRequest, report: Report, content: dict[str, Any], fmt: str, name: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404(_("不支持的格式"))
     content_type, extension = FORMATS[fmt]
-    response = HttpResponse(render_format(content, fmt), content_type=content_type)
+    try:
+        data = render_format(content, fmt)
+    except PdfUnavailable as error:  # no LibreOffice on this server: say so on the report's page
+        messages.error(request, services.pdf_message(error))
+        return redirect("reports:detail", report.pk)
+    response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="report.{extension}"; filename*=UTF-8\'\'{_quote(name)}.{extension}'
     return response
 
@@ -193,14 +199,14 @@ def _quote(name: str) -> str:
 def download(request: HttpRequest, report_id: int, number: int, fmt: str) -> HttpResponse:
     report = selectors.report_for(request.user, report_id)
     frozen = selectors.version_of(report, number)
-    return _download(frozen.content, fmt, f"{frozen.title}（第{frozen.number}版）")
+    return _download(request, report, frozen.content, fmt, f"{frozen.title}（第{frozen.number}版）")
 
 
 @scoped
 @require_GET
 def download_draft(request: HttpRequest, report_id: int, fmt: str) -> HttpResponse:
     report = selectors.report_for(request.user, report_id)
-    return _download(selectors.draft_content(report), fmt, f"{report.title}（草稿）")
+    return _download(request, report, selectors.draft_content(report), fmt, f"{report.title}（草稿）")
 
 
 @scoped

@@ -379,6 +379,8 @@ class _Importer:
 
     def finding_for(self, row: LedgerRow) -> Finding:
         aspect = self.aspect_for(row.aspect, label=row.aspect_label) if row.aspect else None
+        if aspect is not None and _norm(row.finding) == _norm(row.aspect):
+            return aspect  # a measure answering the aspect itself (an aspect with no 问题 level)
         same = self.by_title.get(_norm(row.finding), [])
         if aspect is not None:
             under = [f for f in same if f.parent is aspect]
@@ -488,7 +490,9 @@ def export_rows(inspection: Inspection) -> list[ExportRow]:
             leader = [leaders[task.leader_id]]
         rows.append(
             ExportRow(
-                aspect=nodes[0].title if len(nodes) > 1 else None,
+                # A task on the aspect itself (no 问题 level) names the aspect in both cells, so it
+                # reads back under its own aspect, not the one above it.
+                aspect=nodes[0].title,
                 finding=nodes[-1].title,
                 measure=task.title,
                 leader=leader,

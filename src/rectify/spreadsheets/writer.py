@@ -20,6 +20,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from rectify.rules.sheet_rows import LINE_POINTS, row_points, text_lines
 from rectify.spreadsheets.model import (
     CATEGORIES,
     CATEGORY_IMMEDIATE,
@@ -27,7 +28,7 @@ from rectify.spreadsheets.model import (
     ExportRow,
 )
 
-__all__ = ["COLUMNS", "blank_template", "write_ledger"]
+__all__ = ["COLUMNS", "LINE_POINTS", "blank_template", "row_heights", "write_ledger"]
 
 
 @dataclass(frozen=True)
@@ -295,9 +296,38 @@ def _write_sheet(
     )
 
 
+def row_heights(rows: Sequence[ExportRow], texts: Sequence[dict[str, str]], spans: dict[str, dict[int, int]]) -> list[float]:
+    """The height of each data row: its own cells' lines, and merged problem/aspect text spread over
+    the rows it covers (the last row of the span takes what the others lack)."""
+    widths = {column.field: column.width for column in COLUMNS}
+    lines = [
+        max((text_lines(value, widths[name]) for name, value in cells.items() if name not in _MERGED and value),
+            default=1)
+        for cells in texts
+    ]
+    for name in ("finding", "aspect"):
+        for start, end in spans[name].items():
+            need = text_lines(texts[start].get(name, ""), widths[name]) if texts[start].get(name) else 1
+            have = sum(lines[start : end + 1])
+            if need > have:
+                lines[end] += need - have
+    return [row_points(n) for n in lines]
+
+
+_MERGED = {"seq", "aspect", "finding"}
+
+
 def _write_tasks(ws: Worksheet, styles: _Styles, rows: Sequence[ExportRow]) -> None:
-    merged = {"seq", "aspect", "finding"}
+    merged = _MERGED
     spans = _spans(rows)
+    texts = [
+        {"aspect": row.aspect or "", "finding": row.finding or "", "measure": row.measure or "",
+         "leader": "、".join(row.leader), "lead_org": "、".join(row.lead_org), "co_orgs": "、".join(row.co_orgs),
+         "status": row.status or "", "progress": row.progress or "", "note": row.note or ""}
+        for row in rows
+    ]
+    for offset, height in enumerate(row_heights(rows, texts, spans)):
+        ws.set_row(FIRST_DATA_ROW - 1 + offset, height)
     seq = 0
     for offset, row in enumerate(rows):
         excel_row = FIRST_DATA_ROW - 1 + offset

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,6 +13,7 @@ import xlsxwriter
 
 from rectify.notice.numerals import int_to_chinese
 from rectify.reports.gbt9704 import OfficialDocument, chinese_date
+from rectify.rules.sheet_rows import row_points, text_lines
 from rectify.supervision.models import Order
 from rectify.supervision.selectors.problems import Cluster
 from rectify.supervision.services.dispatch import DispatchRow, DispatchSheet
@@ -92,9 +94,15 @@ class _Sheet:
         self.ws.repeat_rows(1)
         self.ws.set_landscape()
         self.ws.set_paper(9)
+        self.ws.fit_to_pages(1, 0)
+        self.widths = list(widths)
         self.row = 2
 
     def write(self, values: Sequence[object]) -> None:
+        # As tall as the longest wrapped cell: no program grows a row to its text on opening.
+        lines = max((text_lines(v, w) for v, w in zip(values, self.widths, strict=False) if isinstance(v, str) and v),
+                    default=1)
+        self.ws.set_row(self.row, row_points(lines))
         for col, value in enumerate(values):
             if isinstance(value, dt.date):
                 self.ws.write_datetime(self.row, col, dt.datetime.combine(value, dt.time()), self.date)
@@ -121,24 +129,43 @@ def dispatch_xlsx(sheet: DispatchSheet) -> bytes:
 
 
 def order_docx(order: Order) -> bytes:
-    """A supervision order (督办通知书 …) as a 公文: title, number, addressee, body naming the tasks,
-    the reply deadline, and the issuer's signature."""
+    """A supervision order (督办通知书 …) as a 公文: title, number, addressee, body, the tasks once as a
+    table, the reply deadline once, and the issuer's signature.
+
+    The stored body usually lists the tasks ("1.…（完成时限：…）") and the reply deadline already; the
+    table takes the place of that list, and the deadline is added only when the body does not state it.
+    """
     document = OfficialDocument()
     document.title(order.get_kind_display())
     if order.number:
         document.subtitle(order.number)
     document.addressee(order.addressee)
-    document.paragraph(order.body)
     tasks = order_tasks(order)
+    titles = [t.title.strip() for t in tasks]
+    lines = [line.strip() for line in order.body.split("\n") if line.strip()]
+    listed = [line for line in lines if _LIST_ITEM.match(line) and any(title and title in line for title in titles)]
+    before = [line for line in lines if line not in listed]
+    # The lines after the list (the reply request) follow the table.
+    cut = lines.index(listed[-1]) + 1 if listed else len(before)
+    after = [line for line in lines[cut:] if line not in listed]
+    before = [line for line in before if line not in after]
+    for line in before:
+        document.paragraph(line)
     if tasks:
         document.table(
             ("序号", "整改任务", "完成时限", "整改状态"),
             [[i, t.title, t.deadline or "长期坚持", t.get_status_display()] for i, t in enumerate(tasks, start=1)],
             [1, 7, 2.5, 2],
         )
-    document.paragraph(f"回复时限：{chinese_date(order.reply_due)}前。")
+    for line in after:
+        document.paragraph(line)
+    if chinese_date(order.reply_due) not in order.body and f"{order.reply_due.month}月{order.reply_due.day}日" not in order.body:
+        document.paragraph(f"请于{chinese_date(order.reply_due)}前将整改情况书面回复。")
     document.signature(order.issuer, order.issued_on)
     return document.to_bytes()
+
+
+_LIST_ITEM = re.compile(r"^\d+[.．、]")
 
 
 def common_problems_xlsx(clusters: Sequence[Cluster]) -> bytes:

@@ -48,6 +48,7 @@ class Command(BaseCommand):
         return unit
 
     def summary(self, result: NoticeImportResult) -> None:
+        """What the import created, and the figures the notice states of itself beside them."""
         out = self.stdout.write
         prefix = "试导入（未写入数据库）：" if result.dry_run else ""
         if result.unit_created:
@@ -61,3 +62,14 @@ class Command(BaseCommand):
         levels = result.findings_per_level
         out(f"  反馈问题：方面 {levels[0]} 个，问题 {levels[1]} 个，具体问题 {levels[2]} 个")
         out(f"  整改任务 {result.tasks} 项，建章立制 {result.rule_changes} 项，整改成效 {result.outcomes} 项")
+        if result.created and (result.closed or result.phased):
+            out(f"  按通报发布时的状态：已完成 {result.closed} 项，取得阶段性成效 {result.phased} 项")
+        stated = [f"{label} {result.stated[key]} {unit}" for key, label, unit in STATED_LABELS if key in result.stated]
+        if stated:
+            out(f"  通报自述：{'，'.join(stated)}")
+
+
+STATED_LABELS = (
+    ("aspects", "方面", "个"), ("problems", "问题", "个"), ("tasks", "整改任务", "项"),
+    ("closed", "已完成", "项"), ("long_term", "长期整改", "项"),
+)

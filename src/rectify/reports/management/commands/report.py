@@ -1,4 +1,4 @@
-"""`rectify report INSPECTION_ID --kind notice|internal|leader --format docx|html|txt -o FILE`."""
+"""`rectify report INSPECTION_ID --kind notice|internal|leader --format docx|pdf|html|txt -o FILE`."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from rectify.errors import RectifyError
 from rectify.inspections.models import Inspection
 from rectify.organizations.services import system_actor
 from rectify.reports.models import Report
+from rectify.reports.pdf import PdfUnavailable
 from rectify.reports.rendering import FORMATS, render
 from rectify.reports.selectors import require_report
-from rectify.reports.services import build_draft, draft_as_content
+from rectify.reports.services import build_draft, draft_as_content, pdf_message
 
 
 class Command(BaseCommand):
-    help = "根据台账最新数据生成整改进展情况通报或整改报告（docx/html/txt）"
+    help = "根据台账最新数据生成整改进展情况通报或整改报告（docx/pdf/html/txt）"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("inspection_id", help="巡视巡察编号")
@@ -41,10 +42,12 @@ class Command(BaseCommand):
             data = render(content, fmt)
         except RectifyError as exc:
             raise CommandError(exc.message) from exc
+        except PdfUnavailable as exc:
+            raise CommandError(pdf_message(exc)) from exc
         output = options["output"]
         if output == "-":
-            if fmt == "docx":
-                raise CommandError("docx 格式不能输出到标准输出，请用 -o 指定文件")
+            if fmt in ("docx", "pdf"):
+                raise CommandError(f"{fmt} 格式不能输出到标准输出，请用 -o 指定文件")
             self.stdout.write(data.decode())
             return
         path = Path(output)
