@@ -217,10 +217,14 @@ def orders(request: HttpRequest, pk: int) -> HttpResponse:
     can_issue = has_roles(request.user, unit, ORDER_ISSUE)  # type: ignore[arg-type]
     open_tasks = (tasks_visible_to(request.user).filter(unit=unit)  # type: ignore[arg-type]
                   .exclude(status=Task.Status.CLOSED).order_by("deadline", "pk")[:300]) if can_issue else []
+    suggested = {t.pk: services.suggest_next_order(t) for t in list(open_tasks)[:50]}
+    chosen = request.GET.get("task", "")
     return render(request, "supervision/orders.html", {
         "unit": unit, "orders": selectors.orders_visible_to(request.user).filter(unit=unit),  # type: ignore[arg-type]
-        "can_issue": can_issue, "kinds": Order.Kind.choices, "tasks": open_tasks,
-        "suggested": {t.pk: services.suggest_next_order(t) for t in open_tasks[:50]},
+        "can_issue": can_issue, "kinds": Order.Kind.choices,
+        "task_rows": [(t, Order.Kind(suggested[t.pk]).label if suggested.get(t.pk) else "") for t in open_tasks],
+        "tasks": open_tasks, "chosen_task": chosen,
+        "chosen_kind": request.GET.get("kind") or (suggested.get(int(chosen)) if chosen.isdigit() else "") or "",
         "default_due": clock.today() + dt.timedelta(days=7),
     })
 
