@@ -287,7 +287,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                                               report_done=report_reviews.exists()),
         "versions": versions, "latest": versions[0] if versions else None, "report_reviews": report_reviews,
         "evaluations": Evaluation.objects.filter(inspection=inspection)[:5],
-        "second_round": SecondRound.objects.filter(inspection=inspection).first(),
+        "second_round": (second := SecondRound.objects.filter(inspection=inspection).first()),
+        "second_round_tasks": second.tasks.count() if second else 0,
         "can_submit": has_roles(user, inspection.target, PLAN_SUBMITTERS),  # type: ignore[arg-type]
         "can_review": has_roles(user, inspection.target, REVIEWERS),  # type: ignore[arg-type]
         "can_evaluate": has_roles(user, inspection.target, EVALUATORS),  # type: ignore[arg-type]
@@ -348,6 +349,12 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         run = lambda: services.evaluate_inspection(user, inspection, deductions=deductions,  # noqa: E731
                                                    satisfaction=post.get("satisfaction") or None)
         done = _("评估结果已记录")
+    elif action == "second-round":
+        second = SecondRound.objects.filter(inspection=inspection).first()
+        if second is None:
+            raise Http404
+        run = lambda: services.plan_second_round(user, second)  # noqa: E731
+        done = _("二次整改任务已生成，请在台账中逐项推进")
     else:
         raise Http404
     return _run(request, run, success=done, back=back, done=then)

@@ -7,16 +7,20 @@ import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rectify import clock
 from rectify.audit import services as audit
-from rectify.errors import ValidationFailed
+from rectify.errors import InvalidTransition, ValidationFailed
 from rectify.inspections.models import Inspection
 from rectify.ledger.models import Task
+from rectify.ledger.services import create_task
 from rectify.organizations.models import User
+from rectify.supervision.deadlines import deadline_clock
 from rectify.supervision.models import Evaluation, SecondRound
 from rectify.supervision.rules.scoring import (
     DEFAULT_SECTIONS,
@@ -103,6 +107,38 @@ def evaluate_inspection(
     )
     audit.record(actor, "evaluation.create", evaluation, unit_id=inspection.target_id)
     if sheet.needs_second_round and not SecondRound.objects.filter(inspection=inspection).exists():
-        second = SecondRound.objects.create(inspection=inspection, evaluation=evaluation, started_on=evaluated_on)
+        due = deadline_clock().report_due(evaluated_on).date
+        second = SecondRound.objects.create(inspection=inspection, evaluation=evaluation, started_on=evaluated_on,
+                                            due_on=due)
         audit.record(actor, "inspection.second_round", second, unit_id=inspection.target_id)
     return evaluation
+
+
+@transaction.atomic
+def plan_second_round(actor: User, second: SecondRound) -> list[Task]:
+    """二次整改: the rectification office plans the round: every task unfinished when it started is planned
+    again under its finding, with the same people and the round's deadline; done once."""
+    inspection = second.inspection
+    second = SecondRound.objects.select_for_update().get(pk=second.pk)
+    if second.tasks.exists():
+        raise InvalidTransition(_("二次整改任务已生成"))
+    unfinished = list(Task.objects.filter(inspection=inspection).exclude(status=Task.Status.CLOSED)
+                      .filter(created_at__lte=second.created_at).select_related("finding", "leader", "lead_org",
+                                                                                  "handler")
+                      .prefetch_related("co_orgs").order_by("position", "pk"))
+    if not unfinished:
+        raise InvalidTransition(_("没有未完成的整改任务，无需生成二次整改任务"))
+    created = []
+    with translation.override(settings.LANGUAGE_CODE):  # stored titles are Chinese, like the plan
+        prefix = _("（二次整改）%(title)s")
+    for task in unfinished:
+        created.append(create_task(
+            actor, task.finding, title=prefix % {"title": task.title}, category=task.category,
+            deadline=second.due_on if task.category != Task.Category.LONG_TERM else None, leader=task.leader,
+            leader_name=task.leader_name, lead_org=task.lead_org, co_orgs=list(task.co_orgs.all()),
+            handler=task.handler, exempt=task.exempt, exempt_reason=task.exempt_reason,
+        ))
+    second.tasks.set(created)
+    audit.record(actor, "inspection.second_round_plan", second, unit_id=inspection.target_id,
+                 after={"tasks": [t.pk for t in created], "from": [t.pk for t in unfinished]})
+    return created
