@@ -116,3 +116,13 @@ def test_evaluation_errors_name_the_field_in_chinese(client, world):
     assert "第 1 项扣分须写明理由" in page
     page = client.post(url, {"satisfaction": "150%"}, follow=True).content.decode()
     assert "「群众满意率」应在 0 到 1 之间" in page
+
+
+def test_csrf_failure_page_is_chinese(unit):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(unit.office_staff)
+    response = strict.post(reverse("ledger:approvals"))
+    assert response.status_code == 403
+    assert "页面已过期" in response.content.decode()
