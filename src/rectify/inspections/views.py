@@ -40,6 +40,11 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+# The form shows these fields' errors under the field itself.
+INLINE_FIELDS = frozenset({"target", "title", "inspector", "term", "round", "group", "onsite_start", "onsite_end",
+                           "feedback_date"})
+
+
 @login_required
 def inspection_create(request: HttpRequest) -> HttpResponse:
     units = registrable_units(request.user)
@@ -84,7 +89,7 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("巡视巡察已登记，请录入反馈问题"))
                 return redirect("ledger:findings", pk=inspection.pk)
     return render(request, "inspections/create.html", {
-        "units": units, "values": values, "error": error, "field": field,
+        "units": units, "values": values, "error": error, "field": field, "inline_error": field in INLINE_FIELDS,
         "kinds": Inspection.Kind.choices, "types": Inspection.Type.choices,
     })
 
