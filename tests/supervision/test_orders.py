@@ -17,6 +17,10 @@ from tests.factories import make_task
 
 from .conftest import START
 
+LADDER_BELOW = {
+    "supervise": [], "guidance": [], "reminder": [], "warning": ["reminder"], "accountability": ["reminder", "warning"],
+}
+
 
 def _day(n: int) -> dt.date:
     return START + dt.timedelta(days=n)
@@ -32,11 +36,14 @@ def _docx_text(data: bytes) -> str:
 def test_each_order_is_issued_replied_and_closed(sw, on_start, kind: str) -> None:
     unit = sw.units[0]
     task = make_task(unit, title="规范公务用车管理，年底前完成车辆清查", deadline=_day(30))
+    for rung in LADDER_BELOW[kind]:  # the rungs the ladder needs first
+        services.issue_order(unit.office_staff, kind=rung, task=task, reply_due=_day(7))
     order = services.issue_order(unit.office_staff, kind=kind, task=task, reply_due=_day(7), number="整改办〔2025〕3号")
     assert order.addressee == unit.departments[0].name
     assert order.status == Order.Status.ISSUED
     # The department is told, in its inbox.
-    assert Notification.objects.filter(kind="order", recipient=unit.dept_handler, task=task).exists()
+    assert Notification.objects.filter(kind="order", recipient=unit.dept_handler, task=task,
+                                       title__contains=str(Order.Kind(kind).label)).exists()
 
     text = _docx_text(order_docx(order))
     assert str(Order.Kind(kind).label) in text
@@ -102,6 +109,55 @@ def test_next_order_follows_the_sequence_as_overdue_warnings_repeat(sw, on_start
 def test_an_unanswered_order_past_its_reply_date_escalates(sw, on_start) -> None:
     unit = sw.units[0]
     task = make_task(unit, deadline=_day(30))
+    services.issue_order(unit.office_staff, kind=Order.Kind.REMINDER, task=task, reply_due=_day(1))
     services.issue_order(unit.office_staff, kind=Order.Kind.WARNING, task=task, reply_due=_day(5))
     assert services.suggest_next_order(task, _day(5)) is None
     assert services.suggest_next_order(task, _day(6)) == Order.Kind.ACCOUNTABILITY
+
+
+def test_orders_follow_the_ladder(sw, on_start) -> None:
+    unit = sw.units[0]
+    task = make_task(unit, deadline=_day(30))
+    with pytest.raises(ValidationFailed, match="告诫书"):
+        services.issue_order(unit.office_staff, kind=Order.Kind.WARNING, task=task, reply_due=_day(5))
+    services.issue_order(unit.office_staff, kind=Order.Kind.SUPERVISE, task=task, reply_due=_day(5))
+    with pytest.raises(ValidationFailed, match="问责书"):
+        services.issue_order(unit.office_staff, kind=Order.Kind.ACCOUNTABILITY, task=task, reply_due=_day(5))
+    services.issue_order(unit.office_staff, kind=Order.Kind.WARNING, task=task, reply_due=_day(5))
+    assert services.issue_order(unit.office_staff, kind=Order.Kind.ACCOUNTABILITY, task=task, reply_due=_day(9)).pk
+
+
+def test_late_replies_are_chased_weekly(sw, on_start) -> None:
+    unit = sw.units[0]
+    task = make_task(unit, deadline=_day(60))
+    order = services.issue_order(unit.office_staff, kind=Order.Kind.SUPERVISE, task=task, reply_due=_day(3))
+
+    def chased() -> list[str]:
+        return list(Notification.objects.filter(recipient=unit.dept_handler, warning_key__startswith="order_late:")
+                    .values_list("title", flat=True))
+
+    services.run_reminders(_day(3))
+    assert chased() == []
+    services.run_reminders(_day(4))
+    services.run_reminders(_day(5))  # the same week: not again
+    assert chased() == ["【催办】督办通知书逾期1天未回复：办公室"]
+    assert Notification.objects.filter(recipient=unit.office_staff, warning_key__startswith="order_late:").exists()
+    services.run_reminders(_day(11))
+    assert len(chased()) == 2
+    services.reply_order(unit.dept_handler, order, text="已落实")
+    services.run_reminders(_day(18))
+    assert len(chased()) == 2
+
+
+def test_orders_page_suggests_the_next_order(sw, on_start, client) -> None:
+    from django.urls import reverse
+
+    unit = sw.units[0]
+    task = make_task(unit, title="压减会议文件数量", deadline=_day(30))
+    services.issue_order(unit.office_staff, kind=Order.Kind.REMINDER, task=task,
+                         reply_due=_day(1))
+    client.force_login(unit.office_staff)
+    with clock.frozen(_day(3)):
+        page = client.get(reverse("supervision:orders", args=[unit.org.pk]) + f"?task={task.pk}").content.decode()
+    assert "建议印发告诫书" in page
+    assert f'<option value="{task.pk}" selected>' in page and '<option value="warning" selected>' in page

@@ -57,7 +57,7 @@ UNITS = [
 SCENARIOS = [
     "closed", "in_progress", "submitted", "overdue", "returned", "long_term", "closed_checked",
     "in_progress", "reviewed", "silent", "phased", "not_started", "reopened", "returned_twice",
-    "closed", "in_progress", "long_term", "submitted",
+    "flagged", "in_progress", "long_term", "submitted",
 ]
 
 
@@ -207,7 +207,7 @@ def _category(scenario: str, feedback: dt.date, today: dt.date, rng: random.Rand
         return Task.Category.LONG_TERM, None
     if scenario == "overdue":
         return Task.Category.DEADLINE, today - dt.timedelta(days=rng.randint(3, 25))
-    if scenario in {"closed", "closed_checked", "reopened"}:
+    if scenario in {"closed", "closed_checked", "reopened", "flagged"}:
         return Task.Category.IMMEDIATE, feedback + dt.timedelta(days=30)
     if scenario == "silent":
         return Task.Category.DEADLINE, today + dt.timedelta(days=rng.randint(25, 60))
@@ -273,6 +273,9 @@ def _live(task: Task, scenario: str, handler: User, office: User, leader: User, 
             look_back = ledger.schedule_look_back(office, task, scheduled_on=check_day)
             ledger.record_look_back(supervisor, look_back, passed=True, asked="相关处室干部3人",
                                     answer="整改措施已落实，制度执行良好。")
+    if scenario == "flagged":
+        with clock.frozen(review_day + dt.timedelta(days=15)):
+            ledger.flag_task(supervisor, task, text="抽查发现整改措施未落实到基层，佐证材料与实际不符。")
     if scenario == "reopened":
         check_day = review_day + dt.timedelta(days=25)
         with clock.frozen(check_day):

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from rectify import clock
 from rectify.audit import services as audit
 from rectify.errors import ValidationFailed
 from rectify.inspections.models import Finding, Inspection
@@ -27,6 +28,35 @@ def _check_dates(onsite_start: dt.date | None, onsite_end: dt.date | None, feedb
         raise ValidationFailed(_("「反馈日期」不能早于「进驻开始」"), field="feedback_date")
 
 
+MAX_ROUND = 99
+
+
+def _check_header(target: Organization, title: str, fields: dict[str, Any], *, exclude_pk: int | None = None) -> None:
+    """Field by field, with the value: lengths, dates not in the future, a sensible round, no duplicate name."""
+    def label(name: str) -> str:
+        return str(getattr(Inspection._meta.get_field(name), "verbose_name", name))
+
+    for name, value in (("title", title), *fields.items()):
+        field = Inspection._meta.get_field(name)
+        limit = getattr(field, "max_length", None)
+        if isinstance(value, str) and limit and len(value) > limit:
+            raise ValidationFailed(_("「%(label)s」不能超过 %(max)d 个字（现有 %(n)d 个字）") % {
+                "label": label(name), "max": limit, "n": len(value)}, field=name)
+    today = clock.today()
+    for name in ("onsite_start", "onsite_end", "feedback_date"):
+        value = fields.get(name)
+        if value is not None and value > today:
+            raise ValidationFailed(_("「%(label)s」不能晚于今天：%(value)s") % {
+                "label": label(name), "value": value.isoformat()}, field=name)
+    number = fields.get("round")
+    if number is not None and not 1 <= number <= MAX_ROUND:
+        raise ValidationFailed(_("「轮次」应为 1 到 %(max)d 之间的整数：%(value)s") % {"max": MAX_ROUND, "value": number},
+                               field="round")
+    same = Inspection.objects.filter(target=target, title=title)
+    if (same.exclude(pk=exclude_pk) if exclude_pk is not None else same).exists():
+        raise ValidationFailed(_("「名称」与本单位已登记的巡视巡察重复：%(value)s") % {"value": title}, field="title")
+
+
 @transaction.atomic
 def create_inspection(actor: User, *, target: Organization, title: str, **fields: Any) -> Inspection:
     """Register an inspection (登记巡视巡察) of a unit."""
@@ -39,6 +69,7 @@ def create_inspection(actor: User, *, target: Organization, title: str, **fields
     unknown = set(fields) - set(INSPECTION_FIELDS)
     if unknown:
         raise TypeError(f"unknown inspection fields: {sorted(unknown)}")
+    _check_header(target, title, fields)
     _check_dates(fields.get("onsite_start"), fields.get("onsite_end"), fields.get("feedback_date"))
     inspection = Inspection(target=target, title=title, **fields)
     inspection.full_clean(exclude=["office"])
@@ -56,6 +87,8 @@ def update_inspection(actor: User, inspection: Inspection, **changes: Any) -> In
         if name not in INSPECTION_FIELDS:
             raise TypeError(f"unknown inspection field {name}")
         setattr(inspection, name, value)
+    _check_header(inspection.target, inspection.title, {k: v for k, v in changes.items() if k != "title"},
+                  exclude_pk=inspection.pk)
     _check_dates(inspection.onsite_start, inspection.onsite_end, inspection.feedback_date)
     inspection.version += 1
     inspection.save()

@@ -40,6 +40,11 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+# The form shows these fields' errors under the field itself.
+INLINE_FIELDS = frozenset({"target", "title", "inspector", "term", "round", "group", "onsite_start", "onsite_end",
+                           "feedback_date"})
+
+
 @login_required
 def inspection_create(request: HttpRequest) -> HttpResponse:
     units = registrable_units(request.user)
@@ -60,6 +65,10 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
             if raw and dates[name] is None:
                 error, field = _("「%(label)s」无法识别：%(value)s") % {"label": label, "value": raw}, name
         round_raw = request.POST.get("round", "").strip()
+        try:
+            round_number = int(round_raw) if round_raw else None
+        except ValueError:
+            error, field = _("「轮次」应为整数：%(value)s") % {"value": round_raw}, "round"
         if unit is None:
             error, field = _("请选择被巡视巡察单位"), "target"
         if error is None:
@@ -69,7 +78,7 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
                     kind=request.POST.get("kind") or Inspection.Kind.XUNSHI,
                     type=request.POST.get("type") or Inspection.Type.REGULAR,
                     inspector=request.POST.get("inspector", "").strip(), term=request.POST.get("term", "").strip(),
-                    round=int(round_raw) if round_raw.isdigit() else None, group=request.POST.get("group", "").strip(),
+                    round=round_number, group=request.POST.get("group", "").strip(),
                     **dates,
                 )
             except (Forbidden, NotVisible):
@@ -80,7 +89,7 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("巡视巡察已登记，请录入反馈问题"))
                 return redirect("ledger:findings", pk=inspection.pk)
     return render(request, "inspections/create.html", {
-        "units": units, "values": values, "error": error, "field": field,
+        "units": units, "values": values, "error": error, "field": field, "inline_error": field in INLINE_FIELDS,
         "kinds": Inspection.Kind.choices, "types": Inspection.Type.choices,
     })
 

@@ -205,10 +205,14 @@ def orders(request: HttpRequest, pk: int) -> HttpResponse:
     can_issue = can_unit(request.user, Action.ISSUE_ORDER, unit)  # type: ignore[arg-type]
     open_tasks = (tasks_visible_to(request.user).filter(unit=unit)  # type: ignore[arg-type]
                   .exclude(status=Task.Status.CLOSED).order_by("deadline", "pk")[:300]) if can_issue else []
+    suggested = {t.pk: services.suggest_next_order(t) for t in list(open_tasks)[:50]}
+    chosen = request.GET.get("task", "")
     return render(request, "supervision/orders.html", {
         "unit": unit, "orders": selectors.orders_visible_to(request.user).filter(unit=unit),  # type: ignore[arg-type]
-        "can_issue": can_issue, "kinds": Order.Kind.choices, "tasks": open_tasks,
-        "suggested": {t.pk: services.suggest_next_order(t) for t in open_tasks[:50]},
+        "can_issue": can_issue, "kinds": Order.Kind.choices,
+        "task_rows": [(t, Order.Kind(suggested[t.pk]).label if suggested.get(t.pk) else "") for t in open_tasks],
+        "tasks": open_tasks, "chosen_task": chosen,
+        "chosen_kind": request.GET.get("kind") or (suggested.get(int(chosen)) if chosen.isdigit() else "") or "",
         "default_due": clock.today() + dt.timedelta(days=7),
     })
 
@@ -271,7 +275,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                                               report_done=report_reviews.exists()),
         "versions": versions, "latest": versions[0] if versions else None, "report_reviews": report_reviews,
         "evaluations": Evaluation.objects.filter(inspection=inspection)[:5],
-        "second_round": SecondRound.objects.filter(inspection=inspection).first(),
+        "second_round": (second := SecondRound.objects.filter(inspection=inspection).first()),
+        "second_round_tasks": second.tasks.count() if second else 0,
         "can_submit": can_unit(user, Action.SUBMIT_PLAN, inspection.target),  # type: ignore[arg-type]
         "can_review": can_unit(user, Action.REVIEW_PLAN, inspection.target),  # type: ignore[arg-type]
         "can_evaluate": can_unit(user, Action.EVALUATE, inspection.target),  # type: ignore[arg-type]
@@ -332,6 +337,12 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         run = lambda: services.evaluate_inspection(user, inspection, deductions=deductions,  # noqa: E731
                                                    satisfaction=post.get("satisfaction") or None)
         done = _("评估结果已记录")
+    elif action == "second-round":
+        second = SecondRound.objects.filter(inspection=inspection).first()
+        if second is None:
+            raise Http404
+        run = lambda: services.plan_second_round(user, second)  # noqa: E731
+        done = _("二次整改任务已生成，请在台账中逐项推进")
     else:
         raise Http404
     return _run(request, run, success=done, back=back, done=then)

@@ -111,6 +111,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["allowed"] = {str(action) for action in allowed}
     context["progress_action"] = str(Action.PHASED_RESULT if Action.PHASED_RESULT in allowed else Action.REPORT_PROGRESS)
     context["review_action"] = str(Action.REVIEW if Action.REVIEW in allowed else Action.APPROVE)
+    context["draft_text"] = request.session.pop(_draft_key(task), "")
     context["extension_action"] = "extend_review" if context["can_review_extension"] else "extend_decide"
     return render(request, "ledger/task_detail.html", context)
 
@@ -152,6 +153,8 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     }
     if action not in calls:
         raise Http404
+    if action in ("progress", "phased"):
+        calls[action] = _keeping_draft(request, task, calls[action])
     back = post.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("ledger:task", args=[task.pk])
@@ -159,6 +162,20 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return perform(request, calls[action], success=str(ACTION_LABELS[action]),
                        back=reverse("ledger:ledger", args=[task.inspection_id]), failed=back)
     return perform(request, calls[action], success=str(ACTION_LABELS[action]), back=back)  # type: ignore[arg-type]
+
+
+def _draft_key(task: Task) -> str:
+    return f"progress-draft-{task.pk}"
+
+
+def _keeping_draft(request: HttpRequest, task: Task, call: Any) -> Any:
+    """The typed progress text survives a refused step (a rejected file): the page shows it again."""
+    def run() -> Any:
+        request.session[_draft_key(task)] = request.POST.get("text", "")[:20000]
+        result = call()
+        request.session.pop(_draft_key(task), None)
+        return result
+    return run
 
 
 def _date(value: str, label: str) -> dt.date | None:

@@ -111,6 +111,45 @@
     return base;
   }
 
+  // A refused or failed htmx request never "does nothing": its message is shown at the top of the page.
+  function showError(text) {
+    var main = document.getElementById("main") || document.body;
+    var box = document.getElementById("request-error");
+    if (!box) {
+      box = document.createElement("ul");
+      box.id = "request-error";
+      box.className = "messages";
+      box.setAttribute("role", "alert");
+      main.insertBefore(box, main.firstChild);
+    }
+    box.innerHTML = "";
+    var item = document.createElement("li");
+    item.className = "error";
+    item.textContent = text;
+    box.appendChild(item);
+    box.scrollIntoView({ block: "nearest" });
+  }
+
+  function messageOf(xhr) {
+    var body = xhr.responseText || "";
+    if (body && body.trim().charAt(0) !== "<") return body.trim().slice(0, 300);
+    try {
+      var found = new DOMParser().parseFromString(body, "text/html").querySelector("[data-error-message]");
+      if (found && found.textContent.trim()) return found.textContent.trim();
+    } catch (ignored) { /* not HTML: fall back to the general message */ }
+    return xhr.status >= 500 ? document.body.dataset.errorServer : document.body.dataset.errorRequest;
+  }
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    showError(messageOf(xhr) + "（" + xhr.status + "）");
+  });
+  document.addEventListener("htmx:sendError", function () { showError(document.body.dataset.errorNetwork); });
+  document.addEventListener("click", function (event) {
+    var back = event.target.closest && event.target.closest("[data-back]");
+    if (back && window.history.length > 1) { event.preventDefault(); window.history.back(); }
+  });
+
   document.addEventListener("DOMContentLoaded", function () { onReady(document); });
   document.addEventListener("htmx:load", function (event) { onReady(event.target); });
 })();

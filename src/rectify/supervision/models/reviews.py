@@ -180,6 +180,10 @@ class SecondRound(models.Model):
     )
     evaluation = models.ForeignKey(Evaluation, verbose_name=_("评估"), on_delete=models.PROTECT, related_name="+")
     started_on = models.DateField(_("启动日期"))
+    # The round's own clock: its report is due like the first round's, counted from the start.
+    due_on = models.DateField(_("二次整改完成时限"), null=True, blank=True)
+    # The round's tasks: the unfinished ones, planned again by the rectification office.
+    tasks = models.ManyToManyField("ledger.Task", verbose_name=_("二次整改任务"), blank=True, related_name="+")
     created_at = models.DateTimeField(_("创建时间"), default=clock.now)
 
     class Meta:

@@ -6,7 +6,7 @@ from rectify.supervision.services.dispatch import (
     record_decision,
     record_dispatch,
 )
-from rectify.supervision.services.evaluation import evaluate_inspection
+from rectify.supervision.services.evaluation import evaluate_inspection, plan_second_round
 from rectify.supervision.services.lookbacks import sample_for_look_back
 from rectify.supervision.services.notifications import mark_read, notify
 from rectify.supervision.services.orders import (
@@ -36,6 +36,7 @@ __all__ = [
     "mark_read",
     "notify",
     "party_of",
+    "plan_second_round",
     "pending_parties",
     "record_decision",
     "record_dispatch",

@@ -3,24 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rectify import clock
 from rectify.audit import services as audit
-from rectify.errors import ValidationFailed
+from rectify.errors import InvalidTransition, ValidationFailed
 from rectify.inspections.models import Inspection
 from rectify.ledger.lights import overdue_q
 from rectify.ledger.models import Task
+from rectify.ledger.services import create_task
 from rectify.organizations.models import User
 from rectify.organizations.scoping import require_unit
 from rectify.rules.permissions import Action
+from rectify.supervision.deadlines import deadline_clock
 from rectify.supervision.models import Evaluation, SecondRound
-from rectify.supervision.rules.scoring import CompletionCounts, Deduction, ScoreSheet, evaluate
+from rectify.supervision.rules.scoring import (
+    DEFAULT_SECTIONS,
+    CompletionCounts,
+    Deduction,
+    ScoreSheet,
+    evaluate,
+)
+
+SECTION_CODES = frozenset(s.code for s in DEFAULT_SECTIONS)
 
 
 def completion_counts(inspection: Inspection, on: dt.date) -> CompletionCounts:
@@ -42,6 +55,31 @@ def _sheet_json(sheet: ScoreSheet) -> list[dict[str, str]]:
     ]
 
 
+def _number(value: Decimal | int | str, label: str, field: str) -> Decimal:
+    """A number as people type it: full-width digits, "95%" (a share), "5分"; refused with the value."""
+    text = unicodedata.normalize("NFKC", str(value)).strip().removesuffix("分").strip()
+    share = text.endswith("%")
+    try:
+        number = Decimal(text.removesuffix("%").strip())
+    except ArithmeticError:
+        number = Decimal("NaN")
+    if not number.is_finite():
+        raise ValidationFailed(_("「%(label)s」应为数字：%(value)s") % {"label": label, "value": value}, field=field)
+    return number / 100 if share else number
+
+
+def _deduction(n: int, section: str, points: Decimal | int | str, reason: str) -> Deduction:
+    if section not in SECTION_CODES:
+        raise ValidationFailed(_("第 %(n)d 项扣分的「扣分项目」无法识别：%(value)s") % {"n": n, "value": section},
+                               field="deductions")
+    amount = _number(points, _("扣分"), "deductions")
+    if amount < 0:
+        raise ValidationFailed(_("第 %(n)d 项「扣分」不能为负数：%(value)s") % {"n": n, "value": points}, field="deductions")
+    if not (reason or "").strip():
+        raise ValidationFailed(_("第 %(n)d 项扣分须写明理由") % {"n": n}, field="deductions")
+    return Deduction(section, amount, reason.strip())
+
+
 @transaction.atomic
 def evaluate_inspection(
     actor: User, inspection: Inspection, *, deductions: Iterable[tuple[str, Decimal | int | str, str]] = (),
@@ -50,14 +88,19 @@ def evaluate_inspection(
     """Score a unit's rectification (好/较好/一般/差); 一般 or 差 starts a second round (二次整改)."""
     require_unit(actor, Action.EVALUATE, inspection.target, message=_("只有巡视巡察办可以开展整改评估"))
     evaluated_on = evaluated_on or clock.today()
+    items = [_deduction(n, section, points, reason) for n, (section, points, reason) in enumerate(deductions, 1)]
+    rate = None
+    if satisfaction not in (None, ""):
+        rate = _number(satisfaction, _("群众满意率"), "satisfaction")
+        if 1 < rate <= 100 and "%" not in str(satisfaction):
+            rate = rate / 100  # 95 typed for 95%
+        if not 0 <= rate <= 1:
+            raise ValidationFailed(_("「群众满意率」应在 0 到 1 之间（或 0%% 到 100%%）：%(value)s") % {"value": satisfaction},
+                                   field="satisfaction")
     try:
-        items = [Deduction(section, Decimal(str(points)), reason) for section, points, reason in deductions]
-        sheet = evaluate(
-            deductions=items, completion=completion_counts(inspection, evaluated_on),
-            satisfaction=Decimal(str(satisfaction)) if satisfaction not in (None, "") else None,
-        )
+        sheet = evaluate(deductions=items, completion=completion_counts(inspection, evaluated_on), satisfaction=rate)
     except (ValueError, ArithmeticError) as exc:
-        raise ValidationFailed(_("评分数据有误：%(error)s") % {"error": exc}, field="deductions") from exc
+        raise ValidationFailed(_("评分数据有误，请检查各项扣分"), field="deductions") from exc
     evaluation = Evaluation.objects.create(
         inspection=inspection, evaluated_on=evaluated_on, sections=_sheet_json(sheet),
         deductions=[{"section": d.section, "points": str(d.points), "reason": d.reason} for d in items],
@@ -66,6 +109,38 @@ def evaluate_inspection(
     )
     audit.record(actor, "evaluation.create", evaluation, unit_id=inspection.target_id)
     if sheet.needs_second_round and not SecondRound.objects.filter(inspection=inspection).exists():
-        second = SecondRound.objects.create(inspection=inspection, evaluation=evaluation, started_on=evaluated_on)
+        due = deadline_clock().report_due(evaluated_on).date
+        second = SecondRound.objects.create(inspection=inspection, evaluation=evaluation, started_on=evaluated_on,
+                                            due_on=due)
         audit.record(actor, "inspection.second_round", second, unit_id=inspection.target_id)
     return evaluation
+
+
+@transaction.atomic
+def plan_second_round(actor: User, second: SecondRound) -> list[Task]:
+    """二次整改: the rectification office plans the round: every task unfinished when it started is planned
+    again under its finding, with the same people and the round's deadline; done once."""
+    inspection = second.inspection
+    second = SecondRound.objects.select_for_update().get(pk=second.pk)
+    if second.tasks.exists():
+        raise InvalidTransition(_("二次整改任务已生成"))
+    unfinished = list(Task.objects.filter(inspection=inspection).exclude(status=Task.Status.CLOSED)
+                      .filter(created_at__lte=second.created_at).select_related("finding", "leader", "lead_org",
+                                                                                  "handler")
+                      .prefetch_related("co_orgs").order_by("position", "pk"))
+    if not unfinished:
+        raise InvalidTransition(_("没有未完成的整改任务，无需生成二次整改任务"))
+    created = []
+    with translation.override(settings.LANGUAGE_CODE):  # stored titles are Chinese, like the plan
+        prefix = _("（二次整改）%(title)s")
+    for task in unfinished:
+        created.append(create_task(
+            actor, task.finding, title=prefix % {"title": task.title}, category=task.category,
+            deadline=second.due_on if task.category != Task.Category.LONG_TERM else None, leader=task.leader,
+            leader_name=task.leader_name, lead_org=task.lead_org, co_orgs=list(task.co_orgs.all()),
+            handler=task.handler, exempt=task.exempt, exempt_reason=task.exempt_reason,
+        ))
+    second.tasks.set(created)
+    audit.record(actor, "inspection.second_round_plan", second, unit_id=inspection.target_id,
+                 after={"tasks": [t.pk for t in created], "from": [t.pk for t in unfinished]})
+    return created

@@ -34,6 +34,48 @@ OPENINGS: dict[str, str] = {
 }
 
 
+# The ladder (五书): 告诫书 only after an earlier order about the same task or department, 问责书 only after
+# a 告诫书 ("经督办、提醒、告诫后仍未整改到位").
+PREREQUISITES: dict[str, tuple[str, ...]] = {
+    Order.Kind.WARNING: (Order.Kind.SUPERVISE, Order.Kind.GUIDANCE, Order.Kind.REMINDER),
+    Order.Kind.ACCOUNTABILITY: (Order.Kind.WARNING,),
+}
+
+
+def _earlier(task: Task | None, department: Organization | None) -> Q:
+    return Q(task=task) if task is not None else Q(department=department, task__isnull=True)
+
+
+def check_ladder(kind: str, task: Task | None, department: Organization | None) -> None:
+    """Refuse an order that skips the rungs below it."""
+    needed = PREREQUISITES.get(kind)
+    if needed and not Order.objects.filter(_earlier(task, department), kind__in=needed).exists():
+        raise ValidationFailed(_("「%(kind)s」须在印发「%(needed)s」之后才能印发") % {
+            "kind": Order.Kind(kind).label, "needed": "」或「".join(str(Order.Kind(k).label) for k in needed)},
+            field="kind")
+
+
+def late_reply_warnings(today: dt.date) -> list[Warning]:
+    """催办: an order unanswered past its reply date reminds the department (and its issuer) once a week."""
+    found = []
+    late = Order.objects.filter(status=Order.Status.ISSUED, reply_due__lt=today).select_related("department")
+    members: dict[int, list[int]] = {}
+    for row in Membership.objects.filter(organization__in=[o.department_id for o in late if o.department_id],
+                                         role=Role.DEPARTMENT).values("organization_id", "user_id"):
+        members.setdefault(row["organization_id"], []).append(row["user_id"])
+    with translation.override(settings.LANGUAGE_CODE):
+        for order in late.order_by("pk"):
+            over = (today - order.reply_due).days
+            people = members.get(order.department_id or 0, []) + ([order.issued_by_id] if order.issued_by_id else [])
+            found.append(Warning(
+                kind=Notification.Kind.ORDER, key=f"order_late:{order.pk}:w{(over - 1) // 7}",
+                title=f"【催办】{order.get_kind_display()}逾期{over}天未回复：{order.addressee}",
+                body=f"回复时限为{order.reply_due.year}年{order.reply_due.month}月{order.reply_due.day}日，请尽快书面回复。",
+                recipients=people, unit_id=order.unit_id, task_id=order.task_id, due_on=order.reply_due,
+            ))
+    return found
+
+
 def order_tasks(order: Order) -> list[Task]:
     """The task(s) an order names: its task, or the department's open tasks."""
     if order.task_id:
@@ -69,6 +111,7 @@ def issue_order(
         department = task.lead_org
     if department is not None and not department.path.startswith(unit.path):
         raise ValidationFailed(_("「责任单位」不属于本单位"), field="department")
+    check_ladder(kind, task, department if task is None else None)
     issued_on = issued_on or clock.today()
     if reply_due < issued_on:
         raise ValidationFailed(_("「回复时限」不能早于印发日期"), field="reply_due")

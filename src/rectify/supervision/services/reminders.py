@@ -39,6 +39,7 @@ from rectify.supervision.models import Notification, PlanReview
 from rectify.supervision.notify import WebhookRun, process_webhooks
 from rectify.supervision.services import problems
 from rectify.supervision.services.notifications import EMAIL_JOB, Warning, notify
+from rectify.supervision.services.orders import late_reply_warnings
 
 FAR_DAYS = 20
 NEAR_DAYS = 10
@@ -211,6 +212,7 @@ def collect_warnings(today: dt.date) -> list[Warning]:
         *silence_warnings(today, silent, people),
         *lead_warnings(today),
         *report_warnings(today),
+        *late_reply_warnings(today),
     ]
 
 
