@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core import mail
 
+from rectify.jobs import queue
 from rectify.ledger import services as ledger
 from rectify.supervision.models import Notification, WebhookDelivery, WebhookEndpoint
 from tests.factories import evidence, make_task, submitted_task
@@ -41,7 +42,7 @@ def test_a_flag_tells_the_office(unit):
     assert _inbox(unit.office_staff) == ["【整改不实】纪检监督标记整改不实，请复核"]
 
 
-def test_steps_are_emailed_after_commit_and_queued_for_the_units_webhook(unit, django_capture_on_commit_callbacks):
+def test_steps_are_emailed_by_the_queue_and_queued_for_the_units_webhook(unit, django_capture_on_commit_callbacks):
     unit.dept_handler.email = "handler@example.org"
     unit.dept_handler.save()
     WebhookEndpoint.objects.create(unit=unit.org, url="http://127.0.0.1:9/hook", secret="k")
@@ -50,6 +51,8 @@ def test_steps_are_emailed_after_commit_and_queued_for_the_units_webhook(unit, d
     ledger.submit_task(unit.dept_handler, task)
     with django_capture_on_commit_callbacks(execute=True):
         ledger.return_task(unit.office_staff, task, reason="缺少印发文件")
+    assert mail.outbox == []  # never sent inside the request: the worker sends it
+    queue.run_due()
     assert [m.subject for m in mail.outbox] == ["【已退回】销号申请被退回，请补充整改"]
     assert mail.outbox[0].to == ["handler@example.org"]
     returned = Notification.objects.get(recipient=unit.dept_handler, kind="task")
