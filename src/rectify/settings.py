@@ -66,6 +66,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# The audit chain's HMAC key (a file outside the database); empty: RECTIFY_HOME/audit_key, generated once.
+RECTIFY_AUDIT_KEY_FILE = envstr("RECTIFY_AUDIT_KEY_FILE")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
