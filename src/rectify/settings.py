@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "rectify.security.SecurityHeadersMiddleware",
+    "rectify.security.NoStoreMiddleware",
+    "rectify.audit.access.AccessAuditMiddleware",
     "rectify.security.SecondFactorMiddleware",
     "rectify.security.ForcePasswordChangeMiddleware",
     # Last, so it turns any lockout raised while logging in into the "account locked" page.
@@ -176,6 +178,8 @@ AXES_FAILURE_LIMIT = envint("RECTIFY_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("RECTIFY_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Besides: this many failures from one address, over any accounts, lock the address (a password spray).
+RECTIFY_LOCKOUT_ADDRESS_FAILURES = envint("RECTIFY_LOCKOUT_ADDRESS_FAILURES", 20)
 # The "account locked" page (registration/locked.html), status 429.
 AXES_LOCKOUT_CALLABLE = "rectify.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "rectify.security.client_ip"
