@@ -244,6 +244,8 @@ RECTIFY_RULES = {
 RECTIFY_UPLOAD_MAX_BYTES = envint("RECTIFY_UPLOAD_MAX_MB", 20) * 1024 * 1024
 RECTIFY_WEBHOOK_MAX_ATTEMPTS = envint("RECTIFY_WEBHOOK_MAX_ATTEMPTS", 8)
 RECTIFY_WEBHOOK_TIMEOUT = envint("RECTIFY_WEBHOOK_TIMEOUT", 5)
+# Hosts webhooks may post to ("im.example.gov.cn", ".example.gov.cn" for subdomains); empty: none.
+RECTIFY_WEBHOOK_ALLOWED_HOSTS = envlist("RECTIFY_WEBHOOK_ALLOWED_HOSTS")
 RECTIFY_FEEDBACK_PER_HOUR = envint("RECTIFY_FEEDBACK_PER_HOUR", 5)
 # A whole request (several evidence files at once) may be at most this large; larger ones get 413 unread.
 RECTIFY_REQUEST_MAX_BYTES = envint("RECTIFY_REQUEST_MAX_MB", 100) * 1024 * 1024
