@@ -267,6 +267,11 @@ def test_postgresql_round_trip(postgres_url, tmp_path, settings):
         cursor.execute(f'CREATE DATABASE "{target_db}"')
     try:
         target_home = tmp_path / "target"
+        target_home.mkdir()
+        # The events were sealed by this process's key: the operator brings that key along.
+        from rectify.audit.keys import key_path
+
+        shutil.copy(key_path(), target_home / "audit_key")
         target_url = database_url(postgres_url, target_db)
         restored = run_rectify(target_home, "restore", str(archive), "--json", database_url=target_url)
         assert restored.returncode == 0, restored.stderr
