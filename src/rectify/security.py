@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
@@ -133,8 +134,34 @@ class LockoutBackend(AxesStandaloneBackend):
                      password: str | None = None, **kwargs: Any) -> None:
         if request is None:
             return None
+        if settings.AXES_ENABLED and address_failures(request) >= settings.RECTIFY_LOCKOUT_ADDRESS_FAILURES:
+            # A password tried across many accounts from one address (a spray) locks the address.
+            from axes.helpers import get_credentials
+            from axes.signals import user_locked_out
+
+            credentials = get_credentials(username, **kwargs)
+            request.axes_locked_out = True  # type: ignore[attr-defined]
+            request.axes_credentials = credentials  # type: ignore[attr-defined]
+            if not getattr(request, "rectify_address_locked", False):
+                request.rectify_address_locked = True  # type: ignore[attr-defined]
+                user_locked_out.send("rectify", request=request, username=username, ip_address=client_ip(request))
+            raise AxesBackendPermissionDenied("address locked out")
         return super().authenticate(request, username=username, password=password, **kwargs)
 
+
+def address_failures(request: HttpRequest) -> int:
+    """Failed logins from the request's address within the cool-off time, over every account tried."""
+    from axes.models import AccessAttempt
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    address = client_ip(request)
+    if not address:
+        return 0
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    total = AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=since).aggregate(
+        total=Sum("failures_since_start"))["total"]
+    return int(total or 0)
 
 
 def lockout_response(request: HttpRequest, original_response: HttpResponse | None = None,
@@ -142,6 +169,27 @@ def lockout_response(request: HttpRequest, original_response: HttpResponse | Non
     """The page shown instead of the login form while a user and address are locked out (axes)."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    log.warning("login locked out: user %r from %s", username, client_ip(request))
+    by_address = getattr(request, "rectify_address_locked", False)
+    log.warning("login locked out: user %r from %s%s", username, client_ip(request), " (address)" if by_address else "")
+    failures = settings.RECTIFY_LOCKOUT_ADDRESS_FAILURES if by_address else settings.AXES_FAILURE_LIMIT
     return render(request, "registration/locked.html",
-                  {"username": username, "minutes": minutes, "failures": settings.AXES_FAILURE_LIMIT}, status=429)
+                  {"username": username, "minutes": minutes, "failures": failures, "by_address": by_address},
+                  status=429)
+
+
+class NoStoreMiddleware:
+    """Pages and downloads of a signed-in user are never kept by the browser or a proxy (Cache-Control:
+    no-store): a shared office computer's back button or cache shows nothing after logout. Static files
+    and the public pages (no one signed in) keep their own caching."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith(settings.STATIC_URL):
+            return response
+        user = getattr(request, "auth", None) or getattr(request, "user", None)
+        if user is not None and getattr(user, "is_authenticated", False):
+            response["Cache-Control"] = "private, no-store"
+        return response

@@ -79,6 +79,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# The audit chain's HMAC key (a file outside the database); empty: RECTIFY_HOME/audit_key, generated once.
+RECTIFY_AUDIT_KEY_FILE = envstr("RECTIFY_AUDIT_KEY_FILE")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
@@ -119,6 +121,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "rectify.security.SecurityHeadersMiddleware",
+    "rectify.security.NoStoreMiddleware",
+    "rectify.audit.access.AccessAuditMiddleware",
     "rectify.security.SecondFactorMiddleware",
     "rectify.security.ForcePasswordChangeMiddleware",
     # Last, so it turns any lockout raised while logging in into the "account locked" page.
@@ -202,6 +206,8 @@ AXES_FAILURE_LIMIT = envint("RECTIFY_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("RECTIFY_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Besides: this many failures from one address, over any accounts, lock the address (a password spray).
+RECTIFY_LOCKOUT_ADDRESS_FAILURES = envint("RECTIFY_LOCKOUT_ADDRESS_FAILURES", 20)
 # The "account locked" page (registration/locked.html), status 429.
 AXES_LOCKOUT_CALLABLE = "rectify.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "rectify.network.client_ip"
@@ -279,6 +285,8 @@ RECTIFY_CALENDAR_FILE = envstr("RECTIFY_CALENDAR_FILE")
 RECTIFY_UPLOAD_MAX_BYTES = envint("RECTIFY_UPLOAD_MAX_MB", 20) * 1024 * 1024
 RECTIFY_WEBHOOK_MAX_ATTEMPTS = envint("RECTIFY_WEBHOOK_MAX_ATTEMPTS", 8)
 RECTIFY_WEBHOOK_TIMEOUT = envint("RECTIFY_WEBHOOK_TIMEOUT", 5)
+# Hosts webhooks may post to ("im.example.gov.cn", ".example.gov.cn" for subdomains); empty: none.
+RECTIFY_WEBHOOK_ALLOWED_HOSTS = envlist("RECTIFY_WEBHOOK_ALLOWED_HOSTS")
 RECTIFY_FEEDBACK_PER_HOUR = envint("RECTIFY_FEEDBACK_PER_HOUR", 5)
 # A whole request (several evidence files at once) may be at most this large; larger ones get 413 unread.
 RECTIFY_REQUEST_MAX_BYTES = envint("RECTIFY_REQUEST_MAX_MB", 100) * 1024 * 1024

@@ -82,6 +82,7 @@ def test_audit_verify_passes_then_fails_after_an_edit(demo_home, tmp_path):
     with sqlite3.connect(demo_home / "rectify.sqlite3") as src, sqlite3.connect(copy / "rectify.sqlite3") as dst:
         src.backup(dst)
     (copy / "secret_key").write_text((demo_home / "secret_key").read_text())
+    (copy / "audit_key").write_text((demo_home / "audit_key").read_text())
     with sqlite3.connect(copy / "rectify.sqlite3") as db:
         db.execute("UPDATE audit_auditevent SET after = json_set(after, '$.title', '改过') WHERE id = 40")
     bad = rectify(copy, "audit", "verify")

@@ -78,6 +78,8 @@ def source(tmp_path_factory, migrated_sqlite) -> dict:
 @pytest.fixture(scope="module")
 def restored(source, tmp_path_factory) -> dict:
     home = tmp_path_factory.mktemp("target")  # a new deployment: no database file, no evidence yet
+    # The audit key is kept apart from backups; the operator brings it to the new deployment.
+    shutil.copy(source["home"] / "audit_key", home / "audit_key")
     result = run_rectify(home, "restore", str(source["archive"]), "--json")
     assert result.returncode == 0, result.stderr
     return {"home": home, "summary": json.loads(result.stdout)}
@@ -109,6 +111,23 @@ def test_audit_verify_passes_after_restore(source, restored):
     assert json.loads(result.stdout)["checked"] == source["summary"]["audit"]["last_id"]
 
 
+def test_backup_prints_the_audit_head_to_keep(source, tmp_path):
+    made = run_rectify(source["home"], "backup", "-o", str(tmp_path / "again.tar.gz"))
+    assert made.returncode == 0, made.stderr
+    head = source["summary"]["audit"]
+    assert f"审计链头 {head['last_id']}:{head['last_hash']}" in made.stdout
+    verified = run_rectify(source["home"], "audit", "verify", "--head", f"{head['last_id']}:{head['last_hash']}")
+    assert verified.returncode == 0, verified.stderr
+
+
+def test_restore_without_the_audit_key_does_not_pass_the_chain(source, tmp_path):
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    result = run_rectify(target, "restore", str(source["archive"]))
+    assert result.returncode != 0
+    assert "审计日志校验失败" in result.stderr and "RECTIFY_AUDIT_KEY_FILE" in result.stderr
+
+
 def test_restore_refuses_a_deployment_with_data(source, restored):
     result = run_rectify(restored["home"], "restore", str(source["archive"]))
     assert result.returncode != 0
@@ -117,6 +136,7 @@ def test_restore_refuses_a_deployment_with_data(source, restored):
 
 
 def test_restore_with_force_overwrites(source, tmp_path, sqlite_home):
+    shutil.copy(source["home"] / "audit_key", sqlite_home / "audit_key")
     filled = run_python(sqlite_home, "from tests.security.deployment import populate; populate(tasks=1)")
     assert filled.returncode == 0, filled.stderr
     result = run_rectify(sqlite_home, "restore", str(source["archive"]), "--force", "--json")
@@ -247,6 +267,11 @@ def test_postgresql_round_trip(postgres_url, tmp_path, settings):
         cursor.execute(f'CREATE DATABASE "{target_db}"')
     try:
         target_home = tmp_path / "target"
+        target_home.mkdir()
+        # The events were sealed by this process's key: the operator brings that key along.
+        from rectify.audit.keys import key_path
+
+        shutil.copy(key_path(), target_home / "audit_key")
         target_url = database_url(postgres_url, target_db)
         restored = run_rectify(target_home, "restore", str(archive), "--json", database_url=target_url)
         assert restored.returncode == 0, restored.stderr

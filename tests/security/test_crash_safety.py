@@ -86,8 +86,12 @@ def test_killed_import_leaves_postgresql_as_before(postgres_url, tmp_path):
 
     if connection.vendor != "postgresql":
         pytest.skip("the test database is not PostgreSQL")
+    from rectify.audit.keys import key_path, sealer
+
+    sealer()  # the key file exists from the first sealed event on
     url = urlunparse(urlparse(postgres_url)._replace(path=f"/{connection.settings_dict['NAME']}"))
-    before = kill_midway(subprocess_env(tmp_path, database_url=url))
+    # The import's process seals events with this deployment's key, which the check below reads too.
+    before = kill_midway(subprocess_env(tmp_path, database_url=url, RECTIFY_AUDIT_KEY_FILE=str(key_path())))
     assert db_counts() == before
     result = verify()
     assert result.ok and result.checked == before["audit head"], result.reason

@@ -13,7 +13,7 @@ class AuditEvent(models.Model):
 
     created_at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT
     )
     actor_name = models.CharField(_("操作人姓名"), max_length=150)
     action = models.CharField(pgettext_lazy("audit event", "操作"), max_length=64)

@@ -1,11 +1,16 @@
-"""Record audit events in the hash chain, and verify the chain (`rectify audit verify`)."""
+"""Record audit events in the keyed hash chain, and verify the chain (`rectify audit verify`).
+
+Each event's `hash` is the HMAC-SHA256 (key: `audit.keys`, a file outside the database) of its canonical
+bytes, which include the previous event's hash. Rewriting history therefore needs the key; removing the
+newest events is found against a head (id and hash) kept outside the database: `rectify remind` and
+`rectify backup` print it, `rectify audit verify --head ID:HASH` checks the chain still reaches it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
 import functools
-import hashlib
 import json
 import uuid
 from collections.abc import Iterable
@@ -17,6 +22,7 @@ from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 
 from rectify import bulk, clock
+from rectify.audit import keys
 from rectify.audit.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
@@ -145,6 +151,7 @@ def _chain(actor: Any, entries: list[Entry], head: AuditHead, *, as_json: bool =
     now = clock.now()
     created_at = now.astimezone(dt.UTC).isoformat()
     last_id, last_hash = head.last_id, head.last_hash
+    sealer = keys.sealer()
     events = []
     for entry in entries:
         object_type, object_id, after = entry.object_type, entry.object_id, entry.after
@@ -172,7 +179,9 @@ def _chain(actor: Any, entries: list[Entry], head: AuditHead, *, as_json: bool =
             "prev_hash": last_hash,
         }
         before_json, after_json = _to_json(before), _to_json(after)
-        event["hash"] = hashlib.sha256(_canonical_text(event, created_at, before_json, after_json).encode()).hexdigest()
+        mac = sealer.copy()
+        mac.update(_canonical_text(event, created_at, before_json, after_json).encode())
+        event["hash"] = mac.hexdigest()
         if as_json:
             event["before"] = None if before is None else bulk.JSONText(before_json)
             event["after"] = None if after is None else bulk.JSONText(after_json)
@@ -218,6 +227,37 @@ def record_many(actor: Any, entries: Iterable[Entry]) -> int:
     return len(events)
 
 
+def seal(event: AuditEvent | dict[str, Any]) -> str:
+    """The keyed hash an event must carry."""
+    return keys.seal(canonical(event))
+
+
+@dataclass(frozen=True)
+class Head:
+    """The chain's newest event as an operator keeps it outside the database: `ID:HASH`."""
+
+    id: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.id}:{self.hash}"
+
+    @classmethod
+    def parse(cls, text: str) -> Head:
+        """`ID:HASH` as printed by `rectify remind` and `rectify backup`; ValueError otherwise."""
+        number, _, digest = text.strip().partition(":")
+        digest = digest.strip().lower()
+        if not number.strip().isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise ValueError(text)
+        return cls(int(number), digest)
+
+
+def current_head() -> Head:
+    """The head the database records (审计链头): the newest event's id and hash."""
+    head = AuditHead.objects.filter(pk=1).first()
+    return Head(head.last_id, head.last_hash) if head else Head(0, GENESIS)
+
+
 @dataclass
 class VerifyResult:
     ok: bool
@@ -226,29 +266,40 @@ class VerifyResult:
     reason: str = ""
 
 
-def verify(batch: int = 5000) -> VerifyResult:
-    """Walk the chain from the genesis: each event's hash, its link to the previous one, and the head."""
+def verify(batch: int = 5000, *, head: Head | None = None) -> VerifyResult:
+    """Walk every event in id order, whatever its id: ids 1, 2, 3… with no gap, each keyed hash, each link
+    to the previous event, the head row; and, given an anchored `head`, that the chain still reaches it."""
     prev_hash = GENESIS
     expected_id = 1
     checked = 0
-    last_id = 0
+    last_id: int | None = None
     while True:
-        rows = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch])
+        page = AuditEvent.objects.order_by("id")
+        rows = list((page if last_id is None else page.filter(id__gt=last_id))[:batch])
         if not rows:
             break
         for event in rows:
+            if event.pk < expected_id:
+                # Ids below 1 (or repeated) are not part of any chain this system wrote.
+                return VerifyResult(False, checked, event.pk, f"event #{event.pk} lies outside the chain")
             if event.pk != expected_id:
                 return VerifyResult(False, checked, expected_id, f"event #{expected_id} is missing")
             if event.prev_hash != prev_hash:
                 return VerifyResult(False, checked, event.pk, f"event #{event.pk} does not link to the previous event")
-            if hashlib.sha256(canonical(event)).hexdigest() != event.hash:
+            if seal(event) != event.hash:
                 return VerifyResult(False, checked, event.pk, f"event #{event.pk} was altered")
+            if head is not None and event.pk == head.id and event.hash != head.hash:
+                return VerifyResult(False, checked, event.pk, f"event #{event.pk} differs from the anchored head")
             prev_hash = event.hash
             expected_id += 1
             checked += 1
             last_id = event.pk
-    head = AuditHead.objects.filter(pk=1).first()
-    head_id, head_hash = (head.last_id, head.last_hash) if head else (0, GENESIS)
-    if head_id != last_id or head_hash != prev_hash:
-        return VerifyResult(False, checked, last_id + 1, f"the chain ends at #{last_id} but its head records #{head_id}")
+    last_id = last_id or 0
+    recorded = current_head()
+    if recorded.id != last_id or recorded.hash != prev_hash:
+        return VerifyResult(False, checked, last_id + 1,
+                            f"the chain ends at #{last_id} but its head records #{recorded.id}")
+    if head is not None and last_id < head.id:
+        return VerifyResult(False, checked, last_id + 1,
+                            f"the chain ends at #{last_id} before the anchored head #{head.id}: events were removed")
     return VerifyResult(True, checked)

@@ -150,8 +150,9 @@ class TaskFilter:
         """Read filters from a QueryDict-like mapping, ignoring what does not parse."""
 
         def as_int(name: str) -> int | None:
-            value = (params.get(name) or "").strip()
-            return int(value) if value.isdigit() else None
+            from rectify.rules.ids import parse_id
+
+            return parse_id(params.get(name))
 
         status = params.get("status") or None
         category = params.get("category") or None

@@ -19,6 +19,7 @@ from rectify.reports.models import Report, ReportSection
 from rectify.reports.pdf import PdfUnavailable
 from rectify.reports.rendering import FORMATS, html_context
 from rectify.reports.rendering import render as render_format
+from rectify.rules.ids import parse_id
 
 # Login is all a view here needs: NotVisible is a 404 and Forbidden a 403 by themselves.
 scoped = login_required
@@ -162,9 +163,8 @@ def version(request: HttpRequest, report_id: int, number: int) -> HttpResponse:
 def compare(request: HttpRequest, report_id: int) -> HttpResponse:
     report = selectors.report_for(request.user, report_id)
     numbers = [v.number for v in selectors.versions_of(report)]
-    try:
-        a, b = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
-    except ValueError:
+    a, b = parse_id(request.GET.get("a")), parse_id(request.GET.get("b"))
+    if a is None or b is None:
         a, b = (numbers[1], numbers[0]) if len(numbers) > 1 else (0, 0)
     if not a or not b:
         return render(request, "reports/compare.html", {"report": report, "numbers": numbers, "diff": None})

@@ -22,10 +22,12 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from rectify import clock
 from rectify.supervision.models import Notification, WebhookDelivery
@@ -94,6 +96,33 @@ def _claim(delivery: WebhookDelivery, timeout: float) -> bool:
     return taken == 1
 
 
+def url_refusal(url: str) -> str | None:
+    """Why a webhook may not post to `url`, or None: http(s) only, to a host on RECTIFY_WEBHOOK_ALLOWED_HOSTS
+    ("host" exactly, ".domain" for its subdomains); with the list empty no webhook may post anywhere."""
+    parts = urlsplit(url or "")
+    try:
+        host = (parts.hostname or "").lower().rstrip(".")
+    except ValueError:
+        host = ""
+    if parts.scheme not in ("http", "https") or not host:
+        return _("Webhook 地址「%(url)s」无效：须以 http:// 或 https:// 开头并写明主机") % {"url": url}
+    allowed = [entry.strip().lower().rstrip(".") for entry in getattr(settings, "RECTIFY_WEBHOOK_ALLOWED_HOSTS", [])]
+    if not any(host == entry or (entry.startswith(".") and host.endswith(entry)) for entry in allowed if entry):
+        return _("Webhook 地址「%(url)s」的主机 %(host)s 不在允许的主机列表中（RECTIFY_WEBHOOK_ALLOWED_HOSTS），"
+                 "请联系系统管理员") % {"url": url, "host": host}
+    return None
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect would lead the post past the allow-list: it counts as a failed attempt instead."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
 def _post(url: str, body: bytes, signature: str, timeout: float) -> tuple[int | None, str]:
     request = urllib.request.Request(
         url, data=body, method="POST",
@@ -101,7 +130,7 @@ def _post(url: str, body: bytes, signature: str, timeout: float) -> tuple[int | 
                  "User-Agent": USER_AGENT},
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (configured URL)
+        with _opener.open(request, timeout=timeout) as response:  # noqa: S310 (allow-listed URL)
             return response.status, ""
     except urllib.error.HTTPError as exc:
         return exc.code, f"HTTP {exc.code}"
@@ -114,12 +143,18 @@ def attempt(delivery: WebhookDelivery, *, timeout: float | None = None) -> Webho
     endpoint = delivery.endpoint
     body = json.dumps(payload(delivery.notification), ensure_ascii=False, sort_keys=True).encode()
     timeout = timeout if timeout is not None else float(getattr(settings, "RECTIFY_WEBHOOK_TIMEOUT", 5))
-    code, error = _post(endpoint.url, body, sign(endpoint.secret, body), timeout)
+    refusal = url_refusal(endpoint.url)
+    code, error = (None, refusal) if refusal else _post(endpoint.url, body, sign(endpoint.secret, body), timeout)
     now = clock.now()
     delivery.attempts += 1
     delivery.response_code = code
     ok = code is not None and 200 <= code < 300
-    if ok:
+    if refusal:
+        # Not posted at all; trying again would be refused again.
+        delivery.status = WebhookDelivery.Status.FAILED
+        delivery.next_try_at = None
+        outcome = "refused"
+    elif ok:
         delivery.status = WebhookDelivery.Status.DELIVERED
         delivery.delivered_at = now
         delivery.next_try_at = None

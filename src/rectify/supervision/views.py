@@ -4,6 +4,7 @@ and call one service or selector; out of scope is 404, in scope without the role
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +27,7 @@ from rectify.ledger.selectors import tasks_visible_to
 from rectify.ledger.views.common import get_inspection, paginate
 from rectify.organizations.models import Organization
 from rectify.organizations.scoping import can_unit, require_unit
+from rectify.rules.ids import parse_id
 from rectify.rules.permissions import ALLOWED, Action
 from rectify.supervision import documents, selectors, services
 from rectify.supervision.models import Evaluation, Order, PlanReview, PlanVersion, SecondRound
@@ -97,9 +99,10 @@ def _unit(request: HttpRequest, pk: int) -> Organization:
 
 
 def _task_of(request: HttpRequest, pk: str | None) -> Task:
-    if not (pk or "").isdigit():
+    number = parse_id(pk)
+    if number is None:
         raise ValidationFailed(_("请选择整改任务"), field="task")
-    task = tasks_visible_to(request.user).filter(pk=int(pk)).first()  # type: ignore[arg-type,arg-type]
+    task = tasks_visible_to(request.user).filter(pk=number).first()  # type: ignore[arg-type,arg-type]
     if task is None:
         raise ValidationFailed(_("请选择整改任务"), field="task")
     return task
@@ -126,8 +129,9 @@ def inbox_read(request: HttpRequest) -> HttpResponse:
     """Mark one notification (pk) or all as read."""
     pk = request.POST.get("pk", "")
     notification = None
-    if pk.isdigit():
-        notification = selectors.inbox(request.user).filter(pk=int(pk)).first()  # type: ignore[arg-type]
+    if pk:
+        number = parse_id(pk)
+        notification = selectors.inbox(request.user).filter(pk=number).first() if number else None  # type: ignore[arg-type]
         if notification is None:
             raise Http404
     count = services.mark_read(request.user, notification=notification)  # type: ignore[arg-type]
@@ -138,11 +142,21 @@ def inbox_read(request: HttpRequest) -> HttpResponse:
 # --- dispatch ------------------------------------------------------------------------------------
 
 
-def _week(request: HttpRequest) -> dt.date:
+# Weeks a dispatch sheet can show: the page links to the week before and after, which must exist too.
+FIRST_WEEK, LAST_WEEK = dt.date(1900, 1, 1), dt.date(9999, 12, 1)
+
+
+def _week_of(text: str) -> dt.date:
+    """The Monday of the week named by a date, this week if it does not parse, kept within the calendar."""
     try:
-        return monday(dt.date.fromisoformat(request.GET.get("week", "")))
+        day = dt.date.fromisoformat(text)
     except ValueError:
         return monday(clock.today())
+    return monday(min(max(day, FIRST_WEEK), LAST_WEEK))
+
+
+def _week(request: HttpRequest) -> dt.date:
+    return _week_of(request.GET.get("week", ""))
 
 
 @scoped
@@ -161,10 +175,7 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped
 def dispatch_decide(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
-    try:
-        week = monday(dt.date.fromisoformat(request.POST.get("week", "")))
-    except ValueError:
-        week = monday(clock.today())
+    week = _week_of(request.POST.get("week", ""))
     back = f"{reverse('supervision:dispatch', args=[unit.pk])}?week={week.isoformat()}"
     return _run(request, lambda: services.record_decision(
         request.user, unit, week_of=week, task=_task_of(request, request.POST.get("task")),  # type: ignore[arg-type]
@@ -324,7 +335,7 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     elif action == "look-back":
         run = lambda: services.sample_for_look_back(  # noqa: E731
             user, inspection, post.get("percent", "0"), categories=post.getlist("categories"),
-            seed=int(post["seed"]) if post.get("seed", "").isdigit() else None,
+            seed=parse_id(post.get("seed")),
             scheduled_on=_date(post.get("scheduled_on"), "scheduled_on", _("计划日期"), required=False),
             method=post.get("method", LookBack.Method.LOOK_BACK))
         done = _("已抽取并安排回头看，请逐项记录核查结果")
@@ -399,6 +410,8 @@ def _threshold(request: HttpRequest) -> float:
     try:
         value = float(request.GET.get("threshold", DEFAULT_THRESHOLD))
     except ValueError:
+        return DEFAULT_THRESHOLD
+    if not math.isfinite(value):  # nan would pass every comparison below and reach the selector
         return DEFAULT_THRESHOLD
     return min(max(value, 0.2), 1.0)
 

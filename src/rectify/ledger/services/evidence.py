@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -19,6 +23,40 @@ from rectify.organizations.models import User
 from rectify.organizations.scoping import Action, require_task
 
 MEETING_WORDS = ("会议通知", "开会通知", "参会", "会议议程", "签到表")
+
+
+_written = threading.local()
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@contextmanager
+def _files_kept_on_success() -> Iterator[None]:
+    """Files stored inside are removed again if the block fails, whatever fails after they were stored
+    (a stale version found last, a later write): the rolled-back rows would otherwise leave them on disk."""
+    stack: list[list[tuple[Any, str]]] = _written.__dict__.setdefault("stack", [])
+    written: list[tuple[Any, str]] = []
+    stack.append(written)
+    try:
+        yield
+    except BaseException:
+        for storage, name in written:
+            storage.delete(name)
+        raise
+    finally:
+        stack.pop()
+        if stack:
+            stack[-1].extend(written)  # an enclosing service that fails later removes them too
+
+
+def removes_files_on_failure(service: F) -> F:
+    """Decorate a service that stores evidence, outside its `transaction.atomic`."""
+
+    @functools.wraps(service)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with _files_kept_on_success():
+            return service(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -52,6 +90,8 @@ def add_evidence(actor: User, task: Task, upload: Upload, *, progress: Progress 
     except Exception:
         storage.delete(stored)
         raise
+    if getattr(_written, "stack", None):
+        _written.stack[-1].append((storage, stored))
     return evidence
 
 

@@ -14,7 +14,7 @@ from rectify.audit import services as audit
 from rectify.errors import InvalidTransition, ValidationFailed
 from rectify.ledger.announce import announce
 from rectify.ledger.models import ClosureReview, Comment, Evidence, LookBack, LookBackSample, Progress, Task
-from rectify.ledger.services.evidence import Upload, add_all_evidence
+from rectify.ledger.services.evidence import Upload, add_all_evidence, removes_files_on_failure
 from rectify.ledger.services.versioning import save_versioned
 from rectify.organizations.models import Role, User
 from rectify.organizations.scoping import Action, grants, require_task
@@ -60,6 +60,7 @@ def _validate_text(text: str, field: str, label: str) -> str:
     return text
 
 
+@removes_files_on_failure
 @transaction.atomic
 def report_progress(
     actor: User, task: Task, *, text: str, reported_on: dt.date | None = None, files: Iterable[Upload] = (),
@@ -92,6 +93,7 @@ def report_progress(
     return progress
 
 
+@removes_files_on_failure
 @transaction.atomic
 def record_phased_result(
     actor: User, task: Task, *, text: str, files: Iterable[Upload] = (), expected_version: int | None = None

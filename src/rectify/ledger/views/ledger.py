@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,6 +34,7 @@ from rectify.ledger.views.common import (
 )
 from rectify.organizations.models import Organization, Role, User
 from rectify.organizations.scoping import Action, can_unit
+from rectify.rules.ids import parse_id
 
 
 def unit_choices(inspection: Any) -> tuple[list[Organization], list[User]]:
@@ -82,14 +84,17 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponse:
 def bulk_assign(request: HttpRequest, pk: int) -> HttpResponse:
     """Assign leader, department, deadline or category to the selected tasks at once (批量分派)."""
     inspection = get_inspection(request, pk)
-    back = request.POST.get("next") or reverse("ledger:ledger", args=[inspection.pk])
-    ids = [int(x) for x in request.POST.getlist("task") if x.isdigit()]
+    back = request.POST.get("next", "")
+    # Only back into this site: a `next` pointing elsewhere would make the form an open redirect.
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("ledger:ledger", args=[inspection.pk])
+    ids = [i for i in map(parse_id, request.POST.getlist("task")) if i is not None]
     changes: dict[str, Any] = {}
     post = request.POST
-    if post.get("leader", "").isdigit():
-        changes["leader"] = User.objects.filter(pk=int(post["leader"])).first()
-    if post.get("lead_org", "").isdigit():
-        changes["lead_org"] = Organization.objects.filter(pk=int(post["lead_org"])).first()
+    if (leader := parse_id(post.get("leader"))) is not None:
+        changes["leader"] = User.objects.filter(pk=leader).first()
+    if (lead_org := parse_id(post.get("lead_org"))) is not None:
+        changes["lead_org"] = Organization.objects.filter(pk=lead_org).first()
     if post.get("category") in Task.Category.values:
         changes["category"] = post["category"]
     if post.get("deadline"):
@@ -127,7 +132,7 @@ def task_row_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_task(
                 request.user, task,  # type: ignore[arg-type]
-                expected_version=int(post["version"]) if post.get("version", "").isdigit() else None,
+                expected_version=parse_id(post.get("version")),
                 title=post.get("title", ""), category=post.get("category", task.category), deadline=deadline,
                 leader=User.objects.filter(pk=post.get("leader") or 0).first(),
                 lead_org=Organization.objects.filter(pk=post.get("lead_org") or 0).first(),
@@ -215,7 +220,7 @@ def add_task(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, finding, title=post.get("title", ""), category=post.get("category") or Task.Category.DEADLINE,  # type: ignore[arg-type]
         deadline=deadline, leader=User.objects.filter(pk=post.get("leader") or 0).first(),
         lead_org=Organization.objects.filter(pk=post.get("lead_org") or 0).first(),
-        co_orgs=Organization.objects.filter(pk__in=[x for x in post.getlist("co_orgs") if x.isdigit()])),
+        co_orgs=Organization.objects.filter(pk__in=[i for i in map(parse_id, post.getlist("co_orgs")) if i is not None])),
         success=_("任务已添加"), back=back)
 
 

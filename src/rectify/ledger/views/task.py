@@ -26,6 +26,7 @@ from rectify.ledger.services.evidence import Upload
 from rectify.ledger.timeline import audit_label
 from rectify.ledger.views.common import get_task, perform
 from rectify.organizations.scoping import Action, actions_on_task, can_task
+from rectify.rules.ids import parse_id
 
 ACTION_LABELS = {
     "start": gettext_lazy("已启动整改"),
@@ -126,7 +127,7 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     task = get_task(request, pk)
     user = request.user
     post = request.POST
-    version = int(post["version"]) if post.get("version", "").isdigit() else None
+    version = parse_id(post.get("version"))
     calls = {
         "start": lambda: services.start_task(user, task, expected_version=version),
         "progress": lambda: services.report_progress(user, task, text=post.get("text", ""), files=_uploads(request),

@@ -101,6 +101,15 @@ class WebhookEndpoint(models.Model):
     def __str__(self) -> str:
         return self.name or self.url
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from rectify.supervision.notify import url_refusal
+
+        refusal = url_refusal(self.url)
+        if refusal:
+            raise ValidationError({"url": refusal})
+
 
 class WebhookDelivery(models.Model):
     """One notification to one endpoint: attempts with exponential back-off, each logged."""

@@ -40,6 +40,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"备份完成：{output}\n"
             f"  数据库 {manifest['engine']}，{len(manifest['counts'])} 张表共 {rows} 行；佐证材料 {files} 个文件\n"
-            f"  审计链头 #{manifest['audit']['last_id']}\n"
+            f"  审计链头 {manifest['audit']['last_id']}:{manifest['audit']['last_hash']}"
+            "（请另行保存，可用 rectify audit verify --head 核对）\n"
             f"  清单 SHA-256：{digest}（请与备份文件分开记录，恢复时可核对）"
         )

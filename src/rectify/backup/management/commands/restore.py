@@ -53,7 +53,8 @@ class Command(BaseCommand):
                 f"{table} 应为 {expected} 实为 {actual}" for table, (expected, actual) in list(result.mismatched.items())[:5]
             ))
         if not result.audit_ok:
-            raise CommandError(f"恢复后审计日志校验失败：{result.audit_reason}")
+            raise CommandError(f"恢复后审计日志校验失败：{result.audit_reason}"
+                               "（在另一部署上恢复时，须使用原部署的审计密钥文件，见 RECTIFY_AUDIT_KEY_FILE）")
 
     def _report(self, summary: dict[str, Any], text: str, options: dict[str, Any]) -> None:
         self.stdout.write(json.dumps(summary, ensure_ascii=False) if options["json"] else text)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from rectify.audit.services import current_head
 from rectify.supervision.services.reminders import RemindBusy, run_reminders
 
 
@@ -32,8 +33,10 @@ class Command(BaseCommand):
             # Not a failure: the run that holds the lock sends what is due.
             self.stderr.write("另一次提醒正在运行（可能在另一台服务器上），本次未发送任何提醒")
             return
+        # The audit chain's head, printed daily so an operator can keep it outside the database.
+        head = current_head()
         if options["json"]:
-            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps({**result.as_dict(), "audit_head": str(head)}, ensure_ascii=False, indent=2))
             return
         counts = result.counts()
         labels = {"due_20": "到期提醒", "due_10": "临期预警", "overdue": "逾期警示", "silent": "进展提醒",
@@ -41,5 +44,6 @@ class Command(BaseCommand):
         summary = "，".join(f"{labels.get(k, k)} {n} 条" for k, n in sorted(counts.items())) or "无新提醒"
         hooks = result.webhooks
         self.stdout.write(
-            f"{result.day.isoformat()}：{summary}；Webhook 送达 {hooks.delivered}、待重试 {hooks.retrying}、失败 {hooks.failed}"
+            f"{result.day.isoformat()}：{summary}；Webhook 送达 {hooks.delivered}、待重试 {hooks.retrying}、失败 {hooks.failed}\n"
+            f"审计链头 {head}（请另行保存，可用 rectify audit verify --head {head} 核对）"
         )
