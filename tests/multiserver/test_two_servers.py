@@ -28,6 +28,8 @@ from django.db import connection
 from django.test import Client
 
 from rectify import clock
+from rectify.audit import keys
+from rectify.audit import services as audit
 from rectify.jobs import queue
 from rectify.jobs.models import Job
 from rectify.ledger.models import Task
@@ -57,7 +59,9 @@ def _database_url() -> str:
 
 def _env(home: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO"))}
+    # Every app server of a deployment shares the secret key and the audit chain's key.
     env.update(PYTHONPATH=str(SRC), DATABASE_URL=_database_url(), SECRET_KEY=settings.SECRET_KEY,
+               RECTIFY_AUDIT_KEY_FILE=str(keys.key_path()),
                RECTIFY_HOME=str(home), RECTIFY_FEEDBACK_PER_HOUR="2", RECTIFY_LOCKOUT="false",
                RECTIFY_DB_CONN_MAX_AGE="0", **extra)
     return env
@@ -186,6 +190,8 @@ def test_feedback_limit_and_an_import_span_both_servers(servers, world) -> None:
     status, _page, location = b.request("POST", path, cookies=cookies, body=body)
     assert status == 302 and "ledger" in location and "import" not in location
     assert Task.objects.filter(inspection=unit.inspection, title="两台服务器之间确认导入的措施").count() == 1
+    # Both servers appended to one audit chain, and it verifies.
+    assert audit.verify().ok
 
 
 class SlowReceiver:
