@@ -63,7 +63,7 @@ def _env(home: Path, **extra: str) -> dict[str, str]:
     env.update(PYTHONPATH=str(SRC), DATABASE_URL=_database_url(), SECRET_KEY=settings.SECRET_KEY,
                RECTIFY_AUDIT_KEY_FILE=str(keys.key_path()),
                RECTIFY_HOME=str(home), RECTIFY_FEEDBACK_PER_HOUR="2", RECTIFY_LOCKOUT="false",
-               RECTIFY_DB_CONN_MAX_AGE="0", **extra)
+               RECTIFY_DB_CONN_MAX_AGE="0", RECTIFY_WEBHOOK_ALLOWED_HOSTS="127.0.0.1,localhost", **extra)
     return env
 
 

@@ -236,11 +236,13 @@ def test_permission_roles_are_the_membership_roles():
 
 
 @pytest.mark.parametrize(("status", "category", "expected"), [
-    ("not_started", "deadline", {"start", "progress"}),
-    ("in_progress", "deadline", {"progress", "submit"}),
+    ("not_started", "deadline", {"start", "progress", "extend"}),
+    ("in_progress", "deadline", {"progress", "submit", "extend"}),
     ("in_progress", "long_term", {"progress", "phased"}),
-    ("submitted", "deadline", set()),
+    ("submitted", "deadline", {"withdraw", "extend"}),
+    ("reviewed", "deadline", {"extend"}),
     ("closed", "deadline", set()),
+    ("recheck", "deadline", set()),
 ])
 def test_allowed_actions_follow_the_life_cycle_for_the_lead_department(status, category, expected):
     facts = permissions.TaskFacts(roles=frozenset({"department"}), status=status, category=category, leads=True)

@@ -38,15 +38,16 @@ def own_tasks(actor: User) -> QuerySet[Task]:
 
 
 def awaiting(actor: User, *, mine_only: bool = False) -> QuerySet[Task]:
-    """待我审批: closure requests the office reviews (待审核), and those a leader approves (待审批) as the
-    task's responsible leader or the unit's 第一责任人 (only the former with `mine_only`)."""
+    """待我审批: closure requests the office reviews (待审核) and flagged closures it re-checks (复核中), and
+    those a leader approves (待审批) as the task's responsible leader or the unit's 第一责任人 (only the
+    former with `mine_only`)."""
     held = {g.role for g in grants(actor)}
     wanted = Q(pk__in=[])
     qs = tasks_visible_to(actor)
     if Role.RECTIFICATION_OFFICE in held:
         # Not the requests this person made: another member of the office reviews them.
         qs = qs.annotate(submitter=Subquery(submitters()))
-        wanted |= Q(status=Task.Status.SUBMITTED) & ~Q(submitter=actor.pk)
+        wanted |= (Q(status=Task.Status.SUBMITTED) & ~Q(submitter=actor.pk)) | Q(status=Task.Status.RECHECK)
     if Role.LEADER in held:
         approver = Q(leader=actor)
         if not mine_only:

@@ -186,6 +186,7 @@ def status_allows(action: Action, status: str, category: str) -> bool:
     if action == Action.WITHDRAW:
         return status == SUBMITTED
     if action == Action.REQUEST_EXTENSION:
+        # Until the task is closed: a deadline can also pass while a closure request waits for review.
         return not long_term and status not in {CLOSED, RECHECK}
     if action == Action.ANSWER_FLAG:
         return status == RECHECK
