@@ -14,7 +14,7 @@ from rectify.inspections import services as inspections
 from rectify.ledger import services as ledger
 from rectify.organizations import services as orgs
 from rectify.organizations.models import Role
-from tests.factories import evidence, make_task, submitted_task
+from tests.factories import PASSWORD, evidence, make_task, submitted_task
 
 PERSONAS = ["inspection_office", "admin", "office_staff", "leader", "supervisor", "dept_handler", "co_handler", "other_dept"]
 
@@ -73,7 +73,8 @@ SERVICES: dict[str, tuple[Callable[[Any], Any], Callable[[Any, Any, Any], Any], 
     "record_outcome": (lambda u: u.inspection, lambda a, o, u: ledger.record_outcome(
         a, o, kind="accountability", what="问责", value=2, value_unit="人"), {"admin", "office_staff"}),
     "hand_over": (make_task, lambda a, o, u: ledger.hand_over(
-        a, unit=u.org, role="leader", from_user=u.leader, to_user=u.supervisor), {"admin", "office_staff"}),
+        a, unit=u.org, role="leader", from_user=u.leader, to_user=u.supervisor, from_password=PASSWORD,
+        to_password=PASSWORD), {"admin", "office_staff"}),
 }
 
 # Department personas cannot see tasks they take no part in, nor records of the unit they only read.

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.conf import settings
+from django.db.models import Count, Model, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from rectify import clock
@@ -15,7 +16,8 @@ from rectify.ledger import lights
 from rectify.ledger.models import Lead, RuleChange, Task, UnitTally, UnitWeekTally
 from rectify.ledger.timeline import Event, timeline
 from rectify.organizations.models import User
-from rectify.organizations.scoping import task_q, unit_q
+from rectify.organizations.scoping import lead_q, task_q, unit_q
+from rectify.rules.calendar import add_months
 
 __all__ = ["Event", "timeline"]  # the task page's timeline lives in ledger/timeline.py
 
@@ -28,6 +30,28 @@ def tasks_visible_to(actor: User) -> QuerySet[Task]:
 def inspections_visible_to(actor: User) -> QuerySet[Inspection]:
     """Inspections (巡视巡察) whose target unit the actor may see."""
     return Inspection.objects.filter(unit_q(actor, "target")).select_related("target")
+
+
+def records_visible_to(user: User, model: type[Model], inspection: int | None) -> QuerySet[Any]:
+    """Rows of a unit-level record (问题线索, 建章立制, 整改成效) whose unit the user may see; a department
+    sees only the leads it handles."""
+    visible = lead_q(user) if model is Lead else unit_q(user, "unit")
+    qs = model._default_manager.filter(visible).select_related("inspection", "unit")  # type: ignore[attr-defined]
+    return qs.filter(inspection_id=inspection) if inspection else qs
+
+
+def lead_overdue_q(today: dt.date) -> Q:
+    """Leads past their reply date (逾期未答复), as SQL: received on or before the last day whose
+    `Lead.reply_due` is before today (months clamp at month ends, so the day is found by stepping)."""
+    months = settings.RECTIFY_RULES["lead_reply_months"]
+    last = add_months(today, -months)
+    if add_months(last, months) < today:
+        while add_months(last + dt.timedelta(days=1), months) < today:
+            last += dt.timedelta(days=1)
+    else:
+        while add_months(last, months) >= today:
+            last -= dt.timedelta(days=1)
+    return Q(received_on__lte=last) & ~Q(status=Lead.Status.CONCLUDED)
 
 
 def unit_tallies(actor: User) -> list[dict[str, Any]]:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from rectify.inspections import views as inspection_views
-from rectify.ledger.views import dashboards, ledger, pages, task
+from rectify.ledger.views import dashboards, ledger, pages, registers, task
 from rectify.spreadsheets import views as spreadsheet_views
 
 app_name = "ledger"
@@ -30,5 +30,20 @@ urlpatterns = [
     path("inspections/<int:pk>/import-ledger/", spreadsheet_views.import_ledger_view, name="import_ledger"),
     path("inspections/<int:pk>/export.xlsx", spreadsheet_views.export_ledger_view, name="export_ledger"),
     path("ledger-template.xlsx", spreadsheet_views.ledger_template, name="ledger_template"),
+    path("registers/rules/", registers.rules, name="all_rules"),
+    path("registers/leads/", registers.leads, name="all_leads"),
+    path("registers/outcomes/", registers.outcomes, name="all_outcomes"),
+    path("inspections/<int:pk>/rules/", registers.rules, name="rules"),
+    path("inspections/<int:pk>/rules/new/", registers.rule_create, name="rule_create"),
+    path("rules/<int:pk>/edit/", registers.rule_edit, name="rule_edit"),
+    path("inspections/<int:pk>/leads/", registers.leads, name="leads"),
+    path("inspections/<int:pk>/leads/new/", registers.lead_create, name="lead_create"),
+    path("leads/<int:pk>/edit/", registers.lead_edit, name="lead_edit"),
+    path("leads/<int:pk>/conclude/", registers.lead_conclude, name="lead_conclude"),
+    path("inspections/<int:pk>/outcomes/", registers.outcomes, name="outcomes"),
+    path("inspections/<int:pk>/outcomes/new/", registers.outcome_create, name="outcome_create"),
+    path("outcomes/<int:pk>/edit/", registers.outcome_edit, name="outcome_edit"),
+    path("handovers/", registers.handover_units, name="handover_units"),
+    path("units/<int:pk>/handovers/", registers.handovers, name="handovers"),
     path("inspections/import-notice/", inspection_views.import_notice_view, name="import_notice"),
 ]

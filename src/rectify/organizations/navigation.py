@@ -43,6 +43,14 @@ def nav(request: HttpRequest) -> dict[str, Any]:
     if held & {Role.RECTIFICATION_OFFICE, Role.LEADER}:
         items.append({"label": _("群众意见"), "url": reverse("reports:inbox")})
     items.append({"label": _("公开通报"), "url": reverse("portal:index")})
+    unit_level = held - {Role.DEPARTMENT}
+    if unit_level:
+        items.append({"label": _("建章立制"), "url": reverse("ledger:all_rules"), "group": _("登记簿")})
+    items.append({"label": _("问题线索"), "url": reverse("ledger:all_leads"), **({} if unit_level else {"group": _("登记簿")})})
+    if unit_level:
+        items.append({"label": _("整改成效"), "url": reverse("ledger:all_outcomes")})
+    if held & {Role.RECTIFICATION_OFFICE, Role.ADMIN}:
+        items.append({"label": _("责任交接"), "url": reverse("ledger:handover_units")})
     if user.is_staff:
         items.append({"label": _("系统管理"), "url": reverse("admin:index"), "group": _("系统")})
     path = request.path
