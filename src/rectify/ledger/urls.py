@@ -44,6 +44,6 @@ urlpatterns = [
     path("inspections/<int:pk>/outcomes/new/", registers.outcome_create, name="outcome_create"),
     path("outcomes/<int:pk>/edit/", registers.outcome_edit, name="outcome_edit"),
     path("handovers/", registers.handover_units, name="handover_units"),
-    path("units/<int:pk>/handovers/", registers.handovers, name="handovers"),
+    path("handovers/<int:pk>/", registers.handovers, name="handovers"),
     path("inspections/import-notice/", inspection_views.import_notice_view, name="import_notice"),
 ]
