@@ -121,3 +121,37 @@ def test_a_department_sees_the_leads_it_handles_on_the_phone(world, open_as, liv
     expect(page.get_by_text("反映财务报销问题")).to_have_count(0)
     expect(page.get_by_role("link", name="修改 / 办结")).to_have_count(0)
     shot(page, "leads-department")
+
+
+def test_unit_admin_adds_a_person_and_the_office_filters_the_overview(world, open_as, live_server):
+    import datetime as dt
+
+    from rectify import clock
+    from rectify.organizations.models import Role, User
+
+    unit = world.units[0]
+    make_task(unit, deadline=clock.today() - dt.timedelta(days=2))
+    make_task(world.units[1])
+    admin = person(unit.org, Role.ADMIN)
+    page = open_as(admin)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.get_by_role("link", name="人员与部门").click()
+    page.get_by_label("姓名").fill("王五")
+    page.get_by_label("用户名").fill("wangwu")
+    page.get_by_label("初始密码").fill("Qiang-Mima-2026")
+    page.get_by_label("部门", exact=True).select_option(label="财务处")
+    page.get_by_role("button", name="创建用户").click()
+    expect(page.get_by_text("用户已创建，首次登录须修改密码")).to_be_visible()
+    expect(page.locator("tr", has_text="wangwu")).to_be_visible()
+    shot(page, "people")
+    assert User.objects.get(username="wangwu").must_change_password
+
+    office = open_as(world.inspection_office)
+    office.set_viewport_size({"width": 1366, "height": 900})
+    office.goto(live_server.url + reverse("ledger:overview"))
+    office.get_by_label("红黄绿灯").select_option(value="red")
+    office.get_by_role("button", name="筛选").click()
+    rows = office.locator("table tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(unit.org.name)
+    shot(office, "overview-red")
