@@ -155,3 +155,15 @@ def test_unit_admin_adds_a_person_and_the_office_filters_the_overview(world, ope
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(unit.org.name)
     shot(office, "overview-red")
+
+
+def test_the_portal_lookup_answers_a_wrong_receipt_with_one_message(browser, live_server, transactional_db):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(live_server.url + reverse("portal:lookup"))
+    page.get_by_label("受理编号").fill("FK-2026-000001")
+    page.get_by_label("查询码").fill("ABCDEFGH")
+    page.get_by_role("button", name="查询").click()
+    expect(page.get_by_text("未查到与该受理编号和查询码对应的意见，请核对后重试")).to_be_visible()
+    shot(page, "portal-lookup")
+    context.close()
