@@ -80,7 +80,8 @@ SERVICES: dict[str, tuple[Callable[[Any], Any], Callable[[Any, Any, Any], Any], 
     "record_outcome": (lambda u: u.inspection, lambda a, o, u: ledger.record_outcome(
         a, o, kind="accountability", what="问责", value=2, value_unit="人"), {"admin", "office_staff"}),
     "hand_over": (make_task, lambda a, o, u: ledger.hand_over(
-        a, unit=u.org, role="leader", from_user=u.leader, to_user=u.supervisor), {"admin", "office_staff"}),
+        a, unit=u.org, role="leader", from_user=u.leader, to_user=u.supervisor, from_password=PASSWORD,
+        to_password=PASSWORD), {"admin", "office_staff"}),
 }
 
 # Department personas cannot see tasks they take no part in, nor records of the unit they only read.
@@ -269,9 +270,11 @@ def test_task_handler_of_another_unit_is_refused(shared_world, db, whose):
 def test_hand_over_to_someone_of_another_unit_is_refused(shared_world, db):
     unit = shared_world.units[0]
     make_task(unit)
-    with pytest.raises(ValidationFailed, match="「接收人」不是本单位的人员"):
+    stranger = shared_world.units[1].dept_handler
+    with pytest.raises(ValidationFailed, match=f"{stranger.display_name} 不是本单位人员") as refused:
         ledger.hand_over(unit.office_staff, unit=unit.org, role="handler", from_user=unit.dept_handler,
-                         to_user=shared_world.units[1].dept_handler)
+                         to_user=stranger, from_password=PASSWORD, to_password=PASSWORD)
+    assert refused.value.field == "to_user"
 
 
 # --- pages: out of scope is Django's 404, in scope without the role Django's 403 --------------------

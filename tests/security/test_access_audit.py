@@ -58,7 +58,7 @@ def test_password_spray_across_accounts_locks_the_address(client, settings, worl
 def test_ledger_export_is_audited(client, unit):
     make_task(unit)
     client.force_login(unit.office_staff)
-    response = client.get(reverse("ledger:export_ledger", args=[unit.inspection.pk]), REMOTE_ADDR="10.2.0.1")
+    response = client.get(reverse("spreadsheets:export_ledger", args=[unit.inspection.pk]), REMOTE_ADDR="10.2.0.1")
     assert response.status_code == 200
     event = AuditEvent.objects.get(action="export")
     assert event.actor_id == unit.office_staff.pk
@@ -86,10 +86,10 @@ def test_refused_download_is_not_recorded_as_one(client, unit, other):
     assert not AuditEvent.objects.filter(action="evidence.download").exists()
 
 
-@pytest.mark.parametrize("name", ["ledger:home", "ledger:export_ledger"])
+@pytest.mark.parametrize("name", ["ledger:home", "spreadsheets:export_ledger"])
 def test_signed_in_pages_and_downloads_are_not_stored(client, unit, name):
     client.force_login(unit.office_staff)
-    args = [unit.inspection.pk] if name == "ledger:export_ledger" else []
+    args = [unit.inspection.pk] if name == "spreadsheets:export_ledger" else []
     response = client.get(reverse(name, args=args), follow=True)
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]

@@ -17,7 +17,7 @@ def _pages(world) -> list[str]:
     return [
         reverse("ledger:home"), reverse("ledger:my_tasks"), reverse("ledger:approvals"), reverse("ledger:search"),
         reverse("ledger:overview"), reverse("ledger:unit_dashboard", args=[unit.org.pk]),
-        reverse("ledger:inspections"), reverse("ledger:ledger", args=[unit.inspection.pk]),
+        reverse("inspections:list"), reverse("ledger:ledger", args=[unit.inspection.pk]),
         reverse("ledger:findings", args=[unit.inspection.pk]),
         reverse("ledger:responsibility", args=[unit.inspection.pk]),
         reverse("supervision:inbox"), reverse("supervision:dispatch", args=[unit.org.pk]),

@@ -67,6 +67,10 @@ OBJECTS = {
     "ledger:add_finding": "inspection", "ledger:delete_finding": "inspection", "ledger:add_task": "inspection", "ledger:responsibility": "inspection",
     "ledger:bulk_assign": "inspection", "ledger:unit_dashboard": "unit", "spreadsheets:import_ledger": "inspection",
     "spreadsheets:export_ledger": "inspection",
+    "ledger:rules": "inspection", "ledger:rule_create": "inspection", "ledger:rule_edit": "rule",
+    "ledger:leads": "inspection", "ledger:lead_create": "inspection", "ledger:lead_edit": "lead",
+    "ledger:lead_conclude": "lead", "ledger:outcomes": "inspection", "ledger:outcome_create": "inspection",
+    "ledger:outcome_edit": "outcome", "ledger:handovers": "unit",
 }
 PERSONAS = ["office_staff", "leader", "supervisor", "dept_handler"]
 
@@ -85,6 +89,15 @@ def test_other_units_objects_are_out_of_reach(client, shared_world, db, name, pe
     progress = services.report_progress(other.dept_handler, task, text="进展", files=[evidence()])
     objects = {"task": task.pk, "evidence": progress.evidence.get().pk, "inspection": other.inspection.pk,
                "unit": other.org.pk}
+    if OBJECTS[name] in ("rule", "lead", "outcome"):
+        records = {
+            "rule": lambda: services.create_rule_change(other.office_staff, other.inspection, title="制度"),
+            "lead": lambda: services.create_lead(other.office_staff, other.inspection, summary="线索",
+                                                 received_on=task.created_at.date(), handler_org=other.departments[0]),
+            "outcome": lambda: services.record_outcome(other.office_staff, other.inspection, kind="other", what="成效",
+                                                       value=1, value_unit="项"),
+        }
+        objects[OBJECTS[name]] = records[OBJECTS[name]]().pk
     kwargs = {"pk": objects[OBJECTS[name]]}
     if name == "ledger:task_action":
         kwargs["action"] = "progress"

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.conf import settings
+from django.db.models import CharField, Count, Model, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast, Coalesce
 
 from rectify import clock
@@ -18,7 +19,8 @@ from rectify.ledger.access import task_q
 from rectify.ledger.models import Lead, RuleChange, Task, UnitTally, UnitWeekTally
 from rectify.ledger.timeline import Event, timeline
 from rectify.organizations.models import Role, User
-from rectify.organizations.scoping import grants, unit_q
+from rectify.organizations.scoping import grants, lead_q, unit_q
+from rectify.rules.calendar import add_months
 
 __all__ = ["Event", "timeline"]  # the task page's timeline lives in ledger/timeline.py
 
@@ -67,13 +69,36 @@ def submitters() -> QuerySet[AuditEvent]:
     )
 
 
+def records_visible_to(user: User, model: type[Model], inspection: int | None) -> QuerySet[Any]:
+    """Rows of a unit-level record (问题线索, 建章立制, 整改成效) whose unit the user may see; a department
+    sees only the leads it handles."""
+    visible = lead_q(user) if model is Lead else unit_q(user, "unit")
+    qs = model._default_manager.filter(visible).select_related("inspection", "unit")  # type: ignore[attr-defined]
+    return qs.filter(inspection_id=inspection) if inspection else qs
+
+
+def lead_overdue_q(today: dt.date) -> Q:
+    """Leads past their reply date (逾期未答复), as SQL: received on or before the last day whose
+    `Lead.reply_due` is before today (months clamp at month ends, so the day is found by stepping)."""
+    months = settings.RECTIFY_RULES["lead_reply_months"]
+    last = add_months(today, -months)
+    if add_months(last, months) < today:
+        while add_months(last + dt.timedelta(days=1), months) < today:
+            last += dt.timedelta(days=1)
+    else:
+        while add_months(last, months) >= today:
+            last -= dt.timedelta(days=1)
+    return Q(received_on__lte=last) & ~Q(status=Lead.Status.CONCLUDED)
+
+
 def unit_tallies(actor: User) -> list[dict[str, Any]]:
     """Per unit in reach: tasks in all, closed, overdue, red, yellow and awaiting review, from the kept tallies."""
     def total(condition: Q | None = None) -> Coalesce:
         return Coalesce(Sum("count", filter=condition), 0)
 
     return list(
-        UnitTally.objects.filter(unit_q(actor, "unit")).values("unit_id", "unit__name").annotate(
+        UnitTally.objects.filter(unit_q(actor, "unit")).values("unit_id", "unit__name", "unit__parent_id",
+                                                              "unit__parent__name").annotate(
             total=total(), closed=total(Q(status=Task.Status.CLOSED)), overdue=total(Q(overdue=True)),
             red=total(Q(light=Task.Light.RED)), yellow=total(Q(light=Task.Light.YELLOW)),
             waiting=total(Q(status__in=[Task.Status.SUBMITTED, Task.Status.REVIEWED, Task.Status.RECHECK])),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rectify.ledger.views import dashboards, ledger, pages, task
+from rectify.ledger.views import dashboards, ledger, pages, registers, task
 
 app_name = "ledger"
 
@@ -23,4 +23,19 @@ urlpatterns = [
     path("tasks/<int:pk>/row/edit/", ledger.task_row_edit, name="task_row_edit"),
     path("tasks/<int:pk>/<slug:action>/", task.task_action, name="task_action"),
     path("evidence/<int:pk>/", task.evidence_download, name="evidence"),
+    path("registers/rules/", registers.rules, name="all_rules"),
+    path("registers/leads/", registers.leads, name="all_leads"),
+    path("registers/outcomes/", registers.outcomes, name="all_outcomes"),
+    path("inspections/<int:pk>/rules/", registers.rules, name="rules"),
+    path("inspections/<int:pk>/rules/new/", registers.rule_create, name="rule_create"),
+    path("rules/<int:pk>/edit/", registers.rule_edit, name="rule_edit"),
+    path("inspections/<int:pk>/leads/", registers.leads, name="leads"),
+    path("inspections/<int:pk>/leads/new/", registers.lead_create, name="lead_create"),
+    path("leads/<int:pk>/edit/", registers.lead_edit, name="lead_edit"),
+    path("leads/<int:pk>/conclude/", registers.lead_conclude, name="lead_conclude"),
+    path("inspections/<int:pk>/outcomes/", registers.outcomes, name="outcomes"),
+    path("inspections/<int:pk>/outcomes/new/", registers.outcome_create, name="outcome_create"),
+    path("outcomes/<int:pk>/edit/", registers.outcome_edit, name="outcome_edit"),
+    path("handovers/", registers.handover_units, name="handover_units"),
+    path("handovers/<int:pk>/", registers.handovers, name="handovers"),
 ]

@@ -60,6 +60,21 @@ def nav(request: HttpRequest) -> dict[str, Any]:
     if has_role(Action.MANAGE_RECORDS, held):
         items.append({"label": _("群众意见"), "url": reverse("reports:inbox")})
     items.append({"label": _("公开通报"), "url": reverse("portal:index")})
+    unit_level = held - {Role.DEPARTMENT}
+    if unit_level:
+        items.append({"label": _("建章立制"), "url": reverse("ledger:all_rules"), "group": _("登记簿")})
+    items.append({"label": _("问题线索"), "url": reverse("ledger:all_leads"), **({} if unit_level else {"group": _("登记簿")})})
+    if unit_level:
+        items.append({"label": _("整改成效"), "url": reverse("ledger:all_outcomes")})
+    if held & {Role.RECTIFICATION_OFFICE, Role.ADMIN}:
+        items.append({"label": _("责任交接"), "url": reverse("ledger:handover_units")})
+    admin_orgs = [g.organization_id for g in grants(user) if g.role == Role.ADMIN]  # type: ignore[arg-type]
+    if admin_orgs:
+        from rectify.organizations.models import Organization
+
+        own = Organization.objects.filter(pk__in=admin_orgs, kind=Organization.Kind.UNIT).order_by("pk").first()
+        if own is not None:
+            items.append({"label": _("人员与部门"), "url": reverse("people", args=[own.pk]), "group": _("系统")})
     if user.is_staff:
         items.append({"label": _("系统管理"), "url": reverse("admin:index"), "group": _("系统")})
     path = request.path

@@ -79,3 +79,89 @@ def grant_role(
     audit.record(actor, "membership.grant", membership, unit_id=organization.pk)
     forget_grants(user)
     return membership
+
+
+def require_unit_admin(actor: User, unit: Organization) -> None:
+    """Only the unit's own administrator (系统管理员 of the unit or above) manages its people; another unit
+    stays hidden (NotVisible), a role without the right is Forbidden."""
+    from rectify.errors import Forbidden, NotVisible
+    from rectify.organizations.scoping import SYSTEM, roles_over_unit
+
+    roles = roles_over_unit(actor, unit)
+    if not roles:
+        raise NotVisible(_("未找到该记录"))
+    if not roles & {Role.ADMIN, SYSTEM}:
+        raise Forbidden(_("只有本单位的系统管理员可以管理用户和部门"))
+
+
+def _in_unit(unit: Organization, organization: Organization, field: str) -> None:
+    if not organization.path.startswith(unit.path):
+        raise ValidationFailed(_("「%(name)s」不属于本单位") % {"name": organization.name}, field=field)
+
+
+def _only_in_unit(unit: Organization, user: User) -> None:
+    """A unit administrator never reaches a person who also holds a role elsewhere."""
+    from rectify.errors import NotVisible
+
+    paths = list(Membership.objects.filter(user=user).values_list("organization__path", flat=True))
+    if not paths or not all(p.startswith(unit.path) for p in paths):
+        raise NotVisible(_("未找到该记录"))
+
+
+@transaction.atomic
+def add_person(
+    actor: User, *, unit: Organization, username: str, full_name: str, password: str, organization: Organization,
+    role: str, email: str = "",
+) -> User:
+    """A unit administrator adds a person (新增用户) with a role in the unit; the password meets the validators
+    and must be changed at first login."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    require_unit_admin(actor, unit)
+    _in_unit(unit, organization, "organization")
+    if role == Role.INSPECTION_OFFICE or role not in Role.values:
+        raise ValidationFailed(_("「角色」无法识别：%(value)s") % {"value": role}, field="role")
+    username = username.strip()
+    if not username:
+        raise ValidationFailed(_("「用户名」不能为空"), field="username")
+    try:
+        validate_password(password, User(username=username, full_name=full_name, email=email))
+    except ValidationError as exc:
+        raise ValidationFailed("；".join(exc.messages), field="password") from exc
+    user = create_user(actor, username=username, full_name=full_name.strip(), password=password, email=email,
+                       must_change_password=True)
+    grant_role(actor, user=user, organization=organization, role=role)
+    return user
+
+
+@transaction.atomic
+def set_person_active(actor: User, *, unit: Organization, user: User, active: bool) -> User:
+    """Deactivate (停用) or reactivate a person of the unit; never oneself."""
+    require_unit_admin(actor, unit)
+    _only_in_unit(unit, user)
+    if user.pk == actor.pk and not active:
+        raise ValidationFailed(_("不能停用自己的账号"), field="user")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit.record(actor, "user.activate" if active else "user.deactivate", user, unit_id=unit.pk)
+    return user
+
+
+@transaction.atomic
+def change_membership(actor: User, *, unit: Organization, membership: Membership, organization: Organization,
+                      role: str) -> Membership:
+    """Move a person's role to another department or role within the unit (调整部门/角色)."""
+    require_unit_admin(actor, unit)
+    _only_in_unit(unit, membership.user)
+    _in_unit(unit, organization, "organization")
+    if role == Role.INSPECTION_OFFICE or role not in Role.values:
+        raise ValidationFailed(_("「角色」无法识别：%(value)s") % {"value": role}, field="role")
+    if Membership.objects.filter(user=membership.user, organization=organization, role=role).exclude(pk=membership.pk).exists():
+        raise ValidationFailed(_("该人员已有这一角色"), field="role")
+    before = audit.snapshot(membership)
+    membership.organization, membership.role = organization, role
+    membership.save(update_fields=["organization", "role"])
+    audit.record(actor, "membership.change", membership, unit_id=unit.pk, before=before, after=audit.snapshot(membership))
+    forget_grants(membership.user)
+    return membership

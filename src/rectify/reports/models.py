@@ -186,6 +186,8 @@ class Feedback(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(_("处理情况"), blank=True)
+    # The code given on the receipt, kept only as a password hash: with the number it opens the status.
+    lookup_code_hash = models.CharField(_("查询码摘要"), max_length=128, blank=True)
 
     class Meta:
         verbose_name = _("群众意见")

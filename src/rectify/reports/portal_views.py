@@ -79,3 +79,19 @@ def download(request: HttpRequest, report_id: int, fmt: str) -> HttpResponse:
     response = HttpResponse(render_format(version.content, fmt), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="notice-{report.pk}-v{version.number}.{extension}"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def lookup(request: HttpRequest) -> HttpResponse:
+    """意见办理情况查询: the receipt number and the code given at submission show the status, nothing else."""
+    if request.method == "GET":
+        return render(request, "portal/lookup.html", {})
+    reference, code = request.POST.get("reference", "")[:40], request.POST.get("code", "")[:40]
+    try:
+        feedback = services.lookup_feedback(reference=reference, code=code, client_ip=client_ip(request))
+    except ValidationFailed as exc:
+        return render(request, "portal/lookup.html", {"error": exc.message, "reference": reference}, status=429)
+    if feedback is None:
+        error = _("未查到与该受理编号和查询码对应的意见，请核对后重试")
+        return render(request, "portal/lookup.html", {"error": error, "reference": reference}, status=404)
+    return render(request, "portal/lookup.html", {"feedback": feedback, "reference": reference})

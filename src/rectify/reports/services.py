@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
@@ -357,9 +359,12 @@ def submit_feedback(
     cache.add(key, 0, 3600)
     if (cache.get(key) or 0) >= feedback_limit():
         raise ValidationFailed(_("提交过于频繁，请一小时后再试"), field="rate")
+    code = new_lookup_code()
     feedback = Feedback.objects.create(
         report=report, unit=report.inspection.target, name=name, contact=contact, message=message,
+        lookup_code_hash=make_password(code),
     )
+    feedback.lookup_code = code  # type: ignore[attr-defined]  # shown once on the receipt, never stored
     try:
         cache.incr(key)
     except ValueError:  # expired between add and incr
@@ -368,6 +373,45 @@ def submit_feedback(
     audit.record(None, "feedback.submit", feedback, unit_id=feedback.unit_id,
                  after={"report_id": report.pk, "reference": feedback.reference, "length": len(message)})
     return feedback
+
+
+LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
+REFERENCE = re.compile(r"^FK-(\d{4})-(\d{1,12})$")
+
+
+def new_lookup_code() -> str:
+    """The receipt's lookup code (查询码): 8 characters, about 40 bits, kept only hashed."""
+    return "".join(secrets.choice(LOOKUP_ALPHABET) for _i in range(8))
+
+
+def lookup_limit() -> int:
+    """Lookups per IP address per hour (RECTIFY_FEEDBACK_LOOKUPS_PER_HOUR, default 10)."""
+    return int(getattr(settings, "RECTIFY_FEEDBACK_LOOKUPS_PER_HOUR", 10))
+
+
+def lookup_feedback(*, reference: str, code: str, client_ip: str = "") -> Feedback | None:
+    """The status of an opinion (意见办理情况) for whoever holds both its receipt number and code; None for a
+    wrong number and a wrong code alike. Each attempt counts against the address's hourly limit."""
+    key = f"rectify:feedback-lookup:{client_ip or 'unknown'}"
+    cache.add(key, 0, 3600)
+    if (cache.get(key) or 0) >= lookup_limit():
+        raise ValidationFailed(_("查询过于频繁，请一小时后再试"), field="rate")
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 3600)
+    match = REFERENCE.match((reference or "").strip().upper())
+    feedback = Feedback.objects.filter(pk=int(match.group(2))).first() if match else None
+    if feedback is not None and feedback.reference != (reference or "").strip().upper():
+        feedback = None
+    stored = feedback.lookup_code_hash if feedback is not None and feedback.lookup_code_hash else None
+    # Hash even when there is no such number, so both wrong answers take the same time.
+    valid = check_password((code or "").strip().upper(), stored or _dummy_hash())
+    return feedback if stored and valid else None
+
+
+def _dummy_hash() -> str:
+    return make_password("not-a-lookup-code")
 
 
 @transaction.atomic

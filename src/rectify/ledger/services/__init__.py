@@ -29,6 +29,9 @@ from rectify.ledger.services.records import (
     create_lead,
     create_rule_change,
     record_outcome,
+    update_lead,
+    update_outcome,
+    update_rule_change,
 )
 
 __all__ = [
@@ -61,4 +64,7 @@ __all__ = [
     "start_task",
     "submit_task",
     "update_task",
+    "update_lead",
+    "update_outcome",
+    "update_rule_change",
 ]

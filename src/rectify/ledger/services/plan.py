@@ -20,7 +20,7 @@ from rectify.ledger.models import Handover, Task
 from rectify.ledger.services import tallies
 from rectify.ledger.services.versioning import save_versioned
 from rectify.organizations.models import Membership, Organization, User
-from rectify.organizations.scoping import Action, require_task, require_unit
+from rectify.organizations.scoping import SYSTEM, Action, require_task, require_unit
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -156,14 +156,24 @@ def update_task(
 
 @transaction.atomic
 def hand_over(
-    actor: User, *, unit: Organization, role: str, from_user: User, to_user: User, note: str = ""
+    actor: User, *, unit: Organization, role: str, from_user: User, to_user: User, note: str = "",
+    from_password: str | None = None, to_password: str | None = None,
 ) -> Handover:
-    """整改责任交接: move every open task of a departing leader or handler to the successor, signed."""
-    require_unit(actor, Action.HANDOVER, unit)
+    """整改责任交接: move every open task of a departing leader or handler to a successor of the same unit,
+    signed by both: each confirms with their own password (the command line's system actor excepted)."""
+    roles = require_unit(actor, Action.HANDOVER, unit)
     if from_user.pk == to_user.pk:
         raise ValidationFailed(_("「接收人」不能与「移交人」相同"), field="to_user")
-    if not _in_unit(to_user.pk, unit):
-        raise ValidationFailed(_("「接收人」不是本单位的人员"), field="to_user")
+    members = set(Membership.objects.filter(organization__path__startswith=unit.path).values_list("user_id", flat=True))
+    for person, name in ((from_user, "from_user"), (to_user, "to_user")):
+        if person.pk not in members:
+            raise ValidationFailed(_("%(name)s 不是本单位人员，不能办理交接") % {"name": person.display_name}, field=name)
+    if not to_user.is_active:
+        raise ValidationFailed(_("%(name)s 的账号已停用，不能接收任务") % {"name": to_user.display_name}, field="to_user")
+    if SYSTEM not in roles:
+        for person, password, name in ((from_user, from_password, "from_password"), (to_user, to_password, "to_password")):
+            if not password or not person.check_password(password):
+                raise ValidationFailed(_("%(name)s 的签字密码不正确") % {"name": person.display_name}, field=name)
     field = {Handover.Role.LEADER: "leader", Handover.Role.HANDLER: "handler"}.get(role)  # type: ignore[call-overload]
     if field is None:
         raise ValidationFailed(_("「交接类别」无法识别：%(value)s") % {"value": role}, field="role")
@@ -176,6 +186,7 @@ def hand_over(
     payload = {
         "unit": unit.pk, "role": role, "from": from_user.pk, "to": to_user.pk,
         "tasks": [t.pk for t in tasks], "note": note, "actor": actor.pk,
+        "signed_by": [] if SYSTEM in roles else [from_user.pk, to_user.pk],
     }
     signature = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
     handover = Handover.objects.create(

@@ -136,7 +136,12 @@ def overview(request: HttpRequest) -> HttpResponse:
         row["rate_width"] = int(row["rate"] + 0.5)  # as floatformat:0 rounds
         row["overdue_rate"] = _rate(row["overdue"], row["total"])
         row["url"] = url.format(row["unit_id"])
-    per_unit.sort(key=lambda r: (-r["overdue_rate"], r["unit__name"]))
+    regions = sorted({(r["unit__parent_id"], r["unit__parent__name"]) for r in per_unit if r["unit__parent_id"]},
+                     key=lambda x: x[1])
+    per_unit = _filter_units(per_unit, request.GET)
+    sort, descending = _sort_units(per_unit, request.GET)
+    if request.GET.get("format") == "xlsx":
+        return _overview_xlsx(per_unit)
     total = sum(r["total"] for r in per_unit)
     closed = sum(r["closed"] for r in per_unit)
     overdue = sum(r["overdue"] for r in per_unit)
@@ -150,8 +155,69 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "ledger/overview.html", {
         "units": per_unit, "total": total, "closed": closed, "overdue": overdue, "rate": _rate(closed, total),
         "red": red, "yellow": yellow, "red_label": Task.Light.RED.label, "yellow_label": Task.Light.YELLOW.label,
-        "overdue_rate": _rate(overdue, total), "charts": charts,
+        "overdue_rate": _rate(overdue, total), "charts": charts, "regions": regions, "params": request.GET,
+        "sort": sort, "descending": descending, "lights": Task.Light.choices,
+        "export_query": _with(request.GET, format="xlsx"),
+        "sort_links": {c: _with(request.GET, sort=c, dir="asc" if sort == c and descending else "desc") for c in SORTS},
     })
+
+
+SORTS = {"name": "unit__name", "total": "total", "closed": "closed", "rate": "rate", "overdue": "overdue",
+         "overdue_rate": "overdue_rate", "red": "red", "yellow": "yellow", "waiting": "waiting"}
+
+
+def _with(params: Any, **changes: str) -> str:
+    query = params.copy()
+    for key, value in changes.items():
+        query[key] = value
+    return query.urlencode()
+
+
+def _filter_units(rows: list[dict[str, Any]], params: Any) -> list[dict[str, Any]]:
+    """The overview's filters: region (所属巡视巡察机构), light (any red / any yellow / all green), name."""
+    if params.get("region", "").isdigit():
+        rows = [r for r in rows if r["unit__parent_id"] == int(params["region"])]
+    light = params.get("light")
+    if light == Task.Light.RED:
+        rows = [r for r in rows if r["red"]]
+    elif light == Task.Light.YELLOW:
+        rows = [r for r in rows if r["yellow"]]
+    elif light == Task.Light.GREEN:
+        rows = [r for r in rows if not r["red"] and not r["yellow"]]
+    if q := params.get("q", "").strip():
+        rows = [r for r in rows if q in r["unit__name"]]
+    return rows
+
+
+def _sort_units(rows: list[dict[str, Any]], params: Any) -> tuple[str, bool]:
+    """Sort by the chosen column (default: overdue rate, highest first); ties by name."""
+    sort = params.get("sort") if params.get("sort") in SORTS else "overdue_rate"
+    descending = params.get("dir", "desc") != "asc"
+    rows.sort(key=lambda r: r["unit__name"])
+    rows.sort(key=lambda r: r[SORTS[sort]], reverse=descending)
+    return sort, descending
+
+
+def _overview_xlsx(rows: list[dict[str, Any]]) -> HttpResponse:
+    """The filtered, sorted overview as a workbook (导出 Excel)."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("各单位整改总览")
+    sheet.append([_("单位"), _("所属机构"), _("任务"), _("已销号"), _("完成率（%）"), _("逾期"), _("逾期率（%）"),
+                  str(Task.Light.RED.label), str(Task.Light.YELLOW.label), _("待审核审批")])
+    for r in rows:
+        sheet.append([r["unit__name"], r["unit__parent__name"] or "", r["total"], r["closed"], r["rate"], r["overdue"],
+                      r["overdue_rate"], r["red"], r["yellow"], r["waiting"]])
+    buffer = BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''overview.xlsx"
+    return response
 
 
 def _trend(weekly: dict[dt.date, tuple[int, int]], today: dt.date, weeks: int = 12) -> dict[str, Any]:
