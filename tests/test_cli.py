@@ -29,7 +29,7 @@ def test_help_lists_every_option_of_every_command(run):
     code, out, _err = run("help")
     assert code == 0
     for usage in ("export-ledger INSPECTION --output OUTPUT [--per-aspect]", "restore FILE [--force] [--check]",
-                  "import-ledger FILE --inspection INSPECTION [--dry-run]", "audit verify [--json]",
+                  "import-ledger FILE --inspection INSPECTION [--dry-run]", "audit verify|head [--head HEAD] [--json]",
                   "token revoke TOKEN_ID", "parse FILE [--json]"):
         assert usage in out
 

@@ -36,24 +36,6 @@ def _clear_cache(db):  # the cache is a database table shared by every app serve
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _base_template(settings, tmp_path_factory):
-    """The lead engineer's base.html may not exist yet: stand in for it with the same two blocks."""
-    from django.template import TemplateDoesNotExist
-    from django.template.loader import get_template
-
-    try:
-        get_template("base.html")
-    except TemplateDoesNotExist:
-        folder = tmp_path_factory.mktemp("templates")
-        (folder / "base.html").write_text(
-            "<!doctype html><html><head><title>{% block title %}{% endblock %}</title></head>"
-            "<body>{% block content %}{% endblock %}</body></html>",
-            encoding="utf-8",
-        )
-        settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], folder]}]
-
-
 @dataclass
 class Ledger:
     unit: UnitWorld
