@@ -49,6 +49,20 @@ class RequestSizeMiddleware:
         return self.get_response(request)
 
 
+class NulCharacterMiddleware:
+    """Refuse (400) a query string carrying a NUL character: no user types one, and PostgreSQL text cannot
+    hold it, so it would otherwise fail deep inside a query as a server error."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+            log.warning("refused a query string with a NUL character: %s", request.path)
+            return render(request, "400.html", status=400)
+        return self.get_response(request)
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

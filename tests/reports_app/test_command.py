@@ -49,8 +49,14 @@ def test_unknown_inspection_fails_with_a_chinese_message(db, tmp_path, value) ->
         call_command("report", value, "-o", str(tmp_path / "x.docx"))
 
 
-def test_cli_exits_non_zero_on_unknown_id(db, tmp_path, capsys) -> None:
+def test_cli_exits_non_zero_on_unknown_id(db, tmp_path, capsys, monkeypatch) -> None:
+    from django.db import connections
+
     from rectify.cli import main
+
+    # A failing command closes every connection on its way out (Django's run_from_argv); in a real process
+    # that is right, here it would close the test's own transaction under the fixtures still using it.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
 
     assert main(["report", "424242", "--format", "txt", "-o", str(tmp_path / "x.txt")]) != 0
     assert "找不到编号为 424242 的巡视巡察" in capsys.readouterr().err

@@ -116,3 +116,11 @@ def test_task_action_with_a_version_that_is_not_a_number_is_no_error(client, uni
     client.force_login(unit.office_staff)
     response = client.post(reverse("ledger:task_action", args=[task.pk, "comment"]), {"text": "意见", "version": version})
     assert response.status_code == 302
+
+
+def test_a_nul_character_in_the_query_is_a_clear_400(client, world):
+    # PostgreSQL text cannot hold NUL: the search would otherwise fail inside its query.
+    client.force_login(world.units[0].office_staff)
+    response = client.get(reverse("ledger:search"), {"q": "整改\x00"})
+    assert response.status_code == 400
+    assert "zh-hans" in response.content.decode()
