@@ -15,7 +15,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class TaskChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Task) -> str:
-        return f"{obj.number or obj.pk} {obj.title[:40]}"
+        return f"{obj.display_number} {obj.title[:40]}"
 
 
 class UserChoiceField(forms.ModelChoiceField):

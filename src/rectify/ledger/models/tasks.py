@@ -118,6 +118,11 @@ class Task(models.Model):
     def __str__(self) -> str:
         return self.title[:60]
 
+    @property
+    def display_number(self) -> str:
+        """The number the plan gives the task (its own 序号), else its place in the plan: never a database id."""
+        return self.number or str(self.position + 1)
+
     OPEN_STATUSES = ("not_started", "in_progress", "submitted", "reviewed", "returned", "reopened", "phased_result",
                      "recheck")
 

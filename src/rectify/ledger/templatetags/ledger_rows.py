@@ -40,7 +40,7 @@ def _words(language: str) -> dict[str, str]:
 @register.simple_tag
 def task_row(row: dict[str, Any], can_edit: bool) -> SafeString:
     task = row["task"]
-    number = task.number or str(task.pk)
+    number = task.display_number
     url = reverse("ledger:task", args=[task.pk])
     words = _words(translation.get_language() or settings.LANGUAGE_CODE)
     css = row["light"] if row["light"] in LIGHTS else "green"

@@ -34,9 +34,9 @@ from rectify.organizations.scoping import UNIT_ROLES, grants, roles_over_unit
 logger = logging.getLogger(__name__)
 
 STATUS_COLORS = {
-    "not_started": "grey", "in_progress": "blue", "submitted": "purple", "reviewed": "purple",
-    "returned": "red", "closed": "green", "reopened": "red", "phased_result": "blue",
-    "recheck": "red",
+    "not_started": "grey", "in_progress": "blue", "submitted": "purple", "reviewed": "violet",
+    "returned": "orange", "closed": "green", "reopened": "maroon", "phased_result": "teal",
+    "recheck": "pink",
 }
 
 

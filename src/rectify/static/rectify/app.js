@@ -84,14 +84,15 @@
     }
   }
 
-  var COLORS = { green: "#2e7d32", yellow: "#d69e2e", red: "#c62828", blue: "#1d5fa7", grey: "#94a3b8", purple: "#7c3aed" };
+  var COLORS = { green: "#2e7d32", yellow: "#d69e2e", red: "#c62828", blue: "#1d5fa7", grey: "#94a3b8", purple: "#7c3aed",
+    violet: "#c084fc", orange: "#ea580c", maroon: "#7f1d1d", teal: "#0f9488", pink: "#db2777" };
 
   function chartOption(kind, data) {
     var base = { textStyle: { fontFamily: "inherit" }, tooltip: { trigger: kind === "pie" ? "item" : "axis" },
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true } };
     if (kind === "pie") {
-      base.legend = { bottom: 0, type: "scroll" };
-      base.series = [{ type: "pie", radius: ["40%", "68%"], center: ["50%", "45%"], label: { formatter: "{b}\n{c}" },
+      base.legend = { bottom: 0, type: "plain", itemGap: 8 };
+      base.series = [{ type: "pie", radius: ["36%", "60%"], center: ["50%", "42%"], label: { formatter: "{b}\n{c}" },
         data: data.items.map(function (item) { return { name: item.name, value: item.value, itemStyle: { color: COLORS[item.color] || undefined } }; }) }];
       return base;
     }

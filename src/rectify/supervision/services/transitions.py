@@ -55,7 +55,7 @@ def tell_next(step: Step) -> list[Notification]:
     with translation.override(settings.LANGUAGE_CODE):  # a stored notification is Chinese
         dept = task.lead_org.name if task.lead_org is not None else "牵头单位"
         by = f"{step.actor.display_name}：" if step.actor is not None else ""
-        body = f"{task.number or task.pk}. {task.title.strip()}" + (f"\n{by}{step.note.strip()}" if step.note.strip() else "")
+        body = f"{task.display_number}. {task.title.strip()}" + (f"\n{by}{step.note.strip()}" if step.note.strip() else "")
         return notify([Warning(
             kind=Notification.Kind.TASK, key=f"{step.action}:{task.pk}:{step.key}", title=title.format(dept=dept),
             body=body, recipients=people, unit_id=task.unit_id, task_id=task.pk, inspection_id=task.inspection_id,
