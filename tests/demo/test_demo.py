@@ -94,3 +94,45 @@ def test_help_lists_the_commands(tmp_path):
     out = rectify(tmp_path, "help").stdout
     for verb in ("demo", "stats", "audit verify", "parse", "import-ledger", "remind"):
         assert verb in out
+
+
+def test_the_demo_server_runs_the_background_work(demo_home):
+    """The 巡视办's common-problems page is analysed by the worker: `rectify demo` starts one with its server."""
+    import http.cookiejar
+    import socket
+    import time
+    import urllib.parse
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "RECTIFY_HOME": str(demo_home), "PYTHONPATH": str(ROOT / "src")}
+    env.pop("DATABASE_URL", None)
+    server = subprocess.Popen([sys.executable, "-m", "rectify", "demo", "--addrport", f"127.0.0.1:{port}"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                login = opener.open(base + "/accounts/login/", timeout=5).read().decode()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the demo server did not answer"
+                time.sleep(0.5)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login).group(1)
+        form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": "xunshiban",
+                                       "password": "Rectify-Demo-2026"}).encode()
+        opener.open(urllib.request.Request(base + "/accounts/login/", data=form, headers={"Referer": base + "/accounts/login/"}))
+        while True:
+            page = opener.open(base + "/supervision/common-problems/", timeout=30).read().decode()
+            if "正在后台分析" not in page:
+                break
+            assert time.monotonic() < deadline, "the common problems were never analysed"
+            time.sleep(1)
+        assert "各单位共性问题" in page
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)

@@ -10,9 +10,9 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
+from rectify.deadlines import deadline_clock
 from rectify.inspections.models import Inspection
 from rectify.supervision.checks import calendar_file
-from rectify.supervision.deadlines import deadline_clock
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +79,17 @@ def test_the_flag_is_translated_on_the_english_page(client, unit):
     client.cookies["django_language"] = "en"
     page = review_page(client, unit)
     assert "The 2027 holiday arrangement is not loaded" in page and NOTE not in page
+
+
+def test_the_ledger_head_and_the_clock_page_give_one_report_due_date(client, unit, settings):
+    # Feedback on 14 September 2026 makes the report due on Saturday 14 November; a deployment that rolls
+    # deadlines to the next working day owes it on Monday 16 November, on every page.
+    settings.RECTIFY_RULES = {**settings.RECTIFY_RULES, "roll_to_working_day": True}
+    Inspection.objects.filter(pk=unit.inspection.pk).update(feedback_date=dt.date(2026, 9, 14))
+    inspection = Inspection.objects.get(pk=unit.inspection.pk)
+    assert inspection.report_due == dt.date(2026, 11, 16)
+    client.force_login(unit.office_staff)
+    head = client.get(reverse("ledger:ledger", args=[inspection.pk])).content.decode()
+    assert "2026年11月16日 前报送" in head
+    review = client.get(reverse("supervision:review", args=[inspection.pk])).content.decode()
+    assert "2026-11-16" in review or "2026年11月16日" in review

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from rectify import clock
+from rectify.deadlines import deadline_clock
 from rectify.organizations.models import Organization
-from rectify.rules.calendar import add_months
 
 
 class Inspection(models.Model):
@@ -84,10 +83,10 @@ class Inspection(models.Model):
 
     @property
     def report_due(self) -> dt.date | None:
-        """整改情况报告 due date: N months after feedback (巡视工作条例 art. 27; configurable)."""
+        """整改情况报告 due date: the deployment's deadline clock (N months after feedback, 巡视工作条例 art. 27)."""
         if self.feedback_date is None:
             return None
-        return add_months(self.feedback_date, settings.RECTIFY_RULES["report_due_months"])
+        return deadline_clock().report_due(self.feedback_date).date
 
     @property
     def year(self) -> int | None:

@@ -25,7 +25,7 @@ from rectify import clock
 from rectify.audit import services as audit
 from rectify.errors import Forbidden, ValidationFailed
 from rectify.inspections import services as inspections
-from rectify.inspections.models import Finding, Inspection, add_months
+from rectify.inspections.models import Finding, Inspection
 from rectify.ledger import services as ledger
 from rectify.ledger.models import Outcome, RuleChange, Task
 from rectify.ledger.services.versioning import save_versioned
@@ -37,6 +37,7 @@ from rectify.organizations import services as orgs
 from rectify.organizations.models import Organization, Role, User
 from rectify.organizations.scoping import Action, grants, require_unit
 from rectify.rules import wording
+from rectify.rules.calendar import add_months
 
 __all__ = [
     "NoticeImportFailed",

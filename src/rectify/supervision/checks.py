@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 @checks.register(checks.Tags.compatibility)
 def calendar_file(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    from rectify.supervision.deadlines import work_calendar
+    from rectify.deadlines import work_calendar
 
     try:
         work_calendar()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from rectify import clock
-from rectify.inspections.models import Inspection, add_months
+from rectify.deadlines import deadline_clock
+from rectify.inspections.models import Inspection
 from rectify.organizations.models import Organization
 from rectify.rules import lights
 
@@ -85,7 +85,8 @@ class Lead(models.Model):
 
     @property
     def reply_due(self) -> dt.date:
-        return add_months(self.received_on, settings.RECTIFY_RULES["lead_reply_months"])
+        """The reply is due on the deployment's deadline clock (3 months after the lead was received)."""
+        return deadline_clock().lead_reply_due(self.received_on).date
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         done = self.status == self.Status.CONCLUDED

@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from rectify import clock
+from rectify.deadlines import deadline_clock
 from rectify.inspections.models import Finding, Inspection
 from rectify.language import localize
 from rectify.ledger.models import Lead, Task
 from rectify.rules.calendar import Due
 from rectify.rules.lights import is_past_due
-from rectify.supervision.deadlines import deadline_clock
 
 DATELESS = (Task.Category.IMMEDIATE, Task.Category.LONG_TERM)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from rectify import clock
 from rectify.audit import services as audit
+from rectify.deadlines import deadline_clock
 from rectify.errors import InvalidTransition, ValidationFailed
 from rectify.inspections.models import Inspection
 from rectify.ledger.lights import overdue_q
@@ -23,7 +24,6 @@ from rectify.ledger.services import create_task
 from rectify.organizations.models import User
 from rectify.organizations.scoping import require_unit
 from rectify.rules.permissions import Action
-from rectify.supervision.deadlines import deadline_clock
 from rectify.supervision.models import Evaluation, SecondRound
 from rectify.supervision.rules.scoring import (
     DEFAULT_SECTIONS,

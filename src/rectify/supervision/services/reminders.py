@@ -27,6 +27,7 @@ from django.db.models import Q
 
 from rectify import clock
 from rectify.audit import services as audit
+from rectify.deadlines import deadline_clock
 from rectify.inspections.models import Inspection
 from rectify.jobs import locks, queue
 from rectify.ledger.lights import light_rules, silent_q
@@ -34,7 +35,6 @@ from rectify.ledger.models import Lead, Task
 from rectify.ledger.services import tallies
 from rectify.organizations.models import Membership, Role
 from rectify.rules.lights import days_overdue, is_past_due, is_silent, silent_days
-from rectify.supervision.deadlines import deadline_clock
 from rectify.supervision.models import Notification, PlanReview
 from rectify.supervision.notify import WebhookRun, process_webhooks
 from rectify.supervision.services import problems

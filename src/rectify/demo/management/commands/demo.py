@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from typing import Any
 
 from django.core.management import call_command
@@ -54,7 +56,17 @@ class Command(BaseCommand):
         if options["no_server"]:
             return
         self.stdout.write(f"\n网址：http://{options['addrport']}/   按 Ctrl+C 停止\n")
-        call_command("runserver", options["addrport"], use_reloader=False)
+        # E-mail, webhooks and the analyses run in the background worker: the demo starts one beside the
+        # web server and stops it with the server.
+        worker = subprocess.Popen([sys.executable, "-m", "rectify", "worker"], stdout=subprocess.DEVNULL)
+        try:
+            call_command("runserver", options["addrport"], use_reloader=False)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
 
     def _migrate(self) -> None:
         """Create or update the tables, showing how far it got when there is work to do."""
