@@ -319,9 +319,9 @@ def _sections(layout: Layout) -> list[Section]:
             heads.append((index, label.label, label.rest))
             expected += 1
     sections = []
-    for position, (index, label, title) in enumerate(heads):
+    for position, (index, number, title) in enumerate(heads):
         end = heads[position + 1][0] if position + 1 < len(heads) else layout.end
-        sections.append(Section(label=label, title=title, head=index, start=index + 1, end=end))
+        sections.append(Section(label=number, title=title, head=index, start=index + 1, end=end))
     return sections
 
 
