@@ -58,8 +58,10 @@ class Action(StrEnum):
     RECORD_DISPATCH = "record_dispatch"
     ISSUE_ORDER = "issue_order"
     SUBMIT_PLAN = "submit_plan"
+    SIGN_PLAN = "sign_plan"
     REVIEW_PLAN = "review_plan"
     VIEW_PLAN_REVIEW = "view_plan_review"
+    VIEW_LOOK_BACKS = "view_look_backs"
     EVALUATE = "evaluate"
     ANALYSE = "analyse"
 
@@ -100,9 +102,13 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.RECORD_DISPATCH: frozenset({RECTIFICATION_OFFICE}),
     Action.ISSUE_ORDER: frozenset({RECTIFICATION_OFFICE, SUPERVISOR, INSPECTION_OFFICE}),
     Action.SUBMIT_PLAN: frozenset({RECTIFICATION_OFFICE}),
+    # The 第一责任人 signs the plan in person (签字背书): a leader, and of the leaders only the unit's
+    # principal (主要负责人), which supervision.services.reviews checks on the membership.
+    Action.SIGN_PLAN: frozenset({LEADER}),
     # The reviewing parties (纪委, 组织部, 巡视办, 巡视组) act through these roles.
     Action.REVIEW_PLAN: frozenset({INSPECTION_OFFICE, SUPERVISOR}),
     Action.VIEW_PLAN_REVIEW: _UNIT_READERS,
+    Action.VIEW_LOOK_BACKS: _UNIT_READERS,
     Action.EVALUATE: frozenset({INSPECTION_OFFICE}),
     Action.ANALYSE: frozenset({INSPECTION_OFFICE, ADMIN}),
 }
