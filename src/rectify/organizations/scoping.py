@@ -250,12 +250,18 @@ def visible_organizations(user: User) -> Any:
     return Organization.objects.filter(q)
 
 
-def lead_q(user: User) -> Q:
-    """Q over visible leads (问题线索/信访件): sensitive, so a department sees only those it handles."""
+def addressed_q(user: User, *, unit: str, department: str) -> Q:
+    """Q over objects of the units the user sees at unit level, or addressed to the user's department
+    (`department` names the department field, `unit` the unit field)."""
     q = Q(pk__in=[])
     for g in grants(user):
         if g.role in UNIT_ROLES:
-            q |= Q(unit__path__startswith=g.path)
+            q |= Q(**{f"{unit}__path__startswith": g.path})
         elif g.role == Role.DEPARTMENT:
-            q |= Q(handler_org__path__startswith=g.path)
+            q |= Q(**{f"{department}__path__startswith": g.path})
     return q
+
+
+def lead_q(user: User) -> Q:
+    """Q over visible leads (问题线索/信访件): sensitive, so a department sees only those it handles."""
+    return addressed_q(user, unit="unit", department="handler_org")
