@@ -120,6 +120,9 @@ RECHECK = "recheck"
 LONG_TERM = "long_term"
 
 PROGRESS_FROM = frozenset({NOT_STARTED, IN_PROGRESS, RETURNED, REOPENED, PHASED})
+# A closure request waits for the office or the leader: the department is not chased meanwhile
+# (due reminders, the dispatch sheet's due and silent lists).
+AWAITING_CLOSURE = frozenset({SUBMITTED, REVIEWED})
 SUBMIT_FROM = frozenset({IN_PROGRESS, RETURNED, REOPENED})
 
 TASK_ACTIONS = (
