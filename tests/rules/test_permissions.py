@@ -23,3 +23,11 @@ def test_a_leader_may_sign_the_plan():
 @pytest.mark.parametrize("role", [RECTIFICATION_OFFICE, DEPARTMENT, SUPERVISOR, INSPECTION_OFFICE, ADMIN])
 def test_nobody_but_a_leader_may_sign_the_plan(role):
     assert not has_role(Action.SIGN_PLAN, {role})
+
+
+@pytest.mark.parametrize(("role", "replies"), [
+    (RECTIFICATION_OFFICE, True), (DEPARTMENT, True), (LEADER, False), (SUPERVISOR, False),
+    (INSPECTION_OFFICE, False), (ADMIN, False),
+])
+def test_the_office_and_departments_reply_to_orders(role, replies):
+    assert has_role(Action.REPLY_ORDER, {role}) is replies

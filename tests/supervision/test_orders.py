@@ -173,3 +173,17 @@ def test_an_order_is_seen_by_its_unit_and_the_department_it_is_addressed_to(sw, 
         assert list(orders_visible_to(reader)) == [order]
     for outsider in (unit.co_handler, other.office_staff, other.dept_handler):
         assert not orders_visible_to(outsider).exists()
+
+
+def test_only_the_addressed_department_or_the_office_replies(sw, on_start) -> None:
+    from rectify.supervision.services.orders import can_reply
+
+    unit = sw.units[0]
+    task = make_task(unit, deadline=_day(20))
+    order = services.issue_order(unit.supervisor, kind="reminder", task=task, reply_due=_day(5))
+    for somebody in (unit.leader, unit.supervisor):
+        with pytest.raises(Forbidden, match="只有被督办的责任单位或整改办可以回复"):
+            services.reply_order(somebody, order, text="代为回复")
+    assert not can_reply(unit.leader, order) and can_reply(unit.dept_handler, order)
+    services.reply_order(unit.office_staff, order, text="整改办汇总回复")
+    assert order.status == Order.Status.REPLIED

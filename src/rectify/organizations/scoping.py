@@ -65,6 +65,7 @@ DENIED_MESSAGES: dict[Action, str] = {
     Action.PUBLISH_REPORT: gettext_noop("只有整改办或领导可以发布报告"),
     Action.PUBLISH_LEADER_REPORT: gettext_noop("主要负责人组织落实情况报告只能由领导发布"),
     Action.SIGN_PLAN: gettext_noop("只有第一责任人本人可以签字"),
+    Action.REPLY_ORDER: gettext_noop("只有被督办的责任单位或整改办可以回复"),
     Action.VIEW_LOOK_BACKS: gettext_noop("您无权查看回头看"),
 }
 

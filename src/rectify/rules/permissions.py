@@ -57,6 +57,7 @@ class Action(StrEnum):
     VIEW_DISPATCH = "view_dispatch"
     RECORD_DISPATCH = "record_dispatch"
     ISSUE_ORDER = "issue_order"
+    REPLY_ORDER = "reply_order"
     SUBMIT_PLAN = "submit_plan"
     SIGN_PLAN = "sign_plan"
     REVIEW_PLAN = "review_plan"
@@ -101,6 +102,9 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.VIEW_DISPATCH: _UNIT_READERS,
     Action.RECORD_DISPATCH: frozenset({RECTIFICATION_OFFICE}),
     Action.ISSUE_ORDER: frozenset({RECTIFICATION_OFFICE, SUPERVISOR, INSPECTION_OFFICE}),
+    # The office replies for the unit; a department only to an order addressed to it
+    # (supervision.services.orders checks the address).
+    Action.REPLY_ORDER: frozenset({RECTIFICATION_OFFICE, DEPARTMENT}),
     Action.SUBMIT_PLAN: frozenset({RECTIFICATION_OFFICE}),
     # The 第一责任人 signs the plan in person (签字背书): a leader, and of the leaders only the unit's
     # principal (主要负责人), which supervision.services.reviews checks on the membership.
