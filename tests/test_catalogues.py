@@ -65,3 +65,18 @@ def test_catalogue_is_complete_and_compiled(po: Path) -> None:
         assert sorted(PLACEHOLDER.findall(msgid)) == sorted(PLACEHOLDER.findall(msgstr)), msgid
         # The .mo is compiled from this .po: every translation is in it.
         assert (compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)) == msgstr, msgid
+
+
+def test_every_message_of_the_notice_library_has_its_english() -> None:
+    from django.utils import translation
+
+    templates = [
+        node.args[0].value
+        for path in sorted((SRC / "notice").glob("**/*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "gettext_noop"
+        and node.args and isinstance(node.args[0], ast.Constant)
+    ]
+    with translation.override("en"):
+        missing = [template for template in templates if translation.gettext(template) == template]
+    assert len(templates) > 20 and not missing

@@ -33,3 +33,11 @@ def test_inspection_list_shows_the_ledgers_figures(client, unit):
     client.force_login(unit.office_staff)
     page = client.get(reverse("inspections:list")).content.decode()
     assert re.search(r'<td class="num" data-label="任务">2</td>', page)
+
+
+def test_notice_import_page_keeps_its_inspections_name_and_address(client, unit):
+    url = reverse("inspections:import_notice")
+    assert url == "/inspections/import-notice/"
+    client.force_login(unit.office_staff)
+    page = client.get(url)
+    assert page.status_code == 200 and "导入通报" in page.content.decode()

@@ -10,7 +10,8 @@ import pytest
 
 from rectify.errors import Forbidden, NotVisible
 from rectify.inspections.models import Finding, Inspection
-from rectify.inspections.notice_import import (
+from rectify.ledger.models import Outcome, RuleChange, Task
+from rectify.ledger.notice_import import (
     NoticeImportFailed,
     feedback_nodes,
     find_outcomes,
@@ -18,7 +19,6 @@ from rectify.inspections.notice_import import (
     import_notice,
     measure_deadline,
 )
-from rectify.ledger.models import Outcome, RuleChange, Task
 from rectify.notice import Figure, Node, Notice, parse, read_file
 from rectify.organizations.models import Organization
 from rectify.organizations.services import system_actor

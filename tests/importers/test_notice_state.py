@@ -10,8 +10,8 @@ import docx
 from rectify import clock
 from rectify.audit.models import AuditEvent
 from rectify.inspections.models import Inspection
-from rectify.inspections.notice_import import import_notice, stated_figures
 from rectify.ledger.models import ClosureReview, Task
+from rectify.ledger.notice_import import import_notice, stated_figures
 from rectify.notice import Figure
 from rectify.reports.compose import notice_draft
 

@@ -100,3 +100,18 @@ def test_bulk_deadline_change_asks_for_a_reason_and_keeps_the_original(client, u
     task.refresh_from_db()
     assert task.deadline.isoformat() == new and task.original_deadline == original
     assert "按领导小组会议调整" in AuditEvent.objects.filter(action="task.deadline").get().note
+
+
+def test_a_task_in_recheck_takes_no_extension_as_its_page_offers_none(unit):
+    from rectify.organizations.scoping import Action, actions_on_task
+
+    task = submitted_task(unit)
+    ledger.review_task(unit.office_staff, task)
+    ledger.approve_task(unit.leader, task)
+    ledger.flag_task(unit.supervisor, task, text="佐证与实际不符")
+    task.refresh_from_db()
+    assert task.status == Task.Status.RECHECK
+    assert Action.REQUEST_EXTENSION not in actions_on_task(unit.dept_handler, task)
+    with pytest.raises(InvalidTransition):
+        ledger.request_extension(unit.dept_handler, task, deadline=task.deadline + dt.timedelta(days=30), reason="理由")
+    assert not task.extensions.exists()

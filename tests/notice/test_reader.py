@@ -90,3 +90,23 @@ def test_undecodable_text_names_the_line() -> None:
     data = "第一行\n第二行\n".encode() + b"\xff\xff\xff\xfe\n"
     with pytest.raises(NoticeError, match="第 3 行"):
         read_file(data, "a.txt")
+
+
+def test_a_reading_error_keeps_its_message_and_line_for_translation() -> None:
+    data = "第一行\n第二行\n".encode() + b"\xff\xff\xff\xfe\n"
+    with pytest.raises(NoticeError) as refused:
+        read_file(data, "a.txt")
+    message = refused.value.message
+    assert str(refused.value) == message == "第 3 行：无法识别文件编码（既不是 UTF-8 也不是 GB18030/GBK）"
+    english = {"第 %(line)d 行：%(why)s": "Line %(line)d: %(why)s",
+               "无法识别文件编码（既不是 UTF-8 也不是 GB18030/GBK）": "The encoding is not recognised"}
+    assert message.render(lambda text: english.get(text, text)) == "Line 3: The encoding is not recognised"
+
+
+def test_a_reading_error_with_a_value_translates_around_the_value() -> None:
+    with pytest.raises(NoticeError) as refused:
+        read_file(b"x", "a.xyz")
+    message = refused.value.message
+    assert message == "不支持的文件类型：.xyz（可用 .txt、.docx、.html、.pdf）"
+    assert message.template == "不支持的文件类型：%(suffix)s（可用 .txt、.docx、.html、.pdf）"
+    assert message.values == {"suffix": ".xyz"}

@@ -51,11 +51,11 @@ def test_figures_read_back_with_their_numbers(filled) -> None:
 
 
 @pytest.mark.skipif(
-    importlib.util.find_spec("rectify.inspections.notice_import") is None,
-    reason="rectify.inspections.notice_import is not written yet: the five seeds cannot be imported",
+    importlib.util.find_spec("rectify.ledger.notice_import") is None,
+    reason="rectify.ledger.notice_import is not written yet: the five seeds cannot be imported",
 )
 def test_imported_seeds_read_back_after_composition(world, seeds) -> None:
-    from rectify.inspections.notice_import import feedback_nodes, import_notice  # type: ignore[import-not-found]
+    from rectify.ledger.notice_import import feedback_nodes, import_notice  # type: ignore[import-not-found]
 
     unit = world.units[0]
     for path in sorted(seeds.glob("*.txt")):

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from rectify.inspections.notice_import import import_notice
 from rectify.ledger.models import Task
+from rectify.ledger.notice_import import import_notice
 from rectify.notice import parse, read_file
 from rectify.reports.compose import LedgerFacts, compose_notice
 from rectify.reports.rendering import render
@@ -56,7 +56,7 @@ def test_the_ledger_holds_what_the_source_states(imported) -> None:
     want = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     facts = LedgerFacts.read(inspection)
     aspects, problems, subs = facts.levels()
-    from rectify.inspections.notice_import import stated_figures
+    from rectify.ledger.notice_import import stated_figures
 
     stated = stated_figures(parse(read_file(path)).figures)
     if "aspects" in stated:

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 
 from rectify.inspections import services as inspections
-from rectify.inspections.notice_import import import_notice
 from rectify.ledger import services as ledger
 from rectify.ledger.models import Lead
+from rectify.ledger.notice_import import import_notice
 from rectify.reports.compose import compose_notice, notice_draft
 from rectify.rules import wording
 from tests.factories import evidence, make_task

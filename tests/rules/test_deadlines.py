@@ -66,3 +66,20 @@ def test_categories(text: str, category: str, day: date | None) -> None:
 def test_long_term_is_no_date_for_a_notice() -> None:
     assert notice_deadline("持续推进，年底前见效", 2021) is None
     assert notice_deadline("尽快", 2021) is None
+
+
+def test_an_unreadable_deadline_names_the_value_in_a_translatable_message():
+    from django.utils import translation
+
+    from rectify.language import localize
+    from rectify.spreadsheets import DeadlineError as LedgerDeadlineError
+
+    with pytest.raises(DeadlineError) as refused:
+        read_deadline("尽快", year=2021)
+    message = refused.value.message
+    assert message == str(refused.value) == "「尽快」不是可识别的完成时限"
+    assert message.template == "「%(text)s」不是可识别的完成时限" and message.values == {"text": "尽快"}
+    with pytest.raises(LedgerDeadlineError) as ledger_refused:
+        ledger_deadline("尽快", year=2021)
+    with translation.override("en"):
+        assert localize(ledger_refused.value.args[0]) == localize(message) != message

@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 
 from rectify.errors import ValidationFailed
 from rectify.inspections import services as inspections
-from rectify.inspections.notice_import import import_notice
 from rectify.ledger import services as ledger
+from rectify.ledger.notice_import import import_notice
 from rectify.notice import parse
 from rectify.notice.errors import NoticeError
 from rectify.notice.reader import read_file

@@ -161,3 +161,29 @@ def test_orders_page_suggests_the_next_order(sw, on_start, client) -> None:
         page = client.get(reverse("supervision:orders", args=[unit.org.pk]) + f"?task={task.pk}").content.decode()
     assert "建议印发告诫书" in page
     assert f'<option value="{task.pk}" selected>' in page and '<option value="warning" selected>' in page
+
+
+def test_an_order_is_seen_by_its_unit_and_the_department_it_is_addressed_to(sw, on_start) -> None:
+    from rectify.supervision.selectors import orders_visible_to
+
+    unit, other = sw.units[0], sw.units[1]
+    task = make_task(unit, title="规范公务用车管理", deadline=_day(30))
+    order = services.issue_order(unit.office_staff, kind="supervise", task=task, reply_due=_day(7))
+    for reader in (unit.office_staff, unit.leader, unit.supervisor, unit.dept_handler):
+        assert list(orders_visible_to(reader)) == [order]
+    for outsider in (unit.co_handler, other.office_staff, other.dept_handler):
+        assert not orders_visible_to(outsider).exists()
+
+
+def test_only_the_addressed_department_or_the_office_replies(sw, on_start) -> None:
+    from rectify.supervision.services.orders import can_reply
+
+    unit = sw.units[0]
+    task = make_task(unit, deadline=_day(20))
+    order = services.issue_order(unit.supervisor, kind="reminder", task=task, reply_due=_day(5))
+    for somebody in (unit.leader, unit.supervisor):
+        with pytest.raises(Forbidden, match="只有被督办的责任单位或整改办可以回复"):
+            services.reply_order(somebody, order, text="代为回复")
+    assert not can_reply(unit.leader, order) and can_reply(unit.dept_handler, order)
+    services.reply_order(unit.office_staff, order, text="整改办汇总回复")
+    assert order.status == Order.Status.REPLIED

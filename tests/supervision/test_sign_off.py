@@ -73,3 +73,39 @@ def test_review_page_has_no_typed_signature_and_lets_the_leader_sign(client, uni
     client.post(reverse("supervision:review_action", args=[unit.inspection.pk, "sign"]))
     plan.refresh_from_db()
     assert plan.signed_by_user == unit.leader
+
+
+def test_another_units_principal_does_not_see_the_plan_to_sign(unit, other, plan):
+    from rectify.errors import NotVisible
+
+    with pytest.raises(NotVisible):
+        services.sign_plan(other.leader, plan)
+
+
+def test_the_supervisor_and_the_inspection_office_do_not_sign(world, unit, plan):
+    for somebody in (unit.supervisor, world.inspection_office):
+        with pytest.raises(Forbidden, match="只有第一责任人本人可以签字"):
+            services.sign_plan(somebody, plan)
+    plan.refresh_from_db()
+    assert plan.signed_at is None
+
+
+def test_a_principal_of_the_office_above_does_not_sign_for_the_unit(world, unit, plan):
+    from rectify.organizations.models import Role
+
+    above = person(world.office, Role.LEADER, is_principal=True)
+    with pytest.raises(Forbidden):
+        services.sign_plan(above, plan)
+
+
+def test_a_deputy_leader_sees_no_sign_button_and_is_refused(client, unit, plan):
+    from rectify.organizations.models import Role
+
+    deputy = person(unit.org, Role.LEADER)
+    assert client.login(username=deputy.username, password=PASSWORD)
+    page = client.get(reverse("supervision:review", args=[unit.inspection.pk])).content.decode()
+    assert "第一责任人签字确认" not in page
+    response = client.post(reverse("supervision:review_action", args=[unit.inspection.pk, "sign"]))
+    assert response.status_code == 403
+    plan.refresh_from_db()
+    assert plan.signed_at is None

@@ -122,3 +122,27 @@ def test_ledger_upload_reads_an_ods_file(client, unit):
     assert "制定党组主体责任清单" in preview.content.decode()
     client.post(url, {"confirm": "1", "token": preview.context["token"]})
     assert list(Task.objects.filter(inspection=unit.inspection).values_list("title", flat=True)) == ["制定党组主体责任清单"]
+
+
+UNDECODABLE_NOTICE = "关于巡察整改进展情况的通报\n第二行\n".encode() + b"\xff\xff\xff\xfe\n"
+
+
+def test_notice_that_cannot_be_read_is_refused_in_chinese(client, unit):
+    login(client, unit.office_staff)
+    before = Inspection.objects.count()
+    response = client.post(reverse("inspections:import_notice"),
+                           {"unit": unit.org.pk, "file": SimpleUploadedFile("通报.txt", UNDECODABLE_NOTICE)})
+    page = response.content.decode()
+    assert "无法导入通报「通报.txt」：第 3 行：无法识别文件编码（既不是 UTF-8 也不是 GB18030/GBK）" in page
+    assert Inspection.objects.count() == before
+
+
+def test_notice_that_cannot_be_read_is_refused_in_english(client, unit):
+    login(client, unit.office_staff)
+    client.cookies["django_language"] = "en"
+    response = client.post(reverse("inspections:import_notice"),
+                           {"unit": unit.org.pk, "file": SimpleUploadedFile("通报.txt", UNDECODABLE_NOTICE)})
+    page = response.content.decode()
+    assert "Cannot import the notice “通报.txt”: Line 3: The file" in page
+    assert "encoding is not recognised (neither UTF-8 nor GB18030/GBK)" in page
+    assert "无法识别文件编码" not in page

@@ -7,5 +7,4 @@ app_name = "inspections"
 urlpatterns = [
     path("inspections/", views.inspection_list, name="list"),
     path("inspections/new/", views.inspection_create, name="create"),
-    path("inspections/import-notice/", views.import_notice_view, name="import_notice"),
 ]

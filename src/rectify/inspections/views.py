@@ -9,19 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from rectify.errors import Forbidden, NotVisible, RectifyError
 from rectify.inspections import services
 from rectify.inspections.models import Inspection
-from rectify.inspections.selectors import inspection_stats, inspections_visible_to
-from rectify.organizations.models import Organization
-from rectify.organizations.scoping import Action, can_unit, visible_organizations
-
-
-def registrable_units(user) -> list[Organization]:  # type: ignore[no-untyped-def]
-    units = visible_organizations(user).filter(kind=Organization.Kind.UNIT).order_by("path")
-    return [u for u in units if can_unit(user, Action.REGISTER_INSPECTION, u)]
+from rectify.inspections.selectors import inspection_stats, inspections_visible_to, registrable_units
 
 
 @login_required
@@ -92,57 +84,3 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
         "units": units, "values": values, "error": error, "field": field, "inline_error": field in INLINE_FIELDS,
         "kinds": Inspection.Kind.choices, "types": Inspection.Type.choices,
     })
-
-
-NOTICE_PURPOSE = "notice-import"
-
-
-@login_required
-def import_notice_view(request: HttpRequest) -> HttpResponse:
-    """导入整改进展情况通报: upload, preview the parsed tree, confirm; importing twice does not duplicate."""
-    from django.conf import settings
-
-    from rectify import uploads
-    from rectify.inspections.notice_import import import_notice
-
-    units = registrable_units(request.user)
-    if not units:
-        return HttpResponse(_("您无权导入通报"), status=403)
-    context: dict = {"units": units}
-    if request.method != "POST":
-        return render(request, "inspections/import_notice.html", context)
-    unit = next((u for u in units if str(u.pk) == request.POST.get("unit")), None)
-    context["selected"] = unit.pk if unit else None
-    if unit is None:
-        context["error"] = _("请选择被巡视巡察单位")
-        return render(request, "inspections/import_notice.html", context)
-    confirm = request.POST.get("confirm") == "1"
-    if confirm:
-        held = uploads.take(request, request.POST.get("token", ""), NOTICE_PURPOSE)
-        if held is None:
-            messages.error(request, _("上传的文件已过期，请重新上传"))
-            return redirect("inspections:import_notice")
-        data, name = held
-    else:
-        upload = request.FILES.get("file")
-        if upload is None or upload.size > settings.RECTIFY_UPLOAD_MAX_BYTES:
-            context["error"] = _("请选择不超过大小上限的通报文件（.txt、.docx、.html）")
-            return render(request, "inspections/import_notice.html", context)
-        data, name = upload.read(), upload.name or "notice.txt"
-    try:
-        result = import_notice(request.user, unit, data=data, filename=name, dry_run=not confirm)  # type: ignore[arg-type]
-    except (Forbidden, NotVisible):
-        return HttpResponse(_("您无权导入通报"), status=403)
-    except RectifyError as exc:
-        context["error"] = exc.message
-        return render(request, "inspections/import_notice.html", context)
-    if confirm:
-        if result.created:
-            messages.success(request, ngettext("通报已导入：%(tasks)d 项整改任务", "通报已导入：%(tasks)d 项整改任务",
-                                              result.tasks) % {"tasks": result.tasks})
-        else:
-            messages.info(request, _("该通报此前已导入，未重复创建"))
-        return redirect("ledger:findings", pk=result.inspection.pk)
-    context.update({"result": result, "notice": result.notice, "filename": name, "unit": unit,
-                    "token": uploads.hold(request, data, name, NOTICE_PURPOSE)})
-    return render(request, "inspections/import_notice_preview.html", context)

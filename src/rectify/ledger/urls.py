@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rectify.ledger.views import dashboards, ledger, pages, registers, task
+from rectify.ledger.views import dashboards, ledger, notice_import, pages, registers, task
 
 app_name = "ledger"
 
@@ -38,4 +38,10 @@ urlpatterns = [
     path("outcomes/<int:pk>/edit/", registers.outcome_edit, name="outcome_edit"),
     path("handovers/", registers.handover_units, name="handover_units"),
     path("handovers/<int:pk>/", registers.handovers, name="handovers"),
+]
+
+# Pages named under the inspections (`inspections:…`) that write ledger rows, so the ledger serves them:
+# the project's URLconf adds them to the inspections' own patterns.
+inspection_urlpatterns = [
+    path("inspections/import-notice/", notice_import.import_notice_view, name="import_notice"),
 ]

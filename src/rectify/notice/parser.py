@@ -10,6 +10,7 @@ from rectify.notice.sections.figures import extract_figures
 from rectify.notice.sections.findings import TreeBuilder
 from rectify.notice.sections.header import read_header
 from rectify.notice.sections.layout import lay_out, opening_text
+from rectify.rules.messages import Message, gettext_noop
 
 
 def parse(text: str) -> Notice:
@@ -19,7 +20,7 @@ def parse(text: str) -> Notice:
     only when the text is empty, binary, or plainly not an inspection rectification notice.
     """
     if not isinstance(text, str):
-        raise NoticeError("输入不是文本")
+        raise NoticeError(Message(gettext_noop("输入不是文本")))
     text = normalize(text)
     layout = lay_out(text)
     lines = layout.lines

@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from rectify.notice.errors import NoticeError
+from rectify.rules.messages import Message, gettext_noop
 from rectify.rules.zipguard import ZipRefused, open_archive
 
 MAX_BYTES = 50 * 1024 * 1024
+MAX_MB = MAX_BYTES // (1024 * 1024)
 
 _TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 _HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".mht"}
@@ -35,29 +37,33 @@ def read_file(path_or_bytes: str | Path | bytes, name: str | None = None) -> str
         name = name or path.name
         try:
             if path.stat().st_size > MAX_BYTES:
-                raise NoticeError(f"文件过大（超过 {MAX_BYTES // (1024 * 1024)} MB）：{name}")
+                raise NoticeError(Message(gettext_noop("文件过大（超过 %(limit)d MB）：%(name)s"), limit=MAX_MB, name=name))
             data = path.read_bytes()
         except FileNotFoundError as error:
-            raise NoticeError(f"找不到文件：{name}") from error
+            raise NoticeError(Message(gettext_noop("找不到文件：%(name)s"), name=name)) from error
         except IsADirectoryError as error:
-            raise NoticeError(f"这是一个目录，不是文件：{name}") from error
+            raise NoticeError(Message(gettext_noop("这是一个目录，不是文件：%(name)s"), name=name)) from error
         except OSError as error:
-            raise NoticeError(f"无法读取文件 {name}：{error.strerror or error}") from error
+            raise NoticeError(
+                Message(gettext_noop("无法读取文件 %(name)s：%(why)s"), name=name, why=error.strerror or str(error))
+            ) from error
     if not data.strip():
-        raise NoticeError("文件为空")
+        raise NoticeError(Message(gettext_noop("文件为空")))
     if len(data) > MAX_BYTES:
-        raise NoticeError(f"文件过大（超过 {MAX_BYTES // (1024 * 1024)} MB）")
+        raise NoticeError(Message(gettext_noop("文件过大（超过 %(limit)d MB）"), limit=MAX_MB))
     suffix = Path(name).suffix.lower() if name and name != "-" else ""
     if suffix == ".docx" or (not suffix and data[:4] == b"PK\x03\x04"):
         return read_docx(data)
     if suffix in (".doc", ".wps"):
-        raise NoticeError(f"不支持 {suffix} 格式，请另存为 .docx 或 .txt 后再导入")
+        raise NoticeError(Message(gettext_noop("不支持 %(suffix)s 格式，请另存为 .docx 或 .txt 后再导入"), suffix=suffix))
     if suffix == ".pdf" or data[:5] == b"%PDF-":
         return read_pdf(data)
     if suffix in _HTML_SUFFIXES or (not suffix and _looks_like_html(data)):
         return read_html(data)
     if suffix not in _TEXT_SUFFIXES:
-        raise NoticeError(f"不支持的文件类型：{suffix}（可用 .txt、.docx、.html、.pdf）")
+        raise NoticeError(
+            Message(gettext_noop("不支持的文件类型：%(suffix)s（可用 .txt、.docx、.html、.pdf）"), suffix=suffix)
+        )
     return decode_text(data)
 
 
@@ -73,7 +79,7 @@ def decode_text(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _decode(data, "utf-16")
     if b"\x00" in data[:4096]:
-        raise NoticeError("文件不是文本（含有二进制内容），请提供 .txt、.docx 或 .html 文件")
+        raise NoticeError(Message(gettext_noop("文件不是文本（含有二进制内容），请提供 .txt、.docx 或 .html 文件")))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -84,7 +90,7 @@ def decode_text(data: bytes) -> str:
         # The encoding that read further is the one the file was meant to be in.
         position = max(utf8_error.start, error.start)
         line = data.count(b"\n", 0, position) + 1
-        raise NoticeError("无法识别文件编码（既不是 UTF-8 也不是 GB18030/GBK）", line=line) from error
+        raise NoticeError(Message(gettext_noop("无法识别文件编码（既不是 UTF-8 也不是 GB18030/GBK）")), line=line) from error
 
 
 def _decode(data: bytes, encoding: str) -> str:
@@ -92,7 +98,9 @@ def _decode(data: bytes, encoding: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise NoticeError(f"文件声明为 {encoding.upper()} 编码，但内容无法按此解码", line=line) from error
+        raise NoticeError(
+            Message(gettext_noop("文件声明为 %(encoding)s 编码，但内容无法按此解码"), encoding=encoding.upper()), line=line
+        ) from error
 
 
 MAX_PDF_PAGES = 500
@@ -104,18 +112,22 @@ def read_pdf(data: bytes) -> str:
         from pdfminer.high_level import extract_text
         from pdfminer.pdfparser import PDFSyntaxError
     except ImportError as error:  # pragma: no cover - pdfminer.six is a dependency
-        raise NoticeError("读取 PDF 需要安装 pdfminer.six") from error
+        raise NoticeError(Message(gettext_noop("读取 PDF 需要安装 pdfminer.six"))) from error
     if not data.startswith(b"%PDF-"):
-        raise NoticeError("文件不是有效的 PDF（缺少 %PDF- 文件头）")
+        raise NoticeError(Message(gettext_noop("文件不是有效的 PDF（缺少 %PDF- 文件头）")))
     try:
         text = extract_text(io.BytesIO(data), maxpages=MAX_PDF_PAGES)
     except PDFSyntaxError as error:
-        raise NoticeError(f"文件不是有效的 PDF：{error}") from error
+        raise NoticeError(Message(gettext_noop("文件不是有效的 PDF：%(why)s"), why=str(error))) from error
     except Exception as error:  # pdfminer raises many kinds on a damaged or encrypted file
-        raise NoticeError(f"PDF 无法读取（文件损坏或已加密）：{type(error).__name__}") from error
+        raise NoticeError(
+            Message(gettext_noop("PDF 无法读取（文件损坏或已加密）：%(why)s"), why=type(error).__name__)
+        ) from error
     text = text.replace("\x0c", "\n")
     if not text.strip():
-        raise NoticeError("PDF 中没有可提取的文字（可能是扫描件），请提供文字版 PDF、.docx 或 .txt")
+        raise NoticeError(
+            Message(gettext_noop("PDF 中没有可提取的文字（可能是扫描件），请提供文字版 PDF、.docx 或 .txt"))
+        )
     return text
 
 
@@ -125,12 +137,14 @@ def _refuse_zip_bomb(data: bytes) -> None:
         open_archive(data).close()
     except ZipRefused as refused:
         if refused.reason == "unreadable":
-            raise NoticeError("文件不是有效的 .docx（压缩包无法打开）") from None
+            raise NoticeError(Message(gettext_noop("文件不是有效的 .docx（压缩包无法打开）"))) from None
         if refused.reason == "encrypted":
-            raise NoticeError("文件已加密，请取消密码后再导入") from None
+            raise NoticeError(Message(gettext_noop("文件已加密，请取消密码后再导入"))) from None
         if refused.reason == "ratio":
-            raise NoticeError(f"文件中 {refused.member} 的压缩比异常（疑似压缩炸弹），已拒绝读取") from None
-        raise NoticeError("文件解压后过大（疑似压缩炸弹），已拒绝读取") from None
+            raise NoticeError(
+                Message(gettext_noop("文件中 %(member)s 的压缩比异常（疑似压缩炸弹），已拒绝读取"), member=refused.member)
+            ) from None
+        raise NoticeError(Message(gettext_noop("文件解压后过大（疑似压缩炸弹），已拒绝读取"))) from None
 
 
 def read_docx(data: bytes) -> str:
@@ -139,14 +153,14 @@ def read_docx(data: bytes) -> str:
         import docx
         from docx.opc.exceptions import PackageNotFoundError
     except ImportError as error:  # pragma: no cover - python-docx is a dependency
-        raise NoticeError("读取 .docx 需要安装 python-docx") from error
+        raise NoticeError(Message(gettext_noop("读取 .docx 需要安装 python-docx"))) from error
     _refuse_zip_bomb(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise NoticeError(f"文件不是有效的 .docx：{error}") from error
+        raise NoticeError(Message(gettext_noop("文件不是有效的 .docx：%(why)s"), why=str(error))) from error
     except Exception as error:  # lxml and zipfile raise many kinds on a damaged package
-        raise NoticeError(f"文件不是有效的 .docx：{type(error).__name__}") from error
+        raise NoticeError(Message(gettext_noop("文件不是有效的 .docx：%(why)s"), why=type(error).__name__)) from error
     from docx.oxml.ns import qn
 
     lines: list[str] = []
@@ -261,6 +275,6 @@ def read_html(data: bytes) -> str:
         extractor.feed(text)
         extractor.close()
     except (AssertionError, ValueError) as error:  # pragma: no cover - html.parser is lenient
-        raise NoticeError(f"网页无法解析：{error}") from error
+        raise NoticeError(Message(gettext_noop("网页无法解析：%(why)s"), why=str(error))) from error
     lines = (re.sub(r"[ \t\u3000\xa0]+", " ", line).strip() for line in "".join(extractor.parts).split("\n"))
     return "\n".join(line for line in lines if line)

@@ -66,7 +66,7 @@ def nav(request: HttpRequest) -> dict[str, Any]:
     items.append({"label": _("问题线索"), "url": reverse("ledger:all_leads"), **({} if unit_level else {"group": _("登记簿")})})
     if unit_level:
         items.append({"label": _("整改成效"), "url": reverse("ledger:all_outcomes")})
-    if held & {Role.RECTIFICATION_OFFICE, Role.ADMIN}:
+    if has_role(Action.HANDOVER, held):
         items.append({"label": _("责任交接"), "url": reverse("ledger:handover_units")})
     admin_orgs = [g.organization_id for g in grants(user) if g.role == Role.ADMIN]  # type: ignore[arg-type]
     if admin_orgs:

@@ -64,6 +64,9 @@ DENIED_MESSAGES: dict[Action, str] = {
     Action.VIEW_REPORTS: gettext_noop("整改情况报告仅供整改办、领导和纪检监督查阅"),
     Action.PUBLISH_REPORT: gettext_noop("只有整改办或领导可以发布报告"),
     Action.PUBLISH_LEADER_REPORT: gettext_noop("主要负责人组织落实情况报告只能由领导发布"),
+    Action.SIGN_PLAN: gettext_noop("只有第一责任人本人可以签字"),
+    Action.REPLY_ORDER: gettext_noop("只有被督办的责任单位或整改办可以回复"),
+    Action.VIEW_LOOK_BACKS: gettext_noop("您无权查看回头看"),
 }
 
 REFUSAL_MESSAGES: dict[Refusal, str] = {
@@ -248,12 +251,18 @@ def visible_organizations(user: User) -> Any:
     return Organization.objects.filter(q)
 
 
-def lead_q(user: User) -> Q:
-    """Q over visible leads (问题线索/信访件): sensitive, so a department sees only those it handles."""
+def addressed_q(user: User, *, unit: str, department: str) -> Q:
+    """Q over objects of the units the user sees at unit level, or addressed to the user's department
+    (`department` names the department field, `unit` the unit field)."""
     q = Q(pk__in=[])
     for g in grants(user):
         if g.role in UNIT_ROLES:
-            q |= Q(unit__path__startswith=g.path)
+            q |= Q(**{f"{unit}__path__startswith": g.path})
         elif g.role == Role.DEPARTMENT:
-            q |= Q(handler_org__path__startswith=g.path)
+            q |= Q(**{f"{department}__path__startswith": g.path})
     return q
+
+
+def lead_q(user: User) -> Q:
+    """Q over visible leads (问题线索/信访件): sensitive, so a department sees only those it handles."""
+    return addressed_q(user, unit="unit", department="handler_org")

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from rectify.rules.messages import Message, gettext_noop
 from rectify.rules.text import arabic_dates, half_width
 
 __all__ = ["DEADLINE", "IMMEDIATE", "LONG_TERM", "Deadline", "DeadlineError", "read_deadline"]
@@ -33,11 +34,6 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 _SERIAL_RANGE = range(32874, 73416)
 
 
-def gettext_noop(text: str) -> str:
-    """Mark a message for the translation catalogue (`makemessages` knows this name)."""
-    return text
-
-
 @dataclass(frozen=True)
 class Deadline:
     """A deadline read: the date (if any), the category it implies, and a progress remark."""
@@ -48,13 +44,12 @@ class Deadline:
 
 
 class DeadlineError(ValueError):
-    """The text is not a deadline. `template` (Chinese, marked for translation) and `values` make
-    the message, which names the value and the reason."""
+    """The text is not a deadline; `message` (a `Message`: Chinese, translatable) names the value and
+    the reason."""
 
     def __init__(self, template: str, **values: Any) -> None:
-        self.template = template
-        self.values = values
-        super().__init__(template % values if values else template)
+        self.message = Message(template, **values)
+        super().__init__(str(self.message))
 
 
 _IMMEDIATE = re.compile(r"立行立改|立即整改|即知即改|立知立改|立查立改|边巡边改|边查边改|马上就改|立即落实")

@@ -57,9 +57,12 @@ class Action(StrEnum):
     VIEW_DISPATCH = "view_dispatch"
     RECORD_DISPATCH = "record_dispatch"
     ISSUE_ORDER = "issue_order"
+    REPLY_ORDER = "reply_order"
     SUBMIT_PLAN = "submit_plan"
+    SIGN_PLAN = "sign_plan"
     REVIEW_PLAN = "review_plan"
     VIEW_PLAN_REVIEW = "view_plan_review"
+    VIEW_LOOK_BACKS = "view_look_backs"
     EVALUATE = "evaluate"
     ANALYSE = "analyse"
 
@@ -99,10 +102,17 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.VIEW_DISPATCH: _UNIT_READERS,
     Action.RECORD_DISPATCH: frozenset({RECTIFICATION_OFFICE}),
     Action.ISSUE_ORDER: frozenset({RECTIFICATION_OFFICE, SUPERVISOR, INSPECTION_OFFICE}),
+    # The office replies for the unit; a department only to an order addressed to it
+    # (supervision.services.orders checks the address).
+    Action.REPLY_ORDER: frozenset({RECTIFICATION_OFFICE, DEPARTMENT}),
     Action.SUBMIT_PLAN: frozenset({RECTIFICATION_OFFICE}),
+    # The 第一责任人 signs the plan in person (签字背书): a leader, and of the leaders only the unit's
+    # principal (主要负责人), which supervision.services.reviews checks on the membership.
+    Action.SIGN_PLAN: frozenset({LEADER}),
     # The reviewing parties (纪委, 组织部, 巡视办, 巡视组) act through these roles.
     Action.REVIEW_PLAN: frozenset({INSPECTION_OFFICE, SUPERVISOR}),
     Action.VIEW_PLAN_REVIEW: _UNIT_READERS,
+    Action.VIEW_LOOK_BACKS: _UNIT_READERS,
     Action.EVALUATE: frozenset({INSPECTION_OFFICE}),
     Action.ANALYSE: frozenset({INSPECTION_OFFICE, ADMIN}),
 }
@@ -114,6 +124,9 @@ RECHECK = "recheck"
 LONG_TERM = "long_term"
 
 PROGRESS_FROM = frozenset({NOT_STARTED, IN_PROGRESS, RETURNED, REOPENED, PHASED})
+# A closure request waits for the office or the leader: the department is not chased meanwhile
+# (due reminders, the dispatch sheet's due and silent lists).
+AWAITING_CLOSURE = frozenset({SUBMITTED, REVIEWED})
 SUBMIT_FROM = frozenset({IN_PROGRESS, RETURNED, REOPENED})
 
 TASK_ACTIONS = (

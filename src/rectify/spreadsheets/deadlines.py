@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rectify.rules import deadlines as grammar
-from rectify.spreadsheets.model import CATEGORY_DEADLINE, CATEGORY_IMMEDIATE, CATEGORY_LONG_TERM, Message
+from rectify.spreadsheets.model import CATEGORY_DEADLINE, CATEGORY_IMMEDIATE, CATEGORY_LONG_TERM
 
 __all__ = ["Deadline", "DeadlineError", "parse_deadline"]
 
@@ -39,5 +39,5 @@ def parse_deadline(value: object, *, year: int | None) -> Deadline:
     try:
         read = grammar.read_deadline(value, year=year)
     except grammar.DeadlineError as error:
-        raise DeadlineError(Message(error.template, **error.values)) from None
+        raise DeadlineError(error.message) from None
     return Deadline(read.date, _CATEGORIES[read.category], read.progress)

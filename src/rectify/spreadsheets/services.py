@@ -51,7 +51,7 @@ CATEGORY_OF_LABEL = {
     CATEGORY_DEADLINE: Task.Category.DEADLINE,
     CATEGORY_LONG_TERM: Task.Category.LONG_TERM,
 }
-LABEL_OF_CATEGORY = {value: label for label, value in CATEGORY_OF_LABEL.items()}
+LABEL_OF_CATEGORY: dict[str, str] = {value: label for label, value in CATEGORY_OF_LABEL.items()}
 # Which ledger column a service's `ValidationFailed.field` points at.
 COLUMN_OF_FIELD = {
     "title": "measure",
@@ -197,7 +197,7 @@ class _Importer:
         by_pk = {finding.pk: finding for finding in existing}
         for finding in existing:
             finding.inspection = inspection  # the checks read finding.inspection and parent: no query per row
-            finding.parent = by_pk.get(finding.parent_id)
+            finding.parent = by_pk.get(finding.parent_id) if finding.parent_id is not None else None
         self.rows: list[ledger.PlanRow] = []
         self.members = unit_members(inspection)
         self.findings: list[Finding] = []

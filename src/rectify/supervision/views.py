@@ -28,19 +28,14 @@ from rectify.ledger.views.common import get_inspection, paginate
 from rectify.organizations.models import Organization
 from rectify.organizations.scoping import can_unit, require_unit
 from rectify.rules.ids import parse_id
-from rectify.rules.permissions import ALLOWED, Action
+from rectify.rules.permissions import Action
 from rectify.supervision import documents, selectors, services
 from rectify.supervision.models import Evaluation, Order, PlanReview, PlanVersion, SecondRound
 from rectify.supervision.selectors.problems import DEFAULT_THRESHOLD
 from rectify.supervision.services import problems
-from rectify.supervision.services.access import (
-    LOOK_BACK,
-    has_roles,
-    require_roles,
-)
 from rectify.supervision.services.dispatch import monday
 from rectify.supervision.services.orders import can_reply, order_tasks
-from rectify.supervision.services.reviews import is_first_responsible, party_of, pending_parties
+from rectify.supervision.services.reviews import may_sign_plan, party_of, pending_parties
 from rectify.supervision.templatetags.supervision import task_flags_context
 from rectify.totp.services import active_device
 
@@ -53,9 +48,6 @@ def _official_language() -> translation.override:
     their headings and status labels come from the same translatable choices as the pages."""
     return translation.override(settings.LANGUAGE_CODE)
 
-
-# Roles that read a unit's supervision pages (the plan review's readers in the permission table).
-VIEW_ANY = ALLOWED[Action.VIEW_PLAN_REVIEW]
 
 # Login is all a view here needs: NotVisible is a 404 and Forbidden a 403 by themselves.
 scoped = login_required
@@ -293,7 +285,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "can_evaluate": can_unit(user, Action.EVALUATE, inspection.target),  # type: ignore[arg-type]
         "can_look_back": can_unit(user, Action.LOOK_BACK, inspection.target),  # type: ignore[arg-type]
         "can_sign": bool(versions) and versions[0].signed_at is None and versions[0].status != PlanVersion.Status.RETURNED
-        and is_first_responsible(user, inspection),  # type: ignore[arg-type]
+        and may_sign_plan(user, inspection),  # type: ignore[arg-type]
         "sign_needs_code": active_device(user) is not None,  # type: ignore[arg-type]
         "my_party": PlanReview.Party(mine).label if (mine := party_of(user, inspection)) else "",  # type: ignore[arg-type]
         "pending_parties": [PlanReview.Party(p).label for p in pending_parties(versions[0])] if versions else [],
@@ -366,7 +358,7 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def look_backs(request: HttpRequest, pk: int) -> HttpResponse:
     """回头看抽查: each sample with its checks; a pending check is recorded here against its sample."""
     inspection = get_inspection(request, pk)
-    require_roles(request.user, inspection.target, VIEW_ANY, _("您无权查看回头看"))  # type: ignore[arg-type]
+    require_unit(request.user, Action.VIEW_LOOK_BACKS, inspection.target)  # type: ignore[arg-type]
     samples = list(LookBackSample.objects.filter(inspection=inspection).select_related("created_by")
                    .prefetch_related("checks__task", "checks__checker"))
     for sample in samples:
@@ -375,7 +367,7 @@ def look_backs(request: HttpRequest, pk: int) -> HttpResponse:
         sample.pending = sum(c.result == LookBack.Result.PENDING for c in checks)  # type: ignore[attr-defined]
     return render(request, "supervision/look_backs.html", {
         "inspection": inspection, "samples": samples,
-        "can_record": has_roles(request.user, inspection.target, LOOK_BACK),  # type: ignore[arg-type]
+        "can_record": can_unit(request.user, Action.LOOK_BACK, inspection.target),  # type: ignore[arg-type]
     })
 
 

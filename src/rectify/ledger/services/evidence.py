@@ -83,16 +83,21 @@ def add_evidence(actor: User, task: Task, upload: Upload, *, progress: Progress 
         is_meeting_notice=any(word in name for word in MEETING_WORDS),
     )
     evidence.file.save(name, ContentFile(upload.data), save=False)
-    stored, storage = evidence.file.name, evidence.file.storage
     try:
         evidence.save()
         audit.record(actor, "evidence.create", evidence, unit_id=task.unit_id)
     except Exception:
-        storage.delete(stored)
+        _delete_file(evidence)
         raise
-    if getattr(_written, "stack", None):
-        _written.stack[-1].append((storage, stored))
+    if evidence.file.name and getattr(_written, "stack", None):
+        _written.stack[-1].append((evidence.file.storage, evidence.file.name))
     return evidence
+
+
+def _delete_file(evidence: Evidence) -> None:
+    """Remove the stored file of an evidence row that is not kept; a row without a file has none to remove."""
+    if evidence.file.name:
+        evidence.file.storage.delete(evidence.file.name)
 
 
 def add_all_evidence(actor: User, task: Task, uploads: Iterable[Upload], *, progress: Progress | None = None) -> None:
@@ -103,5 +108,5 @@ def add_all_evidence(actor: User, task: Task, uploads: Iterable[Upload], *, prog
             stored.append(add_evidence(actor, task, upload, progress=progress))
     except Exception:
         for item in stored:
-            item.file.storage.delete(item.file.name)
+            _delete_file(item)
         raise

@@ -12,7 +12,7 @@ from rectify.audit import services as audit
 from rectify.errors import InvalidTransition, ValidationFailed
 from rectify.ledger.announce import announce
 from rectify.ledger.models import Extension, Task
-from rectify.ledger.services.lifecycle import _transition, _validate_text
+from rectify.ledger.services.lifecycle import _transition, _validate_text, require_status
 from rectify.ledger.services.plan import deadline_note
 from rectify.ledger.services.versioning import save_versioned
 from rectify.organizations.models import User
@@ -25,8 +25,7 @@ S = Task.Status
 def withdraw_task(actor: User, task: Task, *, note: str = "", expected_version: int | None = None) -> Task:
     """The department withdraws its closure request (撤回销号申请) before the office has reviewed it."""
     require_task(actor, Action.WITHDRAW, task)
-    if task.status != S.SUBMITTED:
-        raise InvalidTransition(_("只有待审核的销号申请才能撤回"))
+    require_status(task, Action.WITHDRAW, _("只有待审核的销号申请才能撤回"))
     task.submitted_at = None
     return _transition(actor, task, S.IN_PROGRESS, "task.withdraw", note=note.strip(), fields=["submitted_at"],
                        expected_version=expected_version)
@@ -37,8 +36,7 @@ def request_extension(actor: User, task: Task, *, deadline: dt.date | None, reas
     """The lead department asks for a new deadline (延期申请) with a reason; the office and the leader decide."""
     require_task(actor, Action.REQUEST_EXTENSION, task)
     reason = _validate_text(reason, "reason", _("延期理由"))
-    if task.status == S.CLOSED or task.category == Task.Category.LONG_TERM:
-        raise InvalidTransition(_("已销号或长期整改的任务不能申请延期"))
+    require_status(task, Action.REQUEST_EXTENSION, _("已销号或长期整改的任务不能申请延期"))
     if deadline is None:
         raise ValidationFailed(_("「申请延期至」不能为空"), field="deadline")
     if deadline <= max(clock.today(), task.deadline or clock.today()):

@@ -18,7 +18,7 @@ from rectify.ledger.services.evidence import Upload, add_all_evidence, removes_f
 from rectify.ledger.services.versioning import save_versioned
 from rectify.organizations.models import Role, User
 from rectify.organizations.scoping import Action, grants, require_task
-from rectify.rules.permissions import PROGRESS_FROM, SUBMIT_FROM
+from rectify.rules.permissions import status_allows
 
 S = Task.Status
 
@@ -44,12 +44,18 @@ def _actor_org(actor: User, task: Task) -> int | None:
     return task.lead_org_id
 
 
+def require_status(task: Task, action: Action, message: str) -> None:
+    """The life cycle's precondition for a task step (rules.permissions.status_allows, the one the task page
+    and the API list steps by); InvalidTransition with `message` when the task's status does not allow it."""
+    if not status_allows(action, task.status, task.category):
+        raise InvalidTransition(message)
+
+
 @transaction.atomic
 def start_task(actor: User, task: Task, *, expected_version: int | None = None) -> Task:
     """Start a task (启动整改): not started → in progress."""
     require_task(actor, Action.START, task)
-    if task.status != S.NOT_STARTED:
-        raise InvalidTransition(_("只有未启动的任务才能启动"))
+    require_status(task, Action.START, _("只有未启动的任务才能启动"))
     return _transition(actor, task, S.IN_PROGRESS, "task.start", expected_version=expected_version)
 
 
@@ -69,10 +75,8 @@ def report_progress(
     """Report progress (报送整改进展) with optional evidence files; a returned or reopened task resumes."""
     require_task(actor, Action.REPORT_PROGRESS, task)
     text = _validate_text(text, "text", _("进展内容"))
-    if task.status not in PROGRESS_FROM:
-        raise InvalidTransition(
-            _("任务当前状态为「%(status)s」，不能报送进展") % {"status": task.get_status_display()}
-        )
+    require_status(task, Action.REPORT_PROGRESS,
+                   _("任务当前状态为「%(status)s」，不能报送进展") % {"status": task.get_status_display()})
     today = clock.today()
     reported_on = reported_on or today
     if reported_on > today:
@@ -103,8 +107,8 @@ def record_phased_result(
     text = _validate_text(text, "text", _("阶段性成效"))
     if task.category != Task.Category.LONG_TERM:
         raise InvalidTransition(_("只有长期整改任务报送阶段性成效，其他任务请申请销号"))
-    if task.status not in PROGRESS_FROM:
-        raise InvalidTransition(_("任务当前状态为「%(status)s」，不能报送阶段性成效") % {"status": task.get_status_display()})
+    require_status(task, Action.PHASED_RESULT,
+                   _("任务当前状态为「%(status)s」，不能报送阶段性成效") % {"status": task.get_status_display()})
     progress = Progress.objects.create(
         task=task, kind=Progress.Kind.PHASED_RESULT, text=text, reported_on=clock.today(), author=actor,
         organization_id=_actor_org(actor, task),
@@ -123,8 +127,8 @@ def submit_task(actor: User, task: Task, *, note: str = "", expected_version: in
     require_task(actor, Action.SUBMIT, task)
     if task.category == Task.Category.LONG_TERM:
         raise InvalidTransition(_("长期整改任务不能销号，请报送阶段性成效"))
-    if task.status not in SUBMIT_FROM:
-        raise InvalidTransition(_("任务当前状态为「%(status)s」，不能申请销号") % {"status": task.get_status_display()})
+    require_status(task, Action.SUBMIT,
+                   _("任务当前状态为「%(status)s」，不能申请销号") % {"status": task.get_status_display()})
     if not task.progress.exists():
         raise ValidationFailed(_("申请销号前请先报送整改进展"), field="progress")
     if settings.RECTIFY_RULES["closure_needs_evidence"] and not Evidence.objects.filter(task=task).exists():
@@ -139,8 +143,7 @@ def review_task(actor: User, task: Task, *, note: str = "", expected_version: in
     """The rectification office approves a closure request and passes it to the leader (审核通过);
     never the person who asked for it."""
     require_task(actor, Action.REVIEW, task)
-    if task.status != S.SUBMITTED:
-        raise InvalidTransition(_("只有待审核的任务才能审核"))
+    require_status(task, Action.REVIEW, _("只有待审核的任务才能审核"))
     ClosureReview.objects.create(task=task, stage=ClosureReview.Stage.OFFICE, decision=ClosureReview.Decision.APPROVE,
                                  reason=note, reviewer=actor)
     return _transition(actor, task, S.REVIEWED, "task.review", note=note, expected_version=expected_version)
@@ -151,12 +154,8 @@ def return_task(actor: User, task: Task, *, reason: str, expected_version: int |
     """Send a closure request back (退回) with a reason: the office at review, or the leader at approval."""
     require_task(actor, Action.RETURN, task)
     reason = _validate_text(reason, "reason", _("退回理由"))
-    if task.status == S.SUBMITTED:
-        stage = ClosureReview.Stage.OFFICE
-    elif task.status == S.REVIEWED:
-        stage = ClosureReview.Stage.LEADER
-    else:
-        raise InvalidTransition(_("只有待审核或待审批的任务才能退回"))
+    require_status(task, Action.RETURN, _("只有待审核或待审批的任务才能退回"))
+    stage = ClosureReview.Stage.OFFICE if task.status == S.SUBMITTED else ClosureReview.Stage.LEADER
     ClosureReview.objects.create(task=task, stage=stage, decision=ClosureReview.Decision.RETURN, reason=reason,
                                  reviewer=actor)
     task.returned_count += 1
@@ -168,8 +167,7 @@ def return_task(actor: User, task: Task, *, reason: str, expected_version: int |
 def approve_task(actor: User, task: Task, *, note: str = "", expected_version: int | None = None) -> Task:
     """The task's responsible leader or the unit's 第一责任人 approves closure (领导审批销号): 完成一项、销号一项."""
     require_task(actor, Action.APPROVE, task)
-    if task.status != S.REVIEWED:
-        raise InvalidTransition(_("只有整改办审核通过的任务才能审批销号"))
+    require_status(task, Action.APPROVE, _("只有整改办审核通过的任务才能审批销号"))
     ClosureReview.objects.create(task=task, stage=ClosureReview.Stage.LEADER, decision=ClosureReview.Decision.APPROVE,
                                  reason=note, reviewer=actor)
     task.closed_at = clock.now()
@@ -182,8 +180,7 @@ def reopen_task(actor: User, task: Task, *, reason: str, expected_version: int |
     """Reopen a closed task (问题反弹): it goes back to the department with the reason."""
     require_task(actor, Action.REOPEN, task)
     reason = _validate_text(reason, "reason", _("重启理由"))
-    if task.status != S.CLOSED:
-        raise InvalidTransition(_("只有已销号的任务才能重启"))
+    require_status(task, Action.REOPEN, _("只有已销号的任务才能重启"))
     task.closed_at = None
     return _transition(actor, task, S.REOPENED, "task.reopen", note=reason, fields=["closed_at"],
                        expected_version=expected_version)
@@ -221,8 +218,7 @@ def answer_flag(actor: User, task: Task, *, uphold: bool, reason: str, expected_
     """The office answers a 整改不实 flag after re-check (复核): it upholds the closure, or reopens the task."""
     require_task(actor, Action.ANSWER_FLAG, task)
     reason = _validate_text(reason, "reason", _("复核意见"))
-    if task.status != S.RECHECK:
-        raise InvalidTransition(_("只有复核中的任务才能答复整改不实标记"))
+    require_status(task, Action.ANSWER_FLAG, _("只有复核中的任务才能答复整改不实标记"))
     task.comments.filter(kind=Comment.Kind.FLAG, resolved_at__isnull=True).update(resolved_at=clock.now())
     if uphold:
         return _transition(actor, task, S.CLOSED, "task.uphold", note=reason, expected_version=expected_version)
@@ -238,8 +234,7 @@ def schedule_look_back(
 ) -> LookBack:
     """Schedule a look-back (回头看) or reverse check (反向核查) of a closed task, possibly as part of a sample."""
     require_task(actor, Action.LOOK_BACK, task)
-    if task.status != S.CLOSED:
-        raise InvalidTransition(_("只能对已销号的任务开展回头看"))
+    require_status(task, Action.LOOK_BACK, _("只能对已销号的任务开展回头看"))
     look_back = LookBack.objects.create(task=task, method=method, scheduled_on=scheduled_on, sample=sample)
     audit.record(actor, "lookback.schedule", look_back, unit_id=task.unit_id)
     return look_back

@@ -11,6 +11,7 @@ from rectify.notice.contact import CONTACT_KEYS, FOOTER_JUNK, is_contact_line
 from rectify.notice.dates import find_dates, iso_date, standalone_date
 from rectify.notice.errors import NoticeError
 from rectify.notice.headings import CN_COMMA, Label, match_label
+from rectify.rules.messages import Message, gettext_noop
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 _CONTROL_BYTES = bytes(range(0x00, 0x09)) + b"\x0b" + bytes(range(0x0E, 0x20)) + b"\x7f"
@@ -109,7 +110,7 @@ def split_lines(text: str) -> list[Line]:
     bad = _CONTROL_RE.search(text) if _has_control(text) else None
     if bad:
         number = text.count("\n", 0, bad.start()) + 1
-        raise NoticeError("含有无法识别的控制字符或乱码，文件可能不是文本", line=number)
+        raise NoticeError(Message(gettext_noop("含有无法识别的控制字符或乱码，文件可能不是文本")), line=number)
     lines: list[Line] = []
     append = lines.append
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -319,9 +320,9 @@ def _sections(layout: Layout) -> list[Section]:
             heads.append((index, label.label, label.rest))
             expected += 1
     sections = []
-    for position, (index, label, title) in enumerate(heads):
+    for position, (index, number, title) in enumerate(heads):
         end = heads[position + 1][0] if position + 1 < len(heads) else layout.end
-        sections.append(Section(label=label, title=title, head=index, start=index + 1, end=end))
+        sections.append(Section(label=number, title=title, head=index, start=index + 1, end=end))
     return sections
 
 
@@ -405,7 +406,7 @@ def lay_out(text: str) -> Layout:
     raw = split_lines(text)
     layout = Layout(lines=[line for line in raw if not line.chrome], raw=raw)
     if not layout.lines:
-        raise NoticeError("文件为空")
+        raise NoticeError(Message(gettext_noop("文件为空")))
     layout.opening = _find_opening(layout.lines)
     layout.title, layout.title_end = _find_title(layout.lines, layout.opening)
     stop = layout.lines[layout.opening].number if layout.opening is not None else layout.lines[-1].number + 1
@@ -415,7 +416,9 @@ def lay_out(text: str) -> Layout:
     if layout.title_end < 0 and layout.opening is None:
         head = layout.lines[0]
         if not any(_KIND_RE.search(line.text) for line in layout.lines[:80]):
-            raise NoticeError("找不到巡视或巡察整改通报的标题或开头，文件可能不是整改进展情况通报", line=head.number)
+            raise NoticeError(
+                Message(gettext_noop("找不到巡视或巡察整改通报的标题或开头，文件可能不是整改进展情况通报")), line=head.number
+            )
     _document_end(layout)
     layout.posted = _posting_date(layout)
     layout.sections = _sections(layout)

@@ -17,9 +17,9 @@ from rectify.jobs.models import Job
 from rectify.ledger.selectors import inspections_visible_to
 from rectify.organizations.models import Organization, User
 from rectify.organizations.scoping import grants
+from rectify.rules.permissions import Action, has_role
 from rectify.supervision.models import ProblemAnalysis, ProblemCluster
 from rectify.supervision.services import problems as analysis_service
-from rectify.supervision.services.access import ANALYSTS
 
 DEFAULT_THRESHOLD = 0.5
 # The page lists this many components, each with this many of its findings (the counts are complete).
@@ -62,7 +62,7 @@ class Analysis:
 
 
 def _require_analyst(actor: User) -> None:
-    if not {g.role for g in grants(actor)} & ANALYSTS:
+    if not has_role(Action.ANALYSE, {g.role for g in grants(actor)}):
         raise Forbidden(_("只有巡视巡察办可以分析共性问题"))
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from rectify.errors import NotVisible
-from rectify.organizations.models import Organization, Role, User
-from rectify.organizations.scoping import UNIT_ROLES, grants, roles_over_unit
+from rectify.organizations.models import Organization, User
+from rectify.organizations.scoping import UNIT_ROLES, addressed_q, roles_over_unit
 from rectify.supervision.models import Notification, Order
 
 
@@ -25,13 +25,8 @@ def inbox(user: User) -> QuerySet[Notification]:
 
 def orders_visible_to(user: User) -> QuerySet[Order]:
     """督办文书 of the units the user sees at unit level, or addressed to the user's department."""
-    q = Q(pk__in=[])
-    for g in grants(user):
-        if g.role in UNIT_ROLES:
-            q |= Q(unit__path__startswith=g.path)
-        elif g.role == Role.DEPARTMENT:
-            q |= Q(department__path__startswith=g.path)
-    return Order.objects.filter(q).select_related("unit", "task", "department")
+    return Order.objects.filter(addressed_q(user, unit="unit", department="department")).select_related(
+        "unit", "task", "department")
 
 
 def visible_unit(user: User, pk: int) -> Organization:

@@ -18,10 +18,8 @@ from rectify.ledger.models import Task
 from rectify.organizations.models import Organization, User
 from rectify.organizations.scoping import require_unit
 from rectify.rules.lights import is_silent, silent_days
-from rectify.rules.permissions import Action
+from rectify.rules.permissions import AWAITING_CLOSURE, Action
 from rectify.supervision.models import Dispatch, DispatchDecision
-
-WAITING = (Task.Status.SUBMITTED, Task.Status.REVIEWED)
 
 
 def monday(day: dt.date) -> dt.date:
@@ -81,12 +79,12 @@ def build_dispatch(actor: User, unit: Organization, week_of: dt.date) -> Dispatc
         last = timezone.localtime(task.last_progress_at).date() if task.last_progress_at else None
         if task.is_overdue(week_of):
             sheet.overdue.append(DispatchRow(task, task.days_overdue(week_of), last))
-        elif task.deadline is not None and task.deadline <= sheet.week_end and task.status not in WAITING:
+        elif task.deadline is not None and task.deadline <= sheet.week_end and task.status not in AWAITING_CLOSURE:
             sheet.due_soon.append(DispatchRow(task, (task.deadline - week_of).days, last))
         if task.status in (Task.Status.RETURNED, Task.Status.REOPENED):
             sheet.returned.append(DispatchRow(task, task.returned_count, last))
         quiet_since = task.last_activity_day()
-        if quiet_since is not None and is_silent(quiet_since, week_of, rules) and task.status not in WAITING:
+        if quiet_since is not None and is_silent(quiet_since, week_of, rules) and task.status not in AWAITING_CLOSURE:
             sheet.silent.append(DispatchRow(task, silent_days(quiet_since, week_of), last))
     sheet.overdue.sort(key=lambda r: -r.days)
     sheet.silent.sort(key=lambda r: -r.days)

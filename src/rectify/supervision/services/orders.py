@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 
 from rectify import clock
 from rectify.audit import services as audit
-from rectify.errors import Forbidden, InvalidTransition, NotVisible, ValidationFailed
+from rectify.errors import Forbidden, InvalidTransition, ValidationFailed
 from rectify.ledger.models import Task
 from rectify.organizations.models import Membership, Organization, Role, User
 from rectify.organizations.scoping import grants, require_unit, roles_over_unit
-from rectify.rules.permissions import Action
+from rectify.rules.permissions import Action, has_role
 from rectify.supervision.models import Notification, Order
 from rectify.supervision.services.notifications import Warning, notify
 
@@ -137,7 +137,12 @@ def issue_order(
 
 
 def can_reply(actor: User, order: Order) -> bool:
-    if roles_over_unit(actor, order.unit) & {Role.RECTIFICATION_OFFICE}:
+    """Who replies to an order (书面回复): a role the table allows, the office for its unit and a
+    department only to an order addressed to it."""
+    roles = roles_over_unit(actor, order.unit)
+    if not has_role(Action.REPLY_ORDER, roles):
+        return False
+    if Role.RECTIFICATION_OFFICE in roles:
         return True
     department = order.department
     return department is not None and any(
@@ -148,8 +153,7 @@ def can_reply(actor: User, order: Order) -> bool:
 @transaction.atomic
 def reply_order(actor: User, order: Order, *, text: str, replied_on: dt.date | None = None) -> Order:
     """The addressed department replies (书面回复) to an order."""
-    if not roles_over_unit(actor, order.unit):
-        raise NotVisible(_("未找到该记录"))
+    require_unit(actor, Action.REPLY_ORDER, order.unit)
     if not can_reply(actor, order):
         raise Forbidden(_("只有被督办的责任单位或整改办可以回复"))
     if order.status != Order.Status.ISSUED:

@@ -35,6 +35,7 @@ from rectify.ledger.models import Lead, Task
 from rectify.ledger.services import tallies
 from rectify.organizations.models import Membership, Role
 from rectify.rules.lights import days_overdue, is_past_due, is_silent, silent_days
+from rectify.rules.permissions import AWAITING_CLOSURE
 from rectify.supervision.models import Notification, PlanReview
 from rectify.supervision.notify import WebhookRun, process_webhooks
 from rectify.supervision.services import problems
@@ -43,7 +44,6 @@ from rectify.supervision.services.orders import late_reply_warnings
 
 FAR_DAYS = 20
 NEAR_DAYS = 10
-WAITING = (Task.Status.SUBMITTED, Task.Status.REVIEWED)
 
 
 @dataclass
@@ -103,12 +103,12 @@ def deadline_warnings(today: dt.date, tasks: list[Task], people: People) -> list
         name = _short(task.title)
         handlers = _task_handlers(task, people)
         due = f"{_day(task.deadline)}"
-        if NEAR_DAYS < left <= FAR_DAYS and task.status not in WAITING:
+        if NEAR_DAYS < left <= FAR_DAYS and task.status not in AWAITING_CLOSURE:
             found.append(_task_warning(
                 task, Notification.Kind.DUE_20, f"due_20:task:{task.pk}:{task.deadline}",
                 f"【到期提醒】整改任务「{name}」将于{due}到期",
                 f"距完成时限还有{left}天，请抓紧推进，按时报送整改进展和佐证材料。", handlers))
-        elif 0 <= left <= NEAR_DAYS and task.status not in WAITING:
+        elif 0 <= left <= NEAR_DAYS and task.status not in AWAITING_CLOSURE:
             leader = [task.leader_id] if task.leader_id else []
             found.append(_task_warning(
                 task, Notification.Kind.DUE_10, f"due_10:task:{task.pk}:{task.deadline}",
@@ -131,7 +131,7 @@ def silence_warnings(today: dt.date, tasks: list[Task], people: People) -> list[
     days = settings.RECTIFY_RULES["silent_days"]
     found: list[Warning] = []
     for task in tasks:
-        if task.status in WAITING:
+        if task.status in AWAITING_CLOSURE:
             continue
         last = task.last_activity_day()
         if last is None or not is_silent(last, today, light_rules()):

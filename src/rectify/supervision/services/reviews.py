@@ -12,11 +12,10 @@ from rectify.audit import services as audit
 from rectify.errors import Forbidden, InvalidTransition, ValidationFailed
 from rectify.inspections.models import Inspection
 from rectify.organizations.models import Membership, Role, User
-from rectify.organizations.scoping import require_unit, roles_over_unit
+from rectify.organizations.scoping import can_unit, is_principal, require_unit, roles_over_unit
 from rectify.rules.permissions import Action
 from rectify.supervision.models import Notification, PlanReview, PlanVersion, ReviewParty
 from rectify.supervision.selectors.plan import plan_integrity
-from rectify.supervision.services.access import require_roles
 from rectify.supervision.services.notifications import Warning, notify
 from rectify.totp.services import active_device, verify_code
 
@@ -46,10 +45,9 @@ def submit_plan(actor: User, inspection: Inspection, *, note: str = "") -> PlanV
     return version
 
 
-def is_first_responsible(actor: User, inspection: Inspection) -> bool:
-    """The unit's 第一责任人: a leader of the inspected unit marked as its principal (主要负责人)."""
-    return Membership.objects.filter(user=actor, organization=inspection.target, role=Role.LEADER,
-                                     is_principal=True).exists()
+def may_sign_plan(actor: User, inspection: Inspection) -> bool:
+    """Who signs the plan (签字背书): a role the table allows to sign, held as the unit's 第一责任人."""
+    return can_unit(actor, Action.SIGN_PLAN, inspection.target) and is_principal(actor, inspection.target)
 
 
 @transaction.atomic
@@ -57,8 +55,8 @@ def sign_plan(actor: User, version: PlanVersion, *, code: str = "") -> PlanVersi
     """The 第一责任人 signs the plan in person (签字背书): their own login and, where they enabled it, a current
     second-factor code; recorded in the audit chain."""
     inspection = version.inspection
-    require_roles(actor, inspection.target, [Role.LEADER], _("只有第一责任人本人可以签字"))
-    if not is_first_responsible(actor, inspection):
+    require_unit(actor, Action.SIGN_PLAN, inspection.target)
+    if not may_sign_plan(actor, inspection):
         raise Forbidden(_("只有第一责任人本人可以签字"))
     second_factor = active_device(actor) is not None
     if second_factor:

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rectify.errors import RectifyError
-from rectify.inspections.notice_import import NoticeImportResult, import_notice
+from rectify.ledger.notice_import import NoticeImportResult, import_notice
 from rectify.organizations.models import Organization
 from rectify.organizations.services import system_actor
 

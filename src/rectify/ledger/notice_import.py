@@ -26,6 +26,7 @@ from rectify.audit import services as audit
 from rectify.errors import Forbidden, ValidationFailed
 from rectify.inspections import services as inspections
 from rectify.inspections.models import Finding, Inspection
+from rectify.language import localize
 from rectify.ledger import services as ledger
 from rectify.ledger.models import Outcome, RuleChange, Task
 from rectify.ledger.services.versioning import save_versioned
@@ -121,7 +122,7 @@ def import_notice(
         notice = parse(text)
     except NoticeError as error:
         raise NoticeImportFailed(
-            _("无法导入通报「%(name)s」：%(why)s") % {"name": filename, "why": error}, field="file"
+            _("无法导入通报「%(name)s」：%(why)s") % {"name": filename, "why": localize(error.message)}, field="file"
         ) from error
     digest = source_hash(text)
     with transaction.atomic():
