@@ -29,19 +29,21 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Self
+from xml.sax.saxutils import escape as xml_escape
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_BREAK, WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsmap, qn
 from docx.oxml.text.parfmt import CT_PPr
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Twips
 from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from lxml import etree
 
 from rectify.notice.numerals import int_to_chinese
 from rectify.rules.wording import full_width
@@ -363,25 +365,48 @@ def _cell_template(width: int, half_points: int, centred: bool, header: bool) ->
     return tc
 
 
-def _table_row(texts: list[str], templates: list[BaseOxmlElement], *, header: bool) -> BaseOxmlElement:
-    tr = OxmlElement("w:tr")
-    if header:
-        tr_pr = OxmlElement("w:trPr")
-        tr_pr.append(OxmlElement("w:cantSplit"))
-        tr_pr.append(OxmlElement("w:tblHeader"))  # repeat on every page
-        tr.append(tr_pr)
-    for text, template in zip(texts, templates, strict=True):
-        tc = copy.deepcopy(template)
-        if text:
-            run = tc[-1][-1]
-            if "\n" in text or "\t" in text:
-                Run(run, None).text = text  # type: ignore[arg-type]
-            else:
-                t = OxmlElement("w:t")
-                t.text = text
-                run.append(t)
-        tr.append(tc)
-    return tr
+_W_NS = nsmap["w"]
+_W_DECLARATION = f' xmlns:w="{_W_NS}"'
+_ROW_START = {True: "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>", False: "<w:tr>"}  # header repeats
+_RUN_PIECES = re.compile(r"(\n|\t)")
+
+
+@functools.cache
+def _cell_markup(width: int, half_points: int, centred: bool, header: bool) -> tuple[str, str]:
+    """`_cell_template` as XML text split where a cell's run takes its text: (before, after)."""
+    markup = etree.tostring(_cell_template(width, half_points, centred, header), encoding="unicode")
+    markup = markup.replace(_W_DECLARATION, "")
+    end = markup.rindex("</w:r>")  # the run holds its w:rPr, so it is never written <w:r/>
+    return markup[:end], markup[end:]
+
+
+def _run_markup(text: str) -> str:
+    """A run's content as python-docx writes `run.text`: w:t pieces, \n as w:br, \t as w:tab."""
+    pieces = []
+    for piece in _RUN_PIECES.split(text):
+        if piece == "\n":
+            pieces.append("<w:br/>")
+        elif piece == "\t":
+            pieces.append("<w:tab/>")
+        elif piece:
+            space = ' xml:space="preserve"' if piece != piece.strip() else ""
+            pieces.append(f"<w:t{space}>{xml_escape(piece)}</w:t>")
+    return "".join(pieces)
+
+
+def _table_rows(rows: Iterable[list[str]], cells: list[tuple[str, str]], *, header: bool) -> str:
+    """Table rows as WordprocessingML text, from per-column cell markup (one parse for the table)."""
+    out = []
+    start = _ROW_START[header]
+    for texts in rows:
+        out.append(start)
+        for text, (before, after) in zip(texts, cells, strict=True):
+            out.append(before)
+            if text:
+                out.append(_run_markup(text))
+            out.append(after)
+        out.append("</w:tr>")
+    return "".join(out)
 
 
 class OfficialDocument:
@@ -655,30 +680,38 @@ class OfficialDocument:
         total = sum(weights)
         twips = [int(self._text_width * w / total) for w in weights]
         half_points = SIZE_4 if columns <= 5 else SIZE_SMALL_4
+        # A ledger repeats its problems, leaders, departments and dates row after row: each
+        # distinct value is cleaned once per table.
+        texts: dict[str, str] = {}
+
+        def text_of(value: object) -> str:
+            if not isinstance(value, str):
+                return cell_text(value)
+            if value not in texts:
+                texts[value] = cell_text(value)
+            return texts[value]
+
         body_rows = [
-            [cell_text(v) for v in list(row)[:columns]] + [""] * (columns - len(row)) for row in rows
+            [text_of(v) for v in list(row)[:columns]] + [""] * (columns - len(row)) for row in rows
         ]
         fits = [
             all(text_width_in_chars(row[i]) * half_points * 10 <= width - _CELL_MARGINS for row in body_rows)
             for i, width in enumerate(twips)
         ]
 
-        # Built with lxml from per-column cell templates: python-docx's cell and paragraph
-        # properties cost ~1 ms per cell, too slow for a ledger of hundreds of rows.
-        tbl = OxmlElement("w:tbl")
-        tbl.append(_table_properties(sum(twips)))
-        grid = OxmlElement("w:tblGrid")
-        for width in twips:
-            column = OxmlElement("w:gridCol")
-            column.set(qn("w:w"), str(width))
-            grid.append(column)
-        tbl.append(grid)
-        header_cells = [_cell_template(w, half_points, True, True) for w in twips]
-        body_cells = [_cell_template(w, half_points, c, False) for w, c in zip(twips, fits, strict=True)]
-        tbl.append(_table_row([cell_text(h) for h in headers], header_cells, header=True))
-        for values in body_rows:
-            tbl.append(_table_row(values, body_cells, header=False))
-        self._body.find(qn("w:sectPr")).addprevious(tbl)
+        # Written as XML text from per-column cell markup and parsed once: python-docx's cell and
+        # paragraph properties cost ~1 ms per cell, and even copying one lxml template per cell
+        # was most of the time of a ledger of hundreds of rows.
+        properties = etree.tostring(_table_properties(sum(twips)), encoding="unicode").replace(_W_DECLARATION, "")
+        grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in twips)
+        header_cells = [_cell_markup(w, half_points, True, True) for w in twips]
+        body_cells = [_cell_markup(w, half_points, c, False) for w, c in zip(twips, fits, strict=True)]
+        markup = "".join((
+            f"<w:tbl{_W_DECLARATION}>", properties, f"<w:tblGrid>{grid}</w:tblGrid>",
+            _table_rows([[cell_text(h) for h in headers]], header_cells, header=True),
+            _table_rows(body_rows, body_cells, header=False), "</w:tbl>",
+        ))
+        self._body.find(qn("w:sectPr")).addprevious(parse_xml(markup))
         return self
 
     def attachment_note(self, titles: Sequence[str]) -> Self:
