@@ -81,6 +81,9 @@ TEXT_HEIGHT = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM  # 225 mm
 
 LINES_PER_PAGE = 22
 CHARS_PER_LINE = 28
+# A heading with run-in text up to this many lines moves to the next page whole rather than split:
+# with the headings above it kept with it, a page still keeps more than half its lines.
+RUN_IN_KEPT_WHOLE_LINES = 4
 
 # Word lays out floor(TEXT_HEIGHT / linePitch) lines: the largest pitch that still fits 22 lines.
 LINE_PITCH = TEXT_HEIGHT // LINES_PER_PAGE  # 579 twips = 28.95 pt
@@ -458,7 +461,9 @@ class OfficialDocument:
         for level, (font, bold) in _HEADING_FONTS.items():
             style = styles[f"Heading {level}"]
             self._reset_style(style, font, SIZE_3, bold=bold)
+            # A heading never ends a page: it stays with the paragraph below it and is not split.
             style.paragraph_format.keep_with_next = True
+            style.paragraph_format.keep_together = True
             style.paragraph_format.alignment = WD_PARAGRAPH_ALIGNMENT.JUSTIFY
             style.element.get_or_add_pPr().get_or_add_outlineLvl().val = level - 1
 
@@ -612,11 +617,12 @@ class OfficialDocument:
         _add_run(paragraph, f"{name}：", FONT_FANGSONG, SIZE_3)
         return self
 
-    def heading(self, level: int, text: str, run_in: str = "") -> Self:
+    def heading(self, level: int, text: str, run_in: str = "", *, text_follows: bool = True) -> Self:
         """A heading of the 一、/（一）/1./（1） ladder; `text` carries its own label.
 
         `run_in` is body text that continues on the heading's line, as 公文 often write a
         （一） or 1. heading: "1.强化党的政治建设。" in the heading font, then 仿宋 text.
+        `text_follows` is False when the next thing on the page is another heading, not body text.
         """
         if level not in _HEADING_FONTS:
             raise ValueError(f"heading level must be 1 to 4, not {level}")
@@ -630,9 +636,17 @@ class OfficialDocument:
         _add_run(paragraph, head, font, SIZE_3, bold=bold)
         if body:
             _add_run(paragraph, body, FONT_FANGSONG, SIZE_3, bold=False)
-            # A heading carrying its own text is not kept with the next paragraph: chained to a
-            # long measure, it would push both to the next page and leave this one half empty.
-            paragraph.paragraph_format.keep_with_next = False
+            # A short heading with its own text is kept whole and with the body text below it. A
+            # long one may break across pages but never leaves one line of it alone at the foot
+            # or head of a page, so its heading line never ends a page; kept whole or kept with
+            # the next paragraph, LibreOffice would move all of it and leave the page half empty.
+            # Nor is it kept with a heading that follows: a list of such headings (a report's
+            # findings, each with its count) would chain into one block longer than a page.
+            lines = math.ceil((2 + text_width_in_chars(head + body)) / CHARS_PER_LINE)
+            whole = lines <= RUN_IN_KEPT_WHOLE_LINES
+            paragraph.paragraph_format.keep_together = whole
+            paragraph.paragraph_format.widow_control = not whole
+            paragraph.paragraph_format.keep_with_next = whole and text_follows
         return self
 
     def paragraph(self, text: str) -> Self:
