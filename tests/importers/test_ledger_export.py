@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from rectify.errors import Forbidden, NotVisible
 from rectify.inspections import services as inspections
+from rectify.inspections.models import Finding
 from rectify.ledger.models import Task
 from rectify.spreadsheets.services import export_ledger, import_ledger
 from rectify.spreadsheets.writer import COLUMNS
@@ -146,7 +147,7 @@ def test_a_task_on_an_aspect_reads_back_under_its_own_aspect(unit):
     data = export_ledger(staff, unit.inspection)
     sheet = load_workbook(io.BytesIO(data)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=4)]
-    assert ["巡视整改不彻底方面", "巡视整改不彻底方面"] in [row[1:3] for row in rows]
+    assert ["（二）巡视整改不彻底方面", "（二）巡视整改不彻底方面"] in [row[1:3] for row in rows]
 
     again = inspections.create_inspection(staff, target=unit.org, title="再次导入",
                                           feedback_date=unit.inspection.feedback_date)
@@ -167,3 +168,72 @@ def test_exported_rows_are_as_tall_as_their_text(unit):
     assert (setup.orientation, str(setup.paperSize), setup.fitToWidth or 1, setup.fitToHeight) == ("landscape", "9", 1, 0)
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.print_title_rows.replace("$", "") == "3:3"
+
+
+def ordered_tree(inspection) -> list[tuple]:
+    """Every finding in plan order with its depth, level, numbering and title, and its tasks in order."""
+    from rectify.inspections.models import Finding
+
+    findings = list(Finding.objects.filter(inspection=inspection))
+    tasks: dict[int, list[tuple]] = {}
+    for task in Task.objects.filter(inspection=inspection).order_by("position", "id"):
+        tasks.setdefault(task.finding_id, []).append((task.title, task.category, task.deadline))
+    children: dict[int | None, list[Finding]] = {}
+    for finding in sorted(findings, key=lambda f: (f.position, f.pk)):
+        children.setdefault(finding.parent_id, []).append(finding)
+    out: list[tuple] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for finding in children.get(parent_id, []):
+            out.append((depth, finding.level, finding.label, finding.title, tuple(tasks.get(finding.pk, []))))
+            walk(finding.pk, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def test_export_then_import_into_a_fresh_unit_gives_the_same_findings_tree(unit, other):
+    from tests.reports_app.conftest import task_on
+
+    staff = unit.office_staff
+    add = inspections.add_finding
+    # 方面 → 问题 → 子问题, with measures on the problem itself and on each sub-problem.
+    problem = unit.finding  # under the unit's first aspect
+    first = add(staff, unit.inspection, title="理论学习流于形式", label="（1）", parent=problem)
+    second = add(staff, unit.inspection, title="学用结合不紧", label="（2）", parent=problem)
+    task_on(unit, problem, title="制定理论学习计划")
+    task_on(unit, first, title="修订中心组学习制度")
+    task_on(unit, first, title="每季度开展专题研讨", category=Task.Category.LONG_TERM, deadline=None)
+    task_on(unit, second, title="建立调研成果转化机制")
+    # An aspect with no 问题 level: a sub-problem right under it, and a measure on the aspect itself.
+    bare = add(staff, unit.inspection, title="巡视整改不彻底方面", label="（二）")
+    task_on(unit, bare, title="彻底整改上轮问题")
+    direct = add(staff, unit.inspection, title="上轮巡视问题反弹", label="1.", parent=bare,
+                 level=Finding.Level.SUB_PROBLEM)
+    task_on(unit, direct, title="开展上轮问题回头看", category=Task.Category.IMMEDIATE, deadline=None)
+    # An ordinary 方面 → 问题 branch after them.
+    third = add(staff, unit.inspection, title="全面从严治党方面", label="（三）")
+    task_on(unit, add(staff, unit.inspection, title="主体责任落实不到位", label="1.", parent=third),
+            title="压实主体责任")
+
+    data = export_ledger(staff, unit.inspection)
+    header = [cell.value for cell in next(load_workbook(io.BytesIO(data)).active.iter_rows(min_row=3, max_row=3))]
+    assert header[:5] == ["序号", "方面", "反馈问题", "子问题", "整改措施"]
+    fresh = inspections.create_inspection(other.office_staff, target=other.org, title="导入的台账",
+                                          feedback_date=unit.inspection.feedback_date)
+    result = import_ledger(other.office_staff, fresh, data=data, filename="导出.xlsx")
+
+    assert result.errors == []
+    assert ordered_tree(fresh) == ordered_tree(unit.inspection)
+    assert [row[:4] for row in ordered_tree(fresh)[:4]] == [
+        (0, 1, "（一）", "贯彻落实党的理论和路线方针政策方面"),
+        (1, 2, "1.", "学习贯彻不深入"),
+        (2, 3, "（1）", "理论学习流于形式"),
+        (2, 3, "（2）", "学用结合不紧"),
+    ]
+
+
+def test_a_plan_without_sub_problems_keeps_the_standard_columns(unit):
+    make_task(unit)
+    sheet = load_workbook(io.BytesIO(export_ledger(unit.office_staff, unit.inspection))).active
+    assert [cell.value for cell in next(sheet.iter_rows(min_row=3, max_row=3))] == [c.header for c in COLUMNS]

@@ -346,3 +346,19 @@ def test_file_properties_name_the_document_and_its_unit():
     assert core.author == core.last_modified_by == "中共测试单位党组"
     assert core.created >= before and core.created.year >= 2024
     assert "python-docx" not in f"{core.author}{core.comments}{core.last_modified_by}"
+
+
+def test_headings_with_run_in_text_are_kept_with_their_body_but_never_chained():
+    document = OfficialDocument()
+    document.heading(3, "1.关于短问题", run_in="3项整改任务均正在推进。", text_follows=True)
+    document.heading(3, "2.关于后面是标题的问题", run_in="1项整改任务正在推进。", text_follows=False)
+    document.heading(3, "3.关于长问题", run_in="一是" + "推动整改落实" * 40, text_follows=True)
+    document.heading(2, "（二）关于另一方面的问题")
+    short, before_heading, long, plain = open_docx(document.to_bytes()).paragraphs
+    assert short.paragraph_format.keep_with_next and short.paragraph_format.keep_together
+    assert before_heading.paragraph_format.keep_with_next is False  # a list of items is no chain
+    # A long one may break across pages, never leaving one line alone; it is not moved wholesale.
+    assert long.paragraph_format.widow_control and not long.paragraph_format.keep_with_next
+    assert not long.paragraph_format.keep_together
+    style = plain.style.paragraph_format
+    assert plain.paragraph_format.keep_with_next is None and style.keep_with_next and style.keep_together

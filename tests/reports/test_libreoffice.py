@@ -86,3 +86,96 @@ def test_ledger_prints_on_as_many_pages_as_its_rows_need_with_the_header_on_each
     # Every measure is printed whole, on its own lines: wrapped text overprints nothing.
     text = "".join(line.replace(" ", "") for page in pages for line in page)
     assert all(f"措施{i}" in text for i in range(60))
+
+
+# --- headings kept with their text -------------------------------------------------------------
+
+def _label_line(text: str) -> bool:
+    from rectify.notice.headings import match_label
+
+    return match_label(text) is not None
+
+
+def headed_notice() -> tuple[dict, list[str], list[tuple[str, str]]]:
+    """A notice with every kind of heading: section (一、), aspect (（一）), problem (1.) alone or with
+    its text run in, sub-problem (（1）) with run-in text, short and long, between body paragraphs.
+    Returns the content, the headings that stand alone, and (head, start of its text) of the others."""
+    lines: list[str] = []
+    alone: list[str] = []
+    run_in: list[tuple[str, str]] = []
+    for a in range(1, 5):
+        aspect = f"（{'一二三四'[a - 1]}）关于落实第{a}方面要求的问题"
+        lines.append(aspect)
+        alone.append(aspect)
+        for p in range(1, 5):
+            head = f"{p}.关于第{a}方面第{p}个问题"
+            if p % 2:
+                body = f"{p + 2}项整改任务均正在推进。一是{WORDS * (1 + (a + p) % 6)}。"
+                lines.append(f"{head}。{body}")
+                run_in.append((head, body[:6]))
+            else:
+                lines.append(head)
+                alone.append(head)
+                sub = f"（1）针对第{p}个问题的具体表现"
+                lines.append(f"{sub}。{WORDS[: 10 + 7 * a]}。")
+                run_in.append((sub, WORDS[:6]))
+            for m in range(2, 2 + (a * p) % 4):
+                lines.append(f"{'一二三四五六'[m - 1]}是{WORDS * (1 + (a + m) % 5)}。")
+    content = {
+        "kind": "notice", "title": "中共测试单位党组关于十一届省委第八轮巡视整改进展情况的通报",
+        "addressee": "", "signer": "中共测试单位党组", "date": "2026-03-01",
+        "sections": [
+            {"key": "basics", "heading": "一、整改工作基本情况", "body": WORDS * 9, "table": None},
+            {"key": "findings", "heading": "二、省委巡视组反馈意见整改落实情况", "body": "\n".join(lines), "table": None},
+            {"key": "next_steps", "heading": "三、下一步工作打算", "body": WORDS * 4, "table": None},
+        ],
+    }
+    return content, ["一、整改工作基本情况", "二、省委巡视组反馈意见整改落实情况", "三、下一步工作打算", *alone], run_in
+
+
+def findings_report() -> dict:
+    """An internal report's findings: aspects, each over a long list of one-line items with their count."""
+    body = []
+    for a in range(1, 4):
+        body.append(f"（{'一二三'[a - 1]}）关于落实第{a}方面要求的问题")
+        body += [f"{p}.关于第{p}个问题。{p % 4 + 1}项整改任务均正在推进。" for p in range(1, 25)]
+    return {"kind": "internal", "title": "中共测试单位党组关于十一届省委第八轮巡视整改情况的报告",
+            "addressee": "省委巡视工作领导小组", "signer": "中共测试单位党组", "date": "2026-03-01",
+            "sections": [{"key": "tasks", "heading": "一、反馈问题整改落实情况", "body": "\n".join(body), "table": None}]}
+
+
+def _compact(page: list[str]) -> str:
+    return "".join("".join(line.split()) for line in page)
+
+
+def assert_pages_half_full(pages: list[list[str]]) -> None:
+    """No page but the last is left more than half empty (22 lines a page)."""
+    assert all(len(page) > 22 // 2 for page in pages[:-1]), [len(page) for page in pages]
+
+
+def test_every_heading_stays_with_its_text_and_no_page_is_left_half_empty() -> None:
+    content, alone, run_in = headed_notice()
+    pages = pages_of(to_pdf(render_docx(content), "docx"))
+    assert len(pages) >= 6
+    assert_pages_half_full(pages)
+    texts = [_compact(page) for page in pages]
+    for heading in alone:
+        found = [t for t in texts if "".join(heading.split()) in t]
+        assert found, f"「{heading}」 is split across pages"
+        # Body text follows the heading on its own page: a heading never ends a page.
+        assert not found[0].endswith("".join(heading.split())), heading
+    for head, start in run_in:
+        found = [t for t in texts if head in t]
+        assert found, f"「{head}」 is split across pages"
+        assert head + "。" + start in found[0], f"「{head}」 ends a page without its text"
+    for page, following in zip(pages[:-1], pages[1:], strict=True):
+        if _label_line(page[-1]):  # only a one-line item, complete, may end a page
+            assert page[-1].endswith("。") and _label_line(following[0]), (page[-1], following[0])
+
+
+def test_a_long_list_of_headings_with_their_counts_fills_its_pages() -> None:
+    pages = pages_of(to_pdf(render_docx(findings_report()), "docx"))
+    assert len(pages) >= 3
+    assert_pages_half_full(pages)
+    for page in pages[:-1]:
+        assert not page[-1].startswith("（") or page[-1].endswith("。"), page[-1]  # an aspect never ends a page

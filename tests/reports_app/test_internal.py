@@ -72,7 +72,7 @@ def test_internal_report_keeps_the_findings_tree_in_order(world) -> None:
     body = next(s for s in internal_draft(unit.inspection).sections if s.key == "tasks").body
     assert [line[:3] for line in body.split("\n")] == ["（一）", "1.学", "2.制", "（二）", "1.主", "（三）"]
     assert body.split("\n")[0] == "（一）贯彻落实党的理论和路线方针政策方面"
-    assert body.split("\n")[-1] == "（三）巡视整改不彻底方面。1项整改任务中已完成0项。"
+    assert body.split("\n")[-1] == "（三）巡视整改不彻底方面。1项整改任务尚未启动。"
 
 
 def test_leader_report_does_not_count_unassigned_tasks_as_a_leader(filled) -> None:

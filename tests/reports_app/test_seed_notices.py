@@ -39,15 +39,45 @@ def test_counts_the_generated_notice_states_are_the_ledgers(imported) -> None:
     _path, inspection, content = imported
     text = _text(content)
     facts = LedgerFacts.read(inspection).public()
+    # The source's own figures, when the ledger cannot back them, are quoted as the source's: the
+    # counts left are the ledger's.
+    source = facts.as_stated()
+    if source:
+        assert source in text
+        text = text.replace(source, "")
     aspects, problems, subs = facts.levels()
     tasks, closed = len(facts.tasks), facts.closed()
-    scope = re.search(r"反馈的(\d+)个方面(?:(\d+)个问题)?(?:(\d+)个具体问题)?", text)
+    scope = re.search(r"(?:反馈的|整改台账现录入)(\d+)个方面(?:(\d+)个问题)?(?:(\d+)个具体问题)?", text)
     assert scope, text[:400]
     assert [int(g or 0) for g in scope.groups()] == [aspects, problems, subs]
-    assert f"细化为{tasks}项整改任务" in text
-    assert re.findall(r"(\d+)项整改任务中已完成(\d+)项", text)[0] == (str(tasks), str(closed))
+    assert re.search(rf"(?:细化为|的){tasks}项整改任务", text)
+    progress = re.search(r"截至\d+年\d+月\d+日，(?:整改台账所列)?(\d+)项整改任务(?:中已完成(\d+)项)?", text)
+    assert progress and (int(progress.group(1)), int(progress.group(2) or 0)) == (tasks, closed)
+    assert tasks == 0 or "已完成0项" not in text
     for total, done in re.findall(r"(\d+)项整改任务中已完成(\d+)项", text)[1:]:
         assert int(done) <= int(total)
+
+
+@pytest.mark.parametrize("imported", files(SEEDS), indirect=True)
+def test_the_generated_notice_never_contradicts_the_figures_its_source_states(imported) -> None:
+    path, inspection, content = imported
+    text = _text(content)
+    from rectify.inspections.notice_import import stated_figures
+    from rectify.rules import wording
+
+    stated = stated_figures(parse(read_file(path)).figures)
+    facts = LedgerFacts.read(inspection).public()
+    if facts.source_backed():
+        return  # the ledger's counts are the source's: nothing to attribute
+    # Every figure the source states of itself is said, as the source's; the ledger's are the ledger's.
+    quoted = facts.as_stated()
+    assert quoted.startswith("据") and quoted in text
+    for key in ("tasks", "long_term", "aspects", "problems"):
+        if key in stated:
+            assert str(stated[key]) in quoted
+    if wording.stated_closed(stated):
+        assert f"已完成{wording.stated_closed(stated)}项" in quoted
+    assert "细化为" not in text.split("二、")[0]  # the ledger's task count is not passed off as the plan's
 
 
 @pytest.mark.parametrize("imported", files(SEEDS), indirect=True)

@@ -11,6 +11,7 @@ from rectify.ledger import services as ledger
 from rectify.ledger.models import Lead
 from rectify.ledger.notice_import import import_notice
 from rectify.reports.compose import compose_notice, notice_draft
+from rectify.reports.internal import internal_draft
 from rectify.rules import wording
 from tests.factories import evidence, make_task
 from tests.reports_app.conftest import close, task_on
@@ -169,3 +170,80 @@ def test_generated_documents_use_full_width_punctuation(world) -> None:
     assert "“扛牢压实主体责任有差距”的问题" in _text(inspection)
     assert wording.full_width("(一)关于问题,详见附件(1)") == "（一）关于问题，详见附件（1）"
     assert wording.full_width("追缴1,000元，10:30召开，邮箱:a@b.cn") == "追缴1,000元，10:30召开，邮箱：a@b.cn"
+
+
+def test_no_task_done_is_said_by_what_the_tasks_are_doing() -> None:
+    assert wording.tasks_progress({"已取得阶段性成效": 21}) == "21项整改任务均已取得阶段性成效"
+    assert wording.tasks_progress({"正在推进": 1}) == "1项整改任务正在推进"
+    assert wording.tasks_progress({"正在推进": 3, "尚未启动": 2}) == "5项整改任务中正在推进3项、尚未启动2项"
+    assert wording.tasks_progress({"已完成": 2, "正在推进": 3}) == "5项整改任务中已完成2项，其余3项正在推进"
+    assert wording.tasks_progress({"已完成": 2, "正在推进": 3}, rest=False) == "5项整改任务中已完成2项"
+
+
+def test_a_source_the_ledger_cannot_back_is_quoted_as_its_own() -> None:
+    stated = {"tasks": 38, "closed": 7, "long_term": 31, "aspects": 4, "problems": 11}
+    ledger_counts = {"aspects": 4, "problems": (9, 0), "tasks": 21, "closed": 0, "long_term": 21}
+    assert not wording.source_backed(stated, **ledger_counts)
+    assert wording.source_backed(stated, aspects=4, problems=(11, 0), tasks=38, closed=7, long_term=31)
+    assert wording.source_backed({"all_done": 1, "tasks": 5}, aspects=1, problems=(2, 0), tasks=5, closed=5,
+                                 long_term=0)
+    assert not wording.source_backed({"all_done": 1, "tasks": 5}, aspects=1, problems=(2, 0), tasks=5, closed=4,
+                                     long_term=1)
+    assert wording.as_stated(stated, published="2021年8月26日") == (
+        "据2021年8月26日发布的整改进展情况通报，反馈问题4个方面11个问题，整改任务38项，其中已完成7项、长期整改31项"
+    )
+    assert wording.as_stated({"tasks": 173}, published="") == "据整改进展情况通报，整改任务173项"
+
+
+# A published notice in the shape of a real one: it states 12 tasks, 3 done, 9 long-term, and lists 4 measures.
+STATING_NOTICE = """\
+中共测试单位党组
+关于十一届省委第八轮巡视整改进展情况的通报
+
+  根据省委统一部署,2020年10月18日至12月25日,省委第十四巡视组对测试单位开展了常规巡视。2021年1月30日,省委巡视组向测试单位反馈了巡视意见。
+
+  一、整改工作基本情况
+
+  对巡视反馈中指出的2个方面3个问题进行逐条梳理,细化12项整改任务。经过集中整改,12项整改任务中有3项已整改完成,9项长期整改任务均取得阶段性成效。
+
+  二、省委巡视组反馈意见整改落实情况
+
+  (一)关于落实全面从严治党政治责任方面问题
+
+  1.关于“扛牢压实主体责任有差距”的问题。一是制定年度任务安排。二是完善主体责任清单。
+
+  (二)关于落实新时代党的组织路线方面问题
+
+  1.关于“机关党建工作存在薄弱环节”的问题。一是落实“三会一课”制度。二是推进党支部标准化建设。
+
+  三、下一步工作打算
+
+  继续抓好整改。
+
+中共测试单位党组
+2021年8月26日
+"""
+
+
+def test_notice_from_a_source_it_cannot_back_states_both_as_their_own(world) -> None:
+    unit = world.units[0]
+    inspection = import_notice(unit.office_staff, unit.org, data=STATING_NOTICE.encode(),
+                               filename="通报.txt").inspection
+    text = _text(inspection)
+    # The source's own figures, attributed to it and its date; the ledger's four measures as the ledger's.
+    assert "据2021年8月26日发布的整改进展情况通报，反馈问题2个方面3个问题，整改任务12项，其中已完成3项、长期整改9项" in text
+    assert "整改台账所列4项整改任务均已取得阶段性成效" in text
+    assert "已完成0项" not in text
+    assert "细化为4项整改任务" not in text  # the source says 12: the ledger's count is not passed off as the plan's
+    internal = "\n".join(section.body for section in internal_draft(inspection).sections)
+    assert "据2021年8月26日发布的整改进展情况通报" in internal and "已完成0项" not in internal
+
+
+def test_a_ledger_that_backs_its_source_is_written_plainly(world) -> None:
+    unit = world.units[0]
+    backed = STATING_NOTICE.replace("3个问题进行逐条梳理,细化12项整改任务。经过集中整改,12项整改任务中有3项已整改完成,"
+                                    "9项长期整改任务均取得阶段性成效", "2个问题进行逐条梳理,细化4项整改任务")
+    inspection = import_notice(unit.office_staff, unit.org, data=backed.encode(), filename="通报.txt").inspection
+    text = _text(inspection)
+    assert "发布的整改进展情况通报" not in text and "整改台账所列" not in text
+    assert "细化为4项整改任务" in text

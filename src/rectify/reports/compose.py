@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from rectify import clock
+from rectify.audit.models import AuditEvent
 from rectify.inspections.models import Finding, Inspection
 from rectify.ledger.models import Lead, Outcome, Progress, RuleChange, Task
 from rectify.notice import Contact, Node, Notice
@@ -66,6 +67,8 @@ class LedgerFacts:
     outcomes: list[Outcome]
     leads: list[Lead]
     exempt_findings: int = 0
+    # The figures the notice the ledger was imported from states of itself (通报自述), as it states them.
+    stated: dict[str, int] = field(default_factory=dict)
     children: dict[int | None, list[Finding]] = field(default_factory=dict)
     tasks_of: dict[int, list[Task]] = field(default_factory=dict)
 
@@ -95,6 +98,7 @@ class LedgerFacts:
             rules=list(RuleChange.objects.filter(inspection=inspection).order_by("issued_on", "id")),
             outcomes=list(Outcome.objects.filter(inspection=inspection).order_by("recorded_on", "id")),
             leads=list(Lead.objects.filter(inspection=inspection).select_related("handler_org").order_by("received_on", "id")),
+            stated=stated_by_source(inspection),
         )
 
     def public(self) -> LedgerFacts:
@@ -135,6 +139,28 @@ class LedgerFacts:
             counts[wording.task_state(task.status)] += 1
         return counts
 
+    def progress(self, tasks: list[Task] | None = None, *, rest: bool = True) -> str:
+        """How far the tasks have got, in a document's words (`wording.tasks_progress`)."""
+        return wording.tasks_progress(self.states(tasks), rest=rest)
+
+    def source_backed(self) -> bool:
+        """True unless the source notice states figures of itself that this ledger does not hold."""
+        if not self.stated:
+            return True
+        aspects, problems, sub_problems = self.levels()
+        return wording.source_backed(
+            self.stated, aspects=aspects, problems=(problems, sub_problems), tasks=len(self.tasks),
+            closed=self.closed(), long_term=self.by_category()[Task.Category.LONG_TERM],
+        )
+
+    def as_stated(self) -> str:
+        """The source notice's own figures, attributed to it and its date ("" when the ledger backs them)."""
+        if self.source_backed():
+            return ""
+        published = self.inspection.published
+        day = f"{published.year}年{published.month}月{published.day}日" if published else ""
+        return wording.as_stated(self.stated, published=day)
+
     def closed(self, tasks: list[Task] | None = None) -> int:
         return sum(1 for t in (self.tasks if tasks is None else tasks) if t.status == Task.Status.CLOSED)
 
@@ -154,6 +180,20 @@ class LedgerFacts:
 
 
 number_text = wording.number
+
+
+def stated_by_source(inspection: Inspection) -> dict[str, int]:
+    """The figures the imported notice states of its own rectification, kept at its import (通报自述)."""
+    event = (
+        AuditEvent.objects.filter(
+            action="inspection.import_stated", object_type="inspections.inspection", object_id=str(inspection.pk)
+        )
+        .order_by("-id")
+        .values_list("after", flat=True)
+        .first()
+    )
+    stated = (event or {}).get("stated") or {}
+    return {key: int(value) for key, value in stated.items() if key in wording.STATED_KEYS}
 
 
 def sentence(text: str) -> str:
@@ -247,7 +287,7 @@ def finding_nodes(facts: LedgerFacts, parent_id: int | None = None, depth: int =
             title=wording.full_width(finding.title.strip().rstrip("。；;，,")),
         )
         if len(tasks) > 1:
-            node.text = f"{wording.tasks_done(len(tasks), facts.closed(tasks))}。"
+            node.text = f"{facts.progress(tasks, rest=False)}。"
             node.measures = [
                 task_measure(t, facts.latest.get(t.pk), marker=f"{int_to_chinese(i)}是")
                 for i, t in enumerate(tasks, start=1)
@@ -280,7 +320,17 @@ def _organisation(facts: LedgerFacts, unit: str) -> list[str]:
     owners = "、".join(o for o in (f"责任领导{len(leaders)}名" if leaders else "",
                                    f"牵头单位{len(departments)}个" if departments else "") if o)
     parts = [f"{unit}把{inspection.inspector}{kind}整改作为重大政治任务，研究制定整改方案，抓好整改落实。"]
-    if facts.tasks:
+    source = facts.as_stated()
+    if source:
+        # The ledger cannot back the source's own figures task by task: each is said as its own.
+        parts.append(f"{source}。")
+    if facts.tasks and source:
+        parts.append(
+            f"整改台账现录入{wording.scope(aspects, problems, sub_problems)}的{len(facts.tasks)}项整改任务"
+            + (f"，逐项明确{owners}" if owners else "")
+            + (f"，其中{split}。" if split else "。")
+        )
+    elif facts.tasks:
         parts.append(
             f"对{kind}反馈的{wording.scope(aspects, problems, sub_problems)}逐条梳理，细化为{len(facts.tasks)}项整改任务"
             + (f"，逐项明确{owners}" if owners else "")
@@ -297,11 +347,8 @@ def _organisation(facts: LedgerFacts, unit: str) -> list[str]:
 
 def progress_sentence(facts: LedgerFacts, day: dt.date) -> str:
     """截至…，N项整改任务中已完成M项；新建或修订完善制度N项；问责N人 …"""
-    total, closed = len(facts.tasks), facts.closed()
-    clauses = [f"截至{day.year}年{day.month}月{day.day}日，{wording.tasks_done(total, closed)}"]
-    rest = wording.remaining(facts.states())
-    if rest:
-        clauses.append(rest)
+    whose = "" if facts.source_backed() else "整改台账所列"
+    clauses = [f"截至{day.year}年{day.month}月{day.day}日，{whose}{facts.progress()}"]
     made = [r for r in facts.rules if r.action in (RuleChange.Action.CREATE, RuleChange.Action.REVISE)]
     if made:
         clauses.append(f"新建或修订完善制度{len(made)}项")
@@ -320,11 +367,12 @@ def _next_steps(facts: LedgerFacts) -> list[str]:
     kind = facts.inspection.kind
     long_term = facts.by_category()[Task.Category.LONG_TERM]
     open_tasks = sum(1 for t in facts.tasks if t.status != Task.Status.CLOSED and t.category != Task.Category.LONG_TERM)
+    whose = "" if facts.source_backed() else "整改台账所列"  # the ledger's counts, said as the ledger's
     parts = [f"下一步，将坚持目标不变、标准不降、力度不减，持续巩固深化{kind}整改成果，坚决防止问题反弹。"]
     if open_tasks:
-        parts.append(f"对尚未完成的{open_tasks}项整改任务，盯住时间节点，一周一调度，确保按期完成。")
+        parts.append(f"对{whose}尚未完成的{open_tasks}项整改任务，盯住时间节点，一周一调度，确保按期完成。")
     if long_term:
-        parts.append(f"对{long_term}项长期整改任务，定期报告阶段性成效，久久为功、常抓不懈。")
+        parts.append(f"对{whose}{long_term}项长期整改任务，定期报告阶段性成效，久久为功、常抓不懈。")
     parts.append("坚持举一反三，健全长效机制，把整改成果转化为推动高质量发展的实际成效。")
     return parts
 

@@ -29,19 +29,21 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Self
+from xml.sax.saxutils import escape as xml_escape
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_BREAK, WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsmap, qn
 from docx.oxml.text.parfmt import CT_PPr
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Twips
 from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from lxml import etree
 
 from rectify.notice.numerals import int_to_chinese
 from rectify.rules.wording import full_width
@@ -79,6 +81,9 @@ TEXT_HEIGHT = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM  # 225 mm
 
 LINES_PER_PAGE = 22
 CHARS_PER_LINE = 28
+# A heading with run-in text up to this many lines moves to the next page whole rather than split:
+# with the headings above it kept with it, a page still keeps more than half its lines.
+RUN_IN_KEPT_WHOLE_LINES = 4
 
 # Word lays out floor(TEXT_HEIGHT / linePitch) lines: the largest pitch that still fits 22 lines.
 LINE_PITCH = TEXT_HEIGHT // LINES_PER_PAGE  # 579 twips = 28.95 pt
@@ -363,25 +368,48 @@ def _cell_template(width: int, half_points: int, centred: bool, header: bool) ->
     return tc
 
 
-def _table_row(texts: list[str], templates: list[BaseOxmlElement], *, header: bool) -> BaseOxmlElement:
-    tr = OxmlElement("w:tr")
-    if header:
-        tr_pr = OxmlElement("w:trPr")
-        tr_pr.append(OxmlElement("w:cantSplit"))
-        tr_pr.append(OxmlElement("w:tblHeader"))  # repeat on every page
-        tr.append(tr_pr)
-    for text, template in zip(texts, templates, strict=True):
-        tc = copy.deepcopy(template)
-        if text:
-            run = tc[-1][-1]
-            if "\n" in text or "\t" in text:
-                Run(run, None).text = text  # type: ignore[arg-type]
-            else:
-                t = OxmlElement("w:t")
-                t.text = text
-                run.append(t)
-        tr.append(tc)
-    return tr
+_W_NS = nsmap["w"]
+_W_DECLARATION = f' xmlns:w="{_W_NS}"'
+_ROW_START = {True: "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>", False: "<w:tr>"}  # header repeats
+_RUN_PIECES = re.compile(r"(\n|\t)")
+
+
+@functools.cache
+def _cell_markup(width: int, half_points: int, centred: bool, header: bool) -> tuple[str, str]:
+    """`_cell_template` as XML text split where a cell's run takes its text: (before, after)."""
+    markup = etree.tostring(_cell_template(width, half_points, centred, header), encoding="unicode")
+    markup = markup.replace(_W_DECLARATION, "")
+    end = markup.rindex("</w:r>")  # the run holds its w:rPr, so it is never written <w:r/>
+    return markup[:end], markup[end:]
+
+
+def _run_markup(text: str) -> str:
+    """A run's content as python-docx writes `run.text`: w:t pieces, \n as w:br, \t as w:tab."""
+    pieces = []
+    for piece in _RUN_PIECES.split(text):
+        if piece == "\n":
+            pieces.append("<w:br/>")
+        elif piece == "\t":
+            pieces.append("<w:tab/>")
+        elif piece:
+            space = ' xml:space="preserve"' if piece != piece.strip() else ""
+            pieces.append(f"<w:t{space}>{xml_escape(piece)}</w:t>")
+    return "".join(pieces)
+
+
+def _table_rows(rows: Iterable[list[str]], cells: list[tuple[str, str]], *, header: bool) -> str:
+    """Table rows as WordprocessingML text, from per-column cell markup (one parse for the table)."""
+    out = []
+    start = _ROW_START[header]
+    for texts in rows:
+        out.append(start)
+        for text, (before, after) in zip(texts, cells, strict=True):
+            out.append(before)
+            if text:
+                out.append(_run_markup(text))
+            out.append(after)
+        out.append("</w:tr>")
+    return "".join(out)
 
 
 class OfficialDocument:
@@ -433,7 +461,9 @@ class OfficialDocument:
         for level, (font, bold) in _HEADING_FONTS.items():
             style = styles[f"Heading {level}"]
             self._reset_style(style, font, SIZE_3, bold=bold)
+            # A heading never ends a page: it stays with the paragraph below it and is not split.
             style.paragraph_format.keep_with_next = True
+            style.paragraph_format.keep_together = True
             style.paragraph_format.alignment = WD_PARAGRAPH_ALIGNMENT.JUSTIFY
             style.element.get_or_add_pPr().get_or_add_outlineLvl().val = level - 1
 
@@ -587,11 +617,12 @@ class OfficialDocument:
         _add_run(paragraph, f"{name}：", FONT_FANGSONG, SIZE_3)
         return self
 
-    def heading(self, level: int, text: str, run_in: str = "") -> Self:
+    def heading(self, level: int, text: str, run_in: str = "", *, text_follows: bool = True) -> Self:
         """A heading of the 一、/（一）/1./（1） ladder; `text` carries its own label.
 
         `run_in` is body text that continues on the heading's line, as 公文 often write a
         （一） or 1. heading: "1.强化党的政治建设。" in the heading font, then 仿宋 text.
+        `text_follows` is False when the next thing on the page is another heading, not body text.
         """
         if level not in _HEADING_FONTS:
             raise ValueError(f"heading level must be 1 to 4, not {level}")
@@ -605,9 +636,17 @@ class OfficialDocument:
         _add_run(paragraph, head, font, SIZE_3, bold=bold)
         if body:
             _add_run(paragraph, body, FONT_FANGSONG, SIZE_3, bold=False)
-            # A heading carrying its own text is not kept with the next paragraph: chained to a
-            # long measure, it would push both to the next page and leave this one half empty.
-            paragraph.paragraph_format.keep_with_next = False
+            # A short heading with its own text is kept whole and with the body text below it. A
+            # long one may break across pages but never leaves one line of it alone at the foot
+            # or head of a page, so its heading line never ends a page; kept whole or kept with
+            # the next paragraph, LibreOffice would move all of it and leave the page half empty.
+            # Nor is it kept with a heading that follows: a list of such headings (a report's
+            # findings, each with its count) would chain into one block longer than a page.
+            lines = math.ceil((2 + text_width_in_chars(head + body)) / CHARS_PER_LINE)
+            whole = lines <= RUN_IN_KEPT_WHOLE_LINES
+            paragraph.paragraph_format.keep_together = whole
+            paragraph.paragraph_format.widow_control = not whole
+            paragraph.paragraph_format.keep_with_next = whole and text_follows
         return self
 
     def paragraph(self, text: str) -> Self:
@@ -655,30 +694,38 @@ class OfficialDocument:
         total = sum(weights)
         twips = [int(self._text_width * w / total) for w in weights]
         half_points = SIZE_4 if columns <= 5 else SIZE_SMALL_4
+        # A ledger repeats its problems, leaders, departments and dates row after row: each
+        # distinct value is cleaned once per table.
+        texts: dict[str, str] = {}
+
+        def text_of(value: object) -> str:
+            if not isinstance(value, str):
+                return cell_text(value)
+            if value not in texts:
+                texts[value] = cell_text(value)
+            return texts[value]
+
         body_rows = [
-            [cell_text(v) for v in list(row)[:columns]] + [""] * (columns - len(row)) for row in rows
+            [text_of(v) for v in list(row)[:columns]] + [""] * (columns - len(row)) for row in rows
         ]
         fits = [
             all(text_width_in_chars(row[i]) * half_points * 10 <= width - _CELL_MARGINS for row in body_rows)
             for i, width in enumerate(twips)
         ]
 
-        # Built with lxml from per-column cell templates: python-docx's cell and paragraph
-        # properties cost ~1 ms per cell, too slow for a ledger of hundreds of rows.
-        tbl = OxmlElement("w:tbl")
-        tbl.append(_table_properties(sum(twips)))
-        grid = OxmlElement("w:tblGrid")
-        for width in twips:
-            column = OxmlElement("w:gridCol")
-            column.set(qn("w:w"), str(width))
-            grid.append(column)
-        tbl.append(grid)
-        header_cells = [_cell_template(w, half_points, True, True) for w in twips]
-        body_cells = [_cell_template(w, half_points, c, False) for w, c in zip(twips, fits, strict=True)]
-        tbl.append(_table_row([cell_text(h) for h in headers], header_cells, header=True))
-        for values in body_rows:
-            tbl.append(_table_row(values, body_cells, header=False))
-        self._body.find(qn("w:sectPr")).addprevious(tbl)
+        # Written as XML text from per-column cell markup and parsed once: python-docx's cell and
+        # paragraph properties cost ~1 ms per cell, and even copying one lxml template per cell
+        # was most of the time of a ledger of hundreds of rows.
+        properties = etree.tostring(_table_properties(sum(twips)), encoding="unicode").replace(_W_DECLARATION, "")
+        grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in twips)
+        header_cells = [_cell_markup(w, half_points, True, True) for w in twips]
+        body_cells = [_cell_markup(w, half_points, c, False) for w, c in zip(twips, fits, strict=True)]
+        markup = "".join((
+            f"<w:tbl{_W_DECLARATION}>", properties, f"<w:tblGrid>{grid}</w:tblGrid>",
+            _table_rows([[cell_text(h) for h in headers]], header_cells, header=True),
+            _table_rows(body_rows, body_cells, header=False), "</w:tbl>",
+        ))
+        self._body.find(qn("w:sectPr")).addprevious(parse_xml(markup))
         return self
 
     def attachment_note(self, titles: Sequence[str]) -> Self:

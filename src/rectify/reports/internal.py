@@ -106,7 +106,7 @@ def _findings_text(facts: LedgerFacts) -> str:
             line = f"{wording.full_width_label(finding.label)}{finding.title.strip().rstrip('。；;，,')}{mark}"
             if tasks:
                 # After a 。 the count runs on in body type after the heading, as 公文 write it.
-                line += f"。{wording.tasks_done(len(tasks), facts.closed(tasks))}。"
+                line += f"。{facts.progress(tasks, rest=False)}。"
             lines.append(line)
             walk(finding.pk)
 
@@ -123,7 +123,8 @@ def internal_draft(inspection: Inspection, *, day: dt.date | None = None) -> Rep
     overdue = sum(1 for t in facts.tasks if t.is_overdue(day))
     sections = [
         SectionDraft("opening", "", _inspection_sentence(inspection, unit) + f"现将{kind}整改情况报告如下："),
-        SectionDraft("organisation", "整改工作组织开展情况", progress_sentence(facts, day)),
+        SectionDraft("organisation", "整改工作组织开展情况",
+                     "\n".join(line for line in (sentence(facts.as_stated()), progress_sentence(facts, day)) if line)),
         SectionDraft("tasks", "反馈问题整改落实情况", _findings_text(facts)),
     ]
     # The full ledger goes after the signature as an attachment, on landscape pages.

@@ -176,9 +176,12 @@ def render_docx(content: dict[str, Any]) -> bytes:
     document.title("\n".join(title_lines(content)))
     if content.get("addressee"):
         document.addressee(content["addressee"])
-    for block in blocks(content):
+    body = blocks(content)
+    for index, block in enumerate(body):
         if block.kind == "heading":
-            document.heading(block.level, block.text, run_in=block.run_in)
+            following = body[index + 1] if index + 1 < len(body) else None
+            document.heading(block.level, block.text, run_in=block.run_in,
+                             text_follows=following is not None and following.kind != "heading")
         elif block.kind == "table" and block.table:
             document.table(block.table["headers"], block.table["rows"], block.table.get("widths"))
         else:

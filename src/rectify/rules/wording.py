@@ -101,6 +101,83 @@ def tasks_done(total: int, closed: int) -> str:
     return f"{total}项整改任务中已完成{closed}项"
 
 
+def tasks_progress(counts: dict[str, int], *, rest: bool = True) -> str:
+    """How far a set of tasks has got, from the count of each state word (`task_state`).
+
+    With some done: 5项整改任务中已完成2项(，其余3项正在推进 when `rest`). With none done a document
+    says what the tasks are doing instead of "已完成0项": 21项整改任务均已取得阶段性成效,
+    5项整改任务中正在推进3项、尚未启动2项.
+    """
+    total = sum(counts.values())
+    closed = counts.get(DONE, 0)
+    if not total or closed:
+        others = remaining(counts) if rest else ""
+        return tasks_done(total, closed) + (f"，{others}" if others else "")
+    shown = [(state, n) for state in (PHASED, UNDER_WAY, NOT_STARTED) if (n := counts.get(state, 0))]
+    if len(shown) == 1:
+        return f"{total}项整改任务{'均' if total > 1 else ''}{shown[0][0]}"
+    return f"{total}项整改任务中" + "、".join(f"{state}{n}项" for state, n in shown)
+
+
+# What a published notice states of its own rectification (`stated_figures` of an imported notice).
+STATED_KEYS = ("aspects", "problems", "tasks", "closed", "long_term", "all_done")
+
+
+def stated_closed(stated: dict[str, int]) -> int | None:
+    """The number of tasks a source notice states done: its own count, or every task (完成率100%)."""
+    if "closed" in stated:
+        return stated["closed"]
+    if stated.get("all_done") and "tasks" in stated:
+        return stated["tasks"]
+    return None
+
+
+def source_backed(
+    stated: dict[str, int], *, aspects: int, problems: tuple[int, ...], tasks: int, closed: int, long_term: int
+) -> bool:
+    """True when every figure a source notice states of itself is also the ledger's count.
+
+    `problems` are the ledger's counts at each level the source may have counted (问题, 具体问题).
+    A ledger that cannot back the source task by task (38 stated, 21 measures listed) is not backed:
+    a document then states the source's figures as the source's (`as_stated`), the ledger's as the
+    ledger's, so that neither claims what the other holds.
+    """
+    checks = [
+        ("aspects" not in stated or stated["aspects"] == aspects),
+        ("problems" not in stated or stated["problems"] in problems),
+        ("tasks" not in stated or stated["tasks"] == tasks),
+        ("long_term" not in stated or stated["long_term"] == long_term),
+        (stated_closed(stated) is None or stated_closed(stated) == closed),
+    ]
+    return all(checks)
+
+
+def as_stated(stated: dict[str, int], *, published: str, what: str = "整改进展情况通报") -> str:
+    """The source's own figures, attributed to it and to its date, nothing added:
+    据2021年8月26日发布的整改进展情况通报，反馈问题4个方面11个问题，整改任务38项，其中已完成7项、长期整改31项."""
+    parts = []
+    if "aspects" in stated:
+        scope_text = f"{stated['aspects']}个方面" + (f"{stated['problems']}个问题" if "problems" in stated else "")
+        parts.append(f"反馈问题{scope_text}")
+    elif "problems" in stated:
+        parts.append(f"反馈问题{stated['problems']}个")
+    split = []
+    if "closed" in stated:
+        split.append(f"已完成{stated['closed']}项")
+    if "long_term" in stated:
+        split.append(f"长期整改{stated['long_term']}项")
+    if "tasks" in stated:
+        done_all = stated.get("all_done") and "closed" not in stated
+        parts.append(f"整改任务{stated['tasks']}项" + ("，已全部完成" if done_all else "")
+                     + (f"，其中{'、'.join(split)}" if split else ""))
+    elif split:
+        parts.append("整改任务中" + "、".join(split))
+    elif stated.get("all_done"):
+        parts.append("整改任务已全部完成")
+    when = f"{published}发布的" if published else ""
+    return f"据{when}{what}，" + "，".join(parts) if parts else ""
+
+
 def remaining(counts: dict[str, int]) -> str:
     """What the tasks not closed are doing, from their states: 其余5项中正在推进3项、尚未启动2项."""
     states = [(PHASED, counts.get(PHASED, 0)), (UNDER_WAY, counts.get(UNDER_WAY, 0)),

@@ -52,6 +52,8 @@ FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
         "具体表现",
         "主要表现",
     ),
+    # The level below 反馈问题 (方面 → 问题 → 子问题), as an exported ledger writes it.
+    "sub_problem": ("子问题", "具体子问题", "子问题清单"),
     "measure": (
         "整改措施",
         "整改举措",

@@ -41,6 +41,7 @@ FIELD_LABELS: dict[str, str] = {
     "seq": Message(gettext_noop("序号")),
     "aspect": Message(gettext_noop("方面")),
     "finding": Message(gettext_noop("反馈问题")),
+    "sub_problem": Message(gettext_noop("子问题")),
     "measure": Message(gettext_noop("整改措施")),
     "leader": Message(gettext_noop("责任领导")),
     "lead_org": Message(gettext_noop("牵头单位")),
@@ -91,9 +92,11 @@ class LedgerRow:
     number: str | None = None  # the plan's own numbering of the task (序号): "3", "1.2"
     finding_label: str = ""  # the problem's numbering as written: "（一）", "1."
     aspect_label: str = ""  # the aspect's numbering as written: "一、"
+    sub_problem: str | None = None  # the 子问题 under `finding` the measure answers, if any
+    sub_problem_label: str = ""  # its numbering as written: "（1）"
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        found = {
             "aspect": self.aspect,
             "finding": self.finding,
             "measure": self.measure,
@@ -104,6 +107,9 @@ class LedgerRow:
             "category": self.category,
             "progress": self.progress,
         }
+        if self.sub_problem:
+            found["sub_problem"] = self.sub_problem
+        return found
 
 
 @dataclass
@@ -177,7 +183,11 @@ class LedgerParse:
 
 @dataclass
 class ExportRow:
-    """One task as it is written to an exported ledger."""
+    """One task as it is written to an exported ledger.
+
+    ``finding`` equal to ``aspect`` means the plan has no 问题 level there: the measure (or its
+    ``sub_problem``) hangs on the aspect itself. Labels are the plan's numbering ("（一）").
+    """
 
     aspect: str | None
     finding: str
@@ -191,3 +201,7 @@ class ExportRow:
     light: str | None = None  # "green" | "yellow" | "red" | None
     progress: str | None = None
     note: str | None = None
+    sub_problem: str | None = None
+    aspect_label: str = ""
+    finding_label: str = ""
+    sub_problem_label: str = ""

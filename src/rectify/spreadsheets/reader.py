@@ -323,9 +323,12 @@ class _SheetReader:
             self.finding, self.finding_row, self.finding_tasks = finding, row, 0
             self.finding_label = self.label_of(row, "finding")
 
+        # A 子问题 cell (an exported ledger's level below the problem) is read row by row: the
+        # export merges it over its measures, and a blank one means the measure answers the problem.
+        sub_problem = self.joined(row, "sub_problem") or None
         measure = self.joined(row, "measure")
         if not measure:
-            if finding or aspect:
+            if finding or aspect or sub_problem:
                 return  # a problem (or an aspect) whose measures follow on the rows below
             self.error(row, cols["measure"][0], Message(gettext_noop("「整改措施」为空")))
             return
@@ -367,6 +370,8 @@ class _SheetReader:
                 category=deadline.category,
                 progress=progress or None,
                 note=self.joined(row, "note") or None,
+                sub_problem=sub_problem,
+                sub_problem_label=self.label_of(row, "sub_problem") if sub_problem else "",
             )
         )
         self.seq_tasks.append(len(self.tasks) - 1)

@@ -378,6 +378,21 @@ class _Importer:
         return None, leader_name
 
     def finding_for(self, row: LedgerRow) -> Finding:
+        """The finding a row's measure answers: its 子问题 if it names one, else its problem."""
+        problem = self.problem_for(row)
+        if not row.sub_problem:
+            return problem
+        same = [f for f in self.by_title.get(_norm(row.sub_problem), []) if f.parent is problem]
+        if same:
+            self.reused += 1
+            return same[0]
+        finding = self.new_finding(row.sub_problem, parent=problem, label=row.sub_problem_label,
+                                   level=Finding.Level.SUB_PROBLEM)
+        self.remember(finding)
+        self.created["findings"] += 1
+        return finding
+
+    def problem_for(self, row: LedgerRow) -> Finding:
         aspect = self.aspect_for(row.aspect, label=row.aspect_label) if row.aspect else None
         if aspect is not None and _norm(row.finding) == _norm(row.aspect):
             return aspect  # a measure answering the aspect itself (an aspect with no 问题 level)
@@ -401,14 +416,16 @@ class _Importer:
             self.created["aspects"] += 1
         return aspect
 
-    def new_finding(self, title: str, *, parent: Finding | None, label: str = "") -> Finding:
-        """A problem (or an aspect) written with the tasks by `add_to_plan`."""
+    def new_finding(self, title: str, *, parent: Finding | None, label: str = "", level: int | None = None) -> Finding:
+        """A problem (or an aspect, or a sub-problem) written with the tasks by `add_to_plan`."""
+        column = "finding" if level is None else "sub_problem"
         title = (title or "").strip()
         if not title:
-            raise _RowFailed("finding", _("「问题标题」不能为空"))
-        level = Finding.Level.ASPECT if parent is None else parent.level + 1
-        if level > Finding.Level.SUB_PROBLEM:
-            raise _RowFailed("finding", _("问题层级最多三级（方面、问题、具体问题）"))
+            raise _RowFailed(column, _("「问题标题」不能为空"))
+        if level is None:
+            level = Finding.Level.ASPECT if parent is None else parent.level + 1
+        if level > Finding.Level.SUB_PROBLEM or (parent is not None and level <= parent.level):
+            raise _RowFailed(column, _("问题层级最多三级（方面、问题、具体问题）"))
         return bulk.new(Finding, inspection=self.inspection, parent=parent, level=level, title=title,
                        label=label[:16], position=self.next_position())
 
@@ -444,7 +461,10 @@ def export_ledger(actor: User, inspection: Inspection, *, per_aspect: bool = Fal
 
 def export_rows(inspection: Inspection) -> list[ExportRow]:
     """The ledger rows of an inspection, problem by problem in plan order (six plain queries in all)."""
-    findings = {f.pk: f for f in Finding.objects.filter(inspection=inspection).only("parent_id", "title", "position")}
+    findings = {
+        f.pk: f
+        for f in Finding.objects.filter(inspection=inspection).only("parent_id", "level", "label", "title", "position")
+    }
     tasks = list(
         Task.objects.filter(inspection=inspection).only(
             "finding_id", "title", "leader_name", "leader_id", "lead_org_id", "deadline", "category", "status",
@@ -488,12 +508,17 @@ def export_rows(inspection: Inspection) -> list[ExportRow]:
         leader = [name for name in re.split(r"[、，,]", task.leader_name) if name.strip()]
         if not leader and task.leader_id in leaders:
             leader = [leaders[task.leader_id]]
+        aspect, problem, sub_problem = _levels(nodes)
         rows.append(
             ExportRow(
-                # A task on the aspect itself (no 问题 level) names the aspect in both cells, so it
-                # reads back under its own aspect, not the one above it.
-                aspect=nodes[0].title,
-                finding=nodes[-1].title,
+                # Where the plan has no 问题 level (a task or a 子问题 on the aspect itself) the problem
+                # cell names the aspect, so the row reads back under its own aspect.
+                aspect=aspect.title,
+                aspect_label=aspect.label,
+                finding=problem.title,
+                finding_label=problem.label if problem is not aspect else aspect.label,
+                sub_problem=sub_problem.title if sub_problem else None,
+                sub_problem_label=sub_problem.label if sub_problem else "",
                 measure=task.title,
                 leader=leader,
                 lead_org=[orgs[task.lead_org_id]] if task.lead_org_id in orgs else [],
@@ -506,3 +531,11 @@ def export_rows(inspection: Inspection) -> list[ExportRow]:
             )
         )
     return rows
+
+
+def _levels(nodes: list[Finding]) -> tuple[Finding, Finding, Finding | None]:
+    """(aspect, problem, sub-problem) of a finding's chain from the root; a missing 问题 level is the aspect."""
+    aspect, finding = nodes[0], nodes[-1]
+    if finding.level >= Finding.Level.SUB_PROBLEM and len(nodes) > 1:
+        return aspect, nodes[-2], finding
+    return aspect, finding, None

@@ -54,9 +54,11 @@ COLUMNS: tuple[_Column, ...] = (
     _Column("progress", "整改进展", 36, False),
     _Column("note", "备注", 12, False),
 )
+# A plan with 子问题 gets their column next to the problem's, so every level reads back.
+SUB_PROBLEM_COLUMN = _Column("sub_problem", "子问题", 30, False)
+COLUMNS_WITH_SUB_PROBLEMS: tuple[_Column, ...] = (*COLUMNS[:3], SUB_PROBLEM_COLUMN, *COLUMNS[3:])
 HEADER_ROW = 3
 FIRST_DATA_ROW = HEADER_ROW + 1
-_INDEX = {column.field: index for index, column in enumerate(COLUMNS, start=1)}
 
 LIGHTS = {"green": ("绿", "00B050"), "yellow": ("黄", "FFC000"), "red": ("红", "FF0000")}
 # Status labels by the words they contain; the first match decides the fill colour.
@@ -101,12 +103,18 @@ def write_ledger(
         used: set[str] = set()
         for aspect, group in groups.items():
             _write_sheet(
-                workbook, styles, _sheet_name(aspect or "其他", used), group, title, unit, date_label
+                workbook, styles, _sheet_name(aspect or "其他", used), group, title, unit, date_label,
+                columns=columns_for(rows),
             )
     else:
-        _write_sheet(workbook, styles, "整改台账", rows, title, unit, date_label)
+        _write_sheet(workbook, styles, "整改台账", rows, title, unit, date_label, columns=columns_for(rows))
     workbook.close()
     return buffer.getvalue()
+
+
+def columns_for(rows: Sequence[ExportRow]) -> tuple[_Column, ...]:
+    """The ledger's columns: the standard ones, with 子问题 when any task answers a sub-problem."""
+    return COLUMNS_WITH_SUB_PROBLEMS if any(row.sub_problem for row in rows) else COLUMNS
 
 
 def blank_template() -> bytes:
@@ -251,10 +259,11 @@ def _write_sheet(
     date_label: str,
     *,
     blank_rows: int = 0,
+    columns: tuple[_Column, ...] = COLUMNS,
 ) -> None:
     ws = workbook.add_worksheet(name)
-    last = len(COLUMNS) - 1
-    for index, column in enumerate(COLUMNS):
+    last = len(columns) - 1
+    for index, column in enumerate(columns):
         ws.set_column(index, index, column.width)
     ws.freeze_panes(FIRST_DATA_ROW - 1, 0)
     ws.repeat_rows(HEADER_ROW - 1)
@@ -267,21 +276,21 @@ def _write_sheet(
     ws.set_row(0, 36)
     ws.set_row(HEADER_ROW - 1, 30)
 
-    split = len(COLUMNS) // 2
+    split = len(columns) // 2
     _merge(ws, styles, 0, 0, 0, last, title, styles.title)
     unit_text = f"填报单位：{unit}" if unit and not unit.startswith("填报单位") else unit
     _merge(ws, styles, 1, 0, 1, split - 1, unit_text, styles.unit)
     _merge(ws, styles, 1, split, 1, last, date_label, styles.date)
-    for index, column in enumerate(COLUMNS):
+    for index, column in enumerate(columns):
         _put(ws, styles, HEADER_ROW - 1, index, column.header, styles.header)
 
-    _write_tasks(ws, styles, rows)
+    _write_tasks(ws, styles, rows, columns)
     first_blank = FIRST_DATA_ROW - 1 + len(rows)
     for row in range(first_blank, first_blank + blank_rows):
-        for index, column in enumerate(COLUMNS):
+        for index, column in enumerate(columns):
             ws.write_blank(row, index, None, styles.center if column.centered else styles.left)
     end = max(first_blank + blank_rows - 1, FIRST_DATA_ROW - 1)
-    category = _INDEX["category"] - 1
+    category = [column.field for column in columns].index("category")
     ws.data_validation(
         FIRST_DATA_ROW - 1,
         category,
@@ -299,13 +308,13 @@ def _write_sheet(
 def row_heights(rows: Sequence[ExportRow], texts: Sequence[dict[str, str]], spans: dict[str, dict[int, int]]) -> list[float]:
     """The height of each data row: its own cells' lines, and merged problem/aspect text spread over
     the rows it covers (the last row of the span takes what the others lack)."""
-    widths = {column.field: column.width for column in COLUMNS}
+    widths = {column.field: column.width for column in COLUMNS_WITH_SUB_PROBLEMS}
     lines = [
         max((text_lines(value, widths[name]) for name, value in cells.items() if name not in _MERGED and value),
             default=1)
         for cells in texts
     ]
-    for name in ("finding", "aspect"):
+    for name in ("sub_problem", "finding", "aspect"):
         for start, end in spans[name].items():
             need = text_lines(texts[start].get(name, ""), widths[name]) if texts[start].get(name) else 1
             have = sum(lines[start : end + 1])
@@ -314,14 +323,22 @@ def row_heights(rows: Sequence[ExportRow], texts: Sequence[dict[str, str]], span
     return [row_points(n) for n in lines]
 
 
-_MERGED = {"seq", "aspect", "finding"}
+_MERGED = {"seq", "aspect", "finding", "sub_problem"}
 
 
-def _write_tasks(ws: Worksheet, styles: _Styles, rows: Sequence[ExportRow]) -> None:
+def _labelled(label: str, title: str | None) -> str | None:
+    """A level's title with the plan's numbering in front ("（一）学习不深入"), as officials write it."""
+    return f"{label}{title}" if label and title else title
+
+
+def _write_tasks(ws: Worksheet, styles: _Styles, rows: Sequence[ExportRow], columns: tuple[_Column, ...]) -> None:
     merged = _MERGED
     spans = _spans(rows)
     texts = [
-        {"aspect": row.aspect or "", "finding": row.finding or "", "measure": row.measure or "",
+        {"aspect": _labelled(row.aspect_label, row.aspect) or "",
+         "finding": _labelled(row.finding_label, row.finding) or "",
+         "sub_problem": _labelled(row.sub_problem_label, row.sub_problem) or "",
+         "measure": row.measure or "",
          "leader": "、".join(row.leader), "lead_org": "、".join(row.lead_org), "co_orgs": "、".join(row.co_orgs),
          "status": row.status or "", "progress": row.progress or "", "note": row.note or ""}
         for row in rows
@@ -344,8 +361,9 @@ def _write_tasks(ws: Worksheet, styles: _Styles, rows: Sequence[ExportRow]) -> N
             deadline = {CATEGORY_LONG_TERM: "长期坚持", CATEGORY_IMMEDIATE: "立行立改"}.get(row.category)
         values: dict[str, tuple[Any, Format]] = {
             "seq": (seq, styles.center),
-            "aspect": (row.aspect, styles.center),
-            "finding": (row.finding, styles.left),
+            "aspect": (_labelled(row.aspect_label, row.aspect), styles.center),
+            "finding": (_labelled(row.finding_label, row.finding), styles.left),
+            "sub_problem": (_labelled(row.sub_problem_label, row.sub_problem), styles.left),
             "measure": (row.measure, styles.left),
             "leader": ("、".join(row.leader), styles.center),
             "lead_org": ("、".join(row.lead_org), styles.center),
@@ -357,7 +375,7 @@ def _write_tasks(ws: Worksheet, styles: _Styles, rows: Sequence[ExportRow]) -> N
             "progress": (row.progress, styles.left),
             "note": (row.note, styles.left),
         }
-        for index, column in enumerate(COLUMNS):
+        for index, column in enumerate(columns):
             value, style = values[column.field]
             if column.field in merged:
                 span_of = spans["finding" if column.field == "seq" else column.field]
@@ -370,11 +388,12 @@ def _write_tasks(ws: Worksheet, styles: _Styles, rows: Sequence[ExportRow]) -> N
 
 
 def _spans(rows: Sequence[ExportRow]) -> dict[str, dict[int, int]]:
-    """Where each aspect and each problem starts (row offset) and ends: the ranges to merge."""
-    spans: dict[str, dict[int, int]] = {"aspect": {}, "finding": {}}
+    """Where each aspect, problem and sub-problem starts (row offset) and ends: the ranges to merge."""
+    spans: dict[str, dict[int, int]] = {"aspect": {}, "finding": {}, "sub_problem": {}}
     keys: dict[str, list[Any]] = {
         "aspect": [row.aspect for row in rows],
         "finding": [(row.aspect, row.finding) for row in rows],
+        "sub_problem": [(row.aspect, row.finding, row.sub_problem) for row in rows],
     }
     for name, values in keys.items():
         start = 0
