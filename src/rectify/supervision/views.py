@@ -287,7 +287,11 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "versions": versions, "latest": versions[0] if versions else None, "report_reviews": report_reviews,
         "evaluations": Evaluation.objects.filter(inspection=inspection)[:5],
         "second_round": (second := SecondRound.objects.filter(inspection=inspection).first()),
-        "second_round_tasks": second.tasks.count() if second else 0,
+        "second_round_tasks": (planned := second.tasks.count() if second else 0),
+        # A round started before its tasks were planned with it: the office plans them with the button.
+        "second_round_backlog": (backlog := second is not None and not planned
+                                 and bool(services.unfinished_before(second))),
+        "can_plan_second_round": backlog and can_unit(user, Action.EDIT_PLAN, inspection.target),  # type: ignore[arg-type]
         "can_submit": can_unit(user, Action.SUBMIT_PLAN, inspection.target),  # type: ignore[arg-type]
         "can_review": can_unit(user, Action.REVIEW_PLAN, inspection.target),  # type: ignore[arg-type]
         "can_evaluate": can_unit(user, Action.EVALUATE, inspection.target),  # type: ignore[arg-type]
