@@ -94,3 +94,9 @@ def test_help_lists_the_commands(tmp_path):
     out = rectify(tmp_path, "help").stdout
     for verb in ("demo", "stats", "audit verify", "parse", "import-ledger", "remind"):
         assert verb in out
+
+
+def test_demo_units_and_office_have_their_level(demo_home):
+    with sqlite3.connect(demo_home / "rectify.sqlite3") as db:
+        levels = dict(db.execute("SELECT name, level FROM organizations_organization WHERE kind != 'department'"))
+    assert len(levels) == 3 and set(levels.values()) == {"provincial"}
