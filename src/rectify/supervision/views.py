@@ -27,6 +27,7 @@ from rectify.ledger.selectors import tasks_visible_to
 from rectify.ledger.views.common import get_inspection, paginate
 from rectify.organizations.models import Organization
 from rectify.organizations.scoping import can_unit, require_unit
+from rectify.refusals import htmx_refusal
 from rectify.rules.ids import parse_id
 from rectify.rules.permissions import ALLOWED, Action
 from rectify.supervision import documents, selectors, services
@@ -68,6 +69,8 @@ def _run(request: HttpRequest, action: Callable[[], Any], *, success: str, back:
     except RectifyError as exc:
         if isinstance(exc, NotVisible | Forbidden):
             raise  # 404 and 403, as Django answers them
+        if (refused := htmx_refusal(request, exc)) is not None:
+            return refused  # the page stays as it is, with what was typed
         messages.error(request, exc.message)
         return redirect(back)
     if done is not None:
