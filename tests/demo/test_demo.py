@@ -136,3 +136,9 @@ def test_the_demo_server_runs_the_background_work(demo_home):
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=30)
+
+
+def test_demo_units_and_office_have_their_level(demo_home):
+    with sqlite3.connect(demo_home / "rectify.sqlite3") as db:
+        levels = dict(db.execute("SELECT name, level FROM organizations_organization WHERE kind != 'department'"))
+    assert len(levels) == 3 and set(levels.values()) == {"provincial"}

@@ -71,3 +71,40 @@ def test_overview_with_many_units_has_bounded_queries(office_client, world, djan
     with django_assert_max_num_queries(20):
         response = office_client.get("/overview/", {"sort": "name", "dir": "asc"})
     assert len(response.context["units"]) == 20  # the units with tasks
+
+
+def _levelled(world):
+    """A provincial unit, a county-level one and one without a level, each with one task (the county's overdue)."""
+    first, second = world.units
+    orgs.set_level(world.admin, unit=first.org, level="省级")
+    orgs.set_level(world.admin, unit=second.org, level="县级")
+    third = build_unit(world.office, "省档案馆")
+    make_task(first)
+    make_task(second, deadline=clock.today() - dt.timedelta(days=3))
+    make_task(third)
+    return first, second, third
+
+
+def test_level_filter_keeps_the_units_of_one_level(office_client, world):
+    first, second, _third = _levelled(world)
+    assert names(office_client.get("/overview/", {"level": "provincial"})) == [first.org.name]
+    assert names(office_client.get("/overview/", {"level": "county", "light": "green"})) == []
+    page = office_client.get("/overview/", {"level": "county"})
+    assert names(page) == [second.org.name]
+    assert '<option value="county" selected>县级</option>' in page.content.decode()
+
+
+def test_sorting_by_level_puts_the_higher_level_first_and_units_without_one_last(office_client, world):
+    first, second, third = _levelled(world)
+    assert names(office_client.get("/overview/", {"sort": "level", "dir": "asc"})) == [
+        first.org.name, second.org.name, third.org.name]
+
+
+def test_export_follows_the_level_filter_and_names_the_level(office_client, world):
+    _first, second, _third = _levelled(world)
+    page = office_client.get("/overview/", {"level": "county"}).content.decode()
+    assert "level=county&amp;format=xlsx" in page
+    response = office_client.get("/overview/", {"level": "county", "format": "xlsx"})
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][-1] == "层级"
+    assert [(r[0], r[-1]) for r in rows[1:]] == [(second.org.name, "县级")]

@@ -199,6 +199,7 @@ class TaskPatch(Schema):
     number: short_text(32) = ""  # type: ignore[valid-type]
     exempt: bool = False
     exempt_reason: short_text(200) = ""  # type: ignore[valid-type]
+    reason: short_text(200) = ""  # type: ignore[valid-type]  # 修改原因: required once the plan is submitted
 
 
 def task_rows(qs: QuerySet[Task]) -> QuerySet[Task]:
@@ -282,6 +283,8 @@ def update_task(request: HttpRequest, payload: TaskPatch, task_id: int = Path(..
     task = visible_task(request, task_id)
     sent = payload.model_dump(exclude_unset=True)
     version = sent.pop("version")
+    reason = sent.pop("reason", "")
     co_ids = sent.pop("co_orgs", None)
     co_orgs = _orgs(co_ids) if co_ids is not None else None
-    return ledger.update_task(actor(request), task, expected_version=version, co_orgs=co_orgs, **resolve_refs(sent))
+    return ledger.update_task(actor(request), task, expected_version=version, co_orgs=co_orgs, reason=reason,
+                              **resolve_refs(sent))

@@ -130,7 +130,8 @@ def _build(today: dt.date, progress: Callable[[str], None]) -> None:
     feedback = today - dt.timedelta(days=80)
     with clock.frozen(feedback - dt.timedelta(days=120)):
         office = orgs.create_organization(system, name=OFFICE_NAME, short_name="省委巡视办", kind=Organization.Kind.OFFICE,
-                                          address="济南市历下区省府前街1号", postcode="250011")
+                                          level=Organization.Level.PROVINCIAL, address="济南市历下区省府前街1号",
+                                          postcode="250011")
         admin = _user(system, "admin", "系统管理员", office, Role.ADMIN)
         admin.is_staff = True
         admin.save(update_fields=["is_staff"])
@@ -145,7 +146,7 @@ def _build_unit(system: User, office: Organization, plan: UnitPlan, feedback: dt
     notice = load_notice(plan.slug)
     with clock.frozen(feedback - dt.timedelta(days=100)):
         unit = orgs.create_organization(system, name=plan.unit, short_name=plan.short, kind=Organization.Kind.UNIT,
-                                        parent=office, phone=(notice.contact.phone or [""])[0],
+                                        level=Organization.Level.PROVINCIAL, parent=office, phone=(notice.contact.phone or [""])[0],
                                         email=(notice.contact.email or [""])[0], postcode=notice.contact.postcode or "")
         departments = [
             orgs.create_organization(system, name=name, kind=Organization.Kind.DEPARTMENT, parent=unit)

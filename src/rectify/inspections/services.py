@@ -79,9 +79,11 @@ def create_inspection(actor: User, *, target: Organization, title: str, **fields
 
 
 @transaction.atomic
-def update_inspection(actor: User, inspection: Inspection, **changes: Any) -> Inspection:
-    """Edit an inspection's header fields."""
+def update_inspection(actor: User, inspection: Inspection, *, reason: str = "", **changes: Any) -> Inspection:
+    """Edit an inspection's header fields; once the plan is submitted, with a recorded reason (修改原因)."""
     require_unit(actor, Action.EDIT_PLAN, inspection.target)
+    if any(name in INSPECTION_FIELDS and getattr(inspection, name) != value for name, value in changes.items()):
+        reason = reason_after_draft(inspection, reason, edit=True)
     before = audit.snapshot(inspection)
     for name, value in changes.items():
         if name not in INSPECTION_FIELDS:
@@ -92,7 +94,8 @@ def update_inspection(actor: User, inspection: Inspection, **changes: Any) -> In
     _check_dates(inspection.onsite_start, inspection.onsite_end, inspection.feedback_date)
     inspection.version += 1
     inspection.save()
-    audit.record(actor, "inspection.update", inspection, unit_id=inspection.target_id, before=before)
+    audit.record(actor, "inspection.update", inspection, unit_id=inspection.target_id, before=before,
+                 note=reason.strip())
     return inspection
 
 
@@ -131,9 +134,11 @@ def add_finding(
 
 
 @transaction.atomic
-def update_finding(actor: User, finding: Finding, **changes: Any) -> Finding:
-    """Edit a finding's text or disclosure flag."""
+def update_finding(actor: User, finding: Finding, *, reason: str = "", **changes: Any) -> Finding:
+    """Edit a finding's text or disclosure flag; once the plan is submitted, with a recorded reason (修改原因)."""
     require_unit(actor, Action.EDIT_PLAN, finding.inspection.target)
+    if any(getattr(finding, name, value) != value for name, value in changes.items()):
+        reason = reason_after_draft(finding.inspection, reason, edit=True)
     before = audit.snapshot(finding)
     for name in ("title", "label", "text", "kind", "exempt", "exempt_reason"):
         if name in changes:
@@ -145,7 +150,8 @@ def update_finding(actor: User, finding: Finding, **changes: Any) -> Finding:
     if finding.exempt and not finding.exempt_reason.strip():
         raise ValidationFailed(_("「不予公开理由」不能为空"), field="exempt_reason")
     finding.save()
-    audit.record(actor, "finding.update", finding, unit_id=finding.inspection.target_id, before=before)
+    audit.record(actor, "finding.update", finding, unit_id=finding.inspection.target_id, before=before,
+                 note=reason.strip())
     return finding
 
 
@@ -155,10 +161,13 @@ def plan_submitted(inspection: Inspection) -> bool:
     return inspection.plan_versions.exists()
 
 
-def reason_after_draft(inspection: Inspection, reason: str) -> str:
-    """While the plan is a draft a deletion needs no reason; once submitted it is recorded with one."""
+def reason_after_draft(inspection: Inspection, reason: str, *, edit: bool = False) -> str:
+    """While the plan is a draft a deletion or an edit needs no reason; once submitted it is recorded with one
+    (删除理由, 修改原因)."""
     reason = (reason or "").strip()
     if not reason and plan_submitted(inspection):
+        if edit:
+            raise ValidationFailed(_("整改方案已报送，修改须填写「修改原因」"), field="reason")
         raise ValidationFailed(_("整改方案已报送，删除须写明理由"), field="reason")
     return reason
 

@@ -97,7 +97,7 @@ def unit_tallies(actor: User) -> list[dict[str, Any]]:
         return Coalesce(Sum("count", filter=condition), 0)
 
     return list(
-        UnitTally.objects.filter(unit_q(actor, "unit")).values("unit_id", "unit__name", "unit__parent_id",
+        UnitTally.objects.filter(unit_q(actor, "unit")).values("unit_id", "unit__name", "unit__level", "unit__parent_id",
                                                               "unit__parent__name").annotate(
             total=total(), closed=total(Q(status=Task.Status.CLOSED)), overdue=total(Q(overdue=True)),
             red=total(Q(light=Task.Light.RED)), yellow=total(Q(light=Task.Light.YELLOW)),

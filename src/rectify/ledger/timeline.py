@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -133,17 +134,41 @@ def timeline(task: Task) -> list[Event]:
             note = x.decision_note if x.decided_by else x.review_note
             events.append(Event("extension", x.decided_at, _name(by), str(x.get_status_display()), note,
                                 user_id=by.pk if by else None))
-    steps = AuditEvent.objects.filter(object_type="ledger.task", object_id=str(task.pk), action__in=AUDIT_STEPS)
+    # An edit with its reason (修改原因, required once the plan is submitted) is a step of the timeline too.
+    steps = AuditEvent.objects.filter(object_type="ledger.task", object_id=str(task.pk)).filter(
+        Q(action__in=AUDIT_STEPS) | (Q(action="task.update") & ~Q(note="")))
     for ev in steps.select_related("actor").order_by("pk"):
         kind = "submit" if ev.action == "task.submit" else "step"
         who = ev.actor.display_name if ev.actor is not None else ev.actor_name
-        events.append(Event(kind, ev.created_at, who, str(AUDIT_LABELS[ev.action]), ev.note, user_id=ev.actor_id))
+        text = edit_note(ev.before, ev.after, ev.note) if ev.action == "task.update" else ev.note
+        events.append(Event(kind, ev.created_at, who, str(AUDIT_LABELS[ev.action]), text, user_id=ev.actor_id))
     roles = role_labels(task, {e.user_id for e in events if e.user_id is not None})
     for e in events:
         if e.user_id in roles and (not e.role or e.kind not in ("progress", "phased", "order")):
             e.role = roles[e.user_id]  # type: ignore[index]
     events.sort(key=lambda e: e.at, reverse=True)
     return events
+
+
+# Bookkeeping columns an edit changes by itself: not what the user corrected.
+UNSHOWN = frozenset({"version", "updated_at", "original_deadline", "leader_name"})
+
+
+def edit_note(before: dict[str, Any] | None, after: dict[str, Any] | None, reason: str) -> str:
+    """What an edit changed, field by field in words, and why: 修改「完成时限」「责任领导」；修改原因：…"""
+    before, after = before or {}, after or {}
+    names = []
+    for key in after:
+        if key in UNSHOWN or before.get(key) == after[key]:
+            continue
+        if key == "co_orgs":
+            names.append(str(_("配合单位")))
+            continue
+        field = next((f for f in Task._meta.concrete_fields if f.attname == key), None)
+        names.append(str(field.verbose_name) if field is not None else key)
+    changed = "".join(f"「{name}」" for name in names)
+    because = _("修改原因：%(reason)s") % {"reason": reason}
+    return f"{_('修改')}{changed}{_('；')}{because}" if changed else because
 
 
 def audit_label(action: str) -> str:

@@ -52,10 +52,10 @@ class ReadOnlyScopedAdmin(ScopedAdmin):
 @admin.register(Organization)
 class OrganizationAdmin(ScopedAdmin):
     scope_field = "parent"
-    list_display = ["name", "short_name", "kind", "parent"]
-    list_filter = ["kind"]
+    list_display = ["name", "short_name", "kind", "level", "parent"]
+    list_filter = ["kind", "level"]
     search_fields = ["name", "short_name"]
-    fields = ["name", "short_name", "kind", "parent", "address", "postcode", "phone", "email"]
+    fields = ["name", "short_name", "kind", "level", "parent", "address", "postcode", "phone", "email"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = admin.ModelAdmin.get_queryset(self, request)
@@ -72,7 +72,7 @@ class OrganizationAdmin(ScopedAdmin):
         else:
             created = services.create_organization(
                 request.user, name=obj.name, kind=obj.kind, parent=obj.parent, short_name=obj.short_name,  # type: ignore[arg-type]
-                address=obj.address, postcode=obj.postcode, phone=obj.phone, email=obj.email,
+                level=obj.level, address=obj.address, postcode=obj.postcode, phone=obj.phone, email=obj.email,
             )
             obj.pk = created.pk
 

@@ -76,11 +76,11 @@ def _text(item: dict[str, Any], key: str, where: str, *, required: bool = True) 
 
 
 def _organization(system: User, result: BootstrapResult, *, name: str, kind: str, parent: Organization | None,
-                  short_name: str = "") -> Organization:
+                  short_name: str = "", level: str = "") -> Organization:
     existing = Organization.objects.filter(parent=parent, name=name).first()
     if existing is not None:
         return existing
-    org = orgs.create_organization(system, name=name, kind=kind, parent=parent, short_name=short_name)
+    org = orgs.create_organization(system, name=name, kind=kind, parent=parent, short_name=short_name, level=level)
     result.organizations.append(f"{parent}/{org.name}" if parent else org.name)
     return org
 
@@ -104,12 +104,14 @@ def bootstrap(*, username: str, full_name: str, email: str = "", password: str |
     if "office" in plan:
         item = plan["office"]
         office = _organization(system, result, name=_text(item, "name", "office "), kind=Organization.Kind.OFFICE,
-                               parent=None, short_name=_text(item, "short_name", "office ", required=False))
+                               parent=None, short_name=_text(item, "short_name", "office ", required=False),
+                               level=orgs.level_code(_text(item, "level", "office ", required=False), where="office "))
         known.update({office.name: office, str(office): office})
     for index, item in enumerate(plan.get("units", []), start=1):
         where = _("units 第 %(n)d 项") % {"n": index}
         unit = _organization(system, result, name=_text(item, "name", where), kind=Organization.Kind.UNIT,
-                             parent=office, short_name=_text(item, "short_name", where, required=False))
+                             parent=office, short_name=_text(item, "short_name", where, required=False),
+                             level=orgs.level_code(_text(item, "level", where, required=False), where=where))
         known.update({unit.name: unit, str(unit): unit})
         for department in item.get("departments", []):
             if not isinstance(department, str) or not department.strip():

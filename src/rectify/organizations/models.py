@@ -33,9 +33,19 @@ class Organization(models.Model):
         UNIT = "unit", _("被巡视巡察单位")
         DEPARTMENT = "department", _("内设部门")
 
+    class Level(models.TextChoices):
+        """The administrative level (层级) of a unit or office: what an inspection office filters its units by."""
+
+        CENTRAL = "central", _("中央级")
+        PROVINCIAL = "provincial", _("省级")
+        MUNICIPAL = "municipal", _("市级")
+        COUNTY = "county", _("县级")
+        TOWNSHIP = "township", _("乡镇级")
+
     name = models.CharField(_("名称"), max_length=128)
     short_name = models.CharField(_("简称"), max_length=64, blank=True)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    level = models.CharField(_("层级"), max_length=16, choices=Level.choices, blank=True)
     parent = models.ForeignKey(
         "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -54,6 +64,10 @@ class Organization(models.Model):
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_department_has_parent",
                 condition=~Q(kind="department") | Q(parent__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_level_known",
+                condition=Q(level="") | Q(level__in=["central", "provincial", "municipal", "county", "township"]),
             ),
         ]
         indexes = [

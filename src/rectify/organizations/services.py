@@ -25,6 +25,18 @@ def system_actor() -> User:
     return user
 
 
+def level_code(value: str, *, where: str = "") -> str:
+    """The level (层级) as stored, from its code or its Chinese name (省级); empty for none; refused with the value."""
+    value = (value or "").strip()
+    labels = {str(label): code for code, label in Organization.Level.choices}
+    if value in Organization.Level.values or not value:
+        return value
+    if value in labels:
+        return labels[value]
+    raise ValidationFailed(_("%(where)s「层级」无法识别：%(value)s（可填：%(choices)s）") % {
+        "where": where, "value": value, "choices": "、".join(labels)}, field="level")
+
+
 @transaction.atomic
 def create_organization(
     actor: User | None, *, name: str, kind: str, parent: Organization | None = None, short_name: str = "", **extra: str
@@ -37,6 +49,8 @@ def create_organization(
         raise ValidationFailed(_("内设部门必须属于一个单位"), field="parent")
     if Organization.objects.filter(parent=parent, name=name).exists():
         raise ValidationFailed(_("「名称」%(name)s 已存在") % {"name": name}, field="name")
+    if "level" in extra:
+        extra["level"] = level_code(extra["level"])
     org = Organization(name=name, kind=kind, parent=parent, short_name=short_name, **extra)
     org.save()
     org.path = f"{parent.path if parent else '/'}{org.pk}/"
@@ -92,6 +106,19 @@ def require_unit_admin(actor: User, unit: Organization) -> None:
         raise NotVisible(_("未找到该记录"))
     if not roles & {Role.ADMIN, SYSTEM}:
         raise Forbidden(_("只有本单位的系统管理员可以管理用户和部门"))
+
+
+@transaction.atomic
+def set_level(actor: User, *, unit: Organization, level: str) -> Organization:
+    """The administrator sets a unit's level (层级: 省级, 市级, 县级 …), by its code or its Chinese name."""
+    require_unit_admin(actor, unit)
+    code = level_code(level)
+    if code != unit.level:
+        before = audit.snapshot(unit)
+        unit.level = code
+        unit.save(update_fields=["level"])
+        audit.record(actor, "organization.update", unit, unit_id=unit.pk, before=before, after=audit.snapshot(unit))
+    return unit
 
 
 def _in_unit(unit: Organization, organization: Organization, field: str) -> None:

@@ -69,6 +69,9 @@ def people(request: HttpRequest, pk: int) -> HttpResponse:
                                     full_name=post.get("full_name", ""), password=post.get("password", ""),
                                     organization=organization or unit, role=post.get("role", ""))
                 messages.success(request, _("用户已创建，首次登录须修改密码"))
+            elif op == "level":
+                services.set_level(request.user, unit=unit, level=post.get("level", ""))  # type: ignore[arg-type]
+                messages.success(request, _("单位层级已保存"))
             elif op == "department":
                 services.create_organization(request.user, name=post.get("name", ""),  # type: ignore[arg-type]
                                              kind=Organization.Kind.DEPARTMENT, parent=unit)
@@ -98,9 +101,10 @@ def people(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _people_context(unit: Any, orgs: list[Any], post: Any) -> dict[str, Any]:
-    from rectify.organizations.models import Membership, Role
+    from rectify.organizations.models import Membership, Organization, Role
 
     memberships = Membership.objects.filter(organization__in=orgs).select_related("user", "organization").order_by(
         "organization__path", "user__full_name", "pk")
     roles = [(v, label) for v, label in Role.choices if v != Role.INSPECTION_OFFICE]
-    return {"unit": unit, "orgs": orgs, "memberships": memberships, "roles": roles, "post": post or {}}
+    return {"unit": unit, "orgs": orgs, "memberships": memberships, "roles": roles, "post": post or {},
+            "levels": Organization.Level.choices}

@@ -27,6 +27,7 @@ from rectify.ledger.selectors import tasks_visible_to
 from rectify.ledger.views.common import get_inspection, paginate
 from rectify.organizations.models import Organization
 from rectify.organizations.scoping import can_unit, require_unit
+from rectify.refusals import htmx_refusal
 from rectify.rules.ids import parse_id
 from rectify.rules.permissions import Action
 from rectify.supervision import documents, selectors, services
@@ -60,6 +61,8 @@ def _run(request: HttpRequest, action: Callable[[], Any], *, success: str, back:
     except RectifyError as exc:
         if isinstance(exc, NotVisible | Forbidden):
             raise  # 404 and 403, as Django answers them
+        if (refused := htmx_refusal(request, exc)) is not None:
+            return refused  # the page stays as it is, with what was typed
         messages.error(request, exc.message)
         return redirect(back)
     if done is not None:
@@ -279,7 +282,11 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "versions": versions, "latest": versions[0] if versions else None, "report_reviews": report_reviews,
         "evaluations": Evaluation.objects.filter(inspection=inspection)[:5],
         "second_round": (second := SecondRound.objects.filter(inspection=inspection).first()),
-        "second_round_tasks": second.tasks.count() if second else 0,
+        "second_round_tasks": (planned := second.tasks.count() if second else 0),
+        # A round started before its tasks were planned with it: the office plans them with the button.
+        "second_round_backlog": (backlog := second is not None and not planned
+                                 and bool(services.unfinished_before(second))),
+        "can_plan_second_round": backlog and can_unit(user, Action.EDIT_PLAN, inspection.target),  # type: ignore[arg-type]
         "can_submit": can_unit(user, Action.SUBMIT_PLAN, inspection.target),  # type: ignore[arg-type]
         "can_review": can_unit(user, Action.REVIEW_PLAN, inspection.target),  # type: ignore[arg-type]
         "can_evaluate": can_unit(user, Action.EVALUATE, inspection.target),  # type: ignore[arg-type]

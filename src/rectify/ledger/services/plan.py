@@ -112,6 +112,14 @@ def create_task(
     return task
 
 
+def _differs(task: Task, name: str, value: Any) -> bool:
+    """Whether writing `value` changes the task (a related row is compared by its key, without loading it)."""
+    field = Task._meta.get_field(name)
+    if field.is_relation:
+        return getattr(task, field.attname) != (value.pk if value is not None else None)  # type: ignore[union-attr]
+    return bool(getattr(task, name) != value)
+
+
 def deadline_note(old: dt.date | None, new: dt.date | None, reason: str) -> str:
     """How a moved deadline reads in the timeline: from, to, and why."""
     note = _("完成时限由 %(old)s 调整为 %(new)s") % {"old": old.isoformat() if old else "—",
@@ -125,11 +133,17 @@ def update_task(
     reason: str = "", **changes: Any,
 ) -> Task:
     """Edit a task of the plan; a stale `expected_version` raises StaleWrite. A moved deadline keeps the plan's
-    original one (原定时限) and is recorded with its reason."""
+    original one (原定时限) and is recorded with its reason; once the plan is submitted every change needs its
+    reason (修改原因), shown in the task's timeline."""
     require_task(actor, Action.EDIT_PLAN, task)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise TypeError(f"unknown task fields: {sorted(unknown)}")
+    co_list = list(co_orgs) if co_orgs is not None else None
+    changed = any(_differs(task, name, value) for name, value in changes.items()) or (
+        co_list is not None and {o.pk for o in co_list} != set(task.co_orgs.values_list("pk", flat=True)))
+    if changed:
+        reason = reason_after_draft(task.inspection, reason, edit=True)
     before = audit.snapshot(task)
     moved = "deadline" in changes and changes["deadline"] != task.deadline and task.deadline is not None
     old_deadline = task.deadline
@@ -139,7 +153,6 @@ def update_task(
         setattr(task, name, value)
     if "leader" in changes and "leader_name" not in changes:
         task.leader_name = task.leader.display_name if task.leader else ""
-    co_list = list(co_orgs) if co_orgs is not None else None
     _check_task(task, co_list)
     fields = list(changes) + (["leader_name"] if "leader" in changes else []) + (["deadline"] if "category" in changes else [])
     save_versioned(task, fields=sorted(set(fields)), expected_version=expected_version)

@@ -16,6 +16,7 @@ from rectify.errors import Forbidden, NotVisible, RectifyError
 from rectify.inspections.models import Inspection
 from rectify.ledger.models import Task
 from rectify.ledger.selectors import inspections_visible_to, tasks_visible_to
+from rectify.refusals import htmx_refusal
 
 
 def light_row(task: Task, today: dt.date | None = None, **extra: Any) -> dict[str, Any]:
@@ -43,7 +44,7 @@ def get_inspection(request: HttpRequest, pk: int) -> Inspection:
 def perform(request: HttpRequest, action: Callable[[], Any], *, success: str, back: str,
             failed: str | None = None) -> HttpResponse:
     """Run a service: 404/403 for scope and role, a message for a refused step, then back to `back`
-    (or to `failed` when the step was refused)."""
+    (or to `failed` when the step was refused); through htmx a refused step leaves the page as it was."""
     try:
         action()
     except Forbidden as exc:
@@ -51,6 +52,8 @@ def perform(request: HttpRequest, action: Callable[[], Any], *, success: str, ba
     except RectifyError as exc:
         if isinstance(exc, NotVisible):
             raise  # a 404, as Django answers it
+        if (refused := htmx_refusal(request, exc)) is not None:
+            return refused  # the page stays as it is, with what was typed
         messages.error(request, exc.message)
         return redirect(failed or back)
     messages.success(request, success)

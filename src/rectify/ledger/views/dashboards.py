@@ -129,6 +129,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         logger.warning("overview: unit tallies judged before %s could not be recounted (read-only database?)", today)
     per_unit = unit_tallies(request.user)  # type: ignore[arg-type]
+    levels = {code: str(label) for code, label in Organization.Level.choices}
     # One reverse() for 300 rows: the unit's id goes where the placeholder's is.
     url = reverse("ledger:unit_dashboard", args=[987654321]).replace("987654321", "{}")
     for row in per_unit:
@@ -136,6 +137,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         row["rate_width"] = int(row["rate"] + 0.5)  # as floatformat:0 rounds
         row["overdue_rate"] = _rate(row["overdue"], row["total"])
         row["url"] = url.format(row["unit_id"])
+        row["level_label"] = levels.get(row["unit__level"], "")
+        row["level_rank"] = RANKS.get(row["unit__level"], len(RANKS))  # 中央级 first, a unit without one last
     regions = sorted({(r["unit__parent_id"], r["unit__parent__name"]) for r in per_unit if r["unit__parent_id"]},
                      key=lambda x: x[1])
     per_unit = _filter_units(per_unit, request.GET)
@@ -156,13 +159,14 @@ def overview(request: HttpRequest) -> HttpResponse:
         "units": per_unit, "total": total, "closed": closed, "overdue": overdue, "rate": _rate(closed, total),
         "red": red, "yellow": yellow, "red_label": Task.Light.RED.label, "yellow_label": Task.Light.YELLOW.label,
         "overdue_rate": _rate(overdue, total), "charts": charts, "regions": regions, "params": request.GET,
-        "sort": sort, "descending": descending, "lights": Task.Light.choices,
+        "sort": sort, "descending": descending, "lights": Task.Light.choices, "levels": Organization.Level.choices,
         "export_query": _with(request.GET, format="xlsx"),
         "sort_links": {c: _with(request.GET, sort=c, dir="asc" if sort == c and descending else "desc") for c in SORTS},
     })
 
 
-SORTS = {"name": "unit__name", "total": "total", "closed": "closed", "rate": "rate", "overdue": "overdue",
+RANKS = {code: n for n, code in enumerate(Organization.Level.values)}
+SORTS = {"name": "unit__name", "level": "level_rank", "total": "total", "closed": "closed", "rate": "rate", "overdue": "overdue",
          "overdue_rate": "overdue_rate", "red": "red", "yellow": "yellow", "waiting": "waiting"}
 
 
@@ -174,9 +178,12 @@ def _with(params: Any, **changes: str) -> str:
 
 
 def _filter_units(rows: list[dict[str, Any]], params: Any) -> list[dict[str, Any]]:
-    """The overview's filters: region (所属巡视巡察机构), light (any red / any yellow / all green), name."""
+    """The overview's filters: region (所属巡视巡察机构), level (层级), light (any red / any yellow / all green),
+    name."""
     if params.get("region", "").isdigit():
         rows = [r for r in rows if r["unit__parent_id"] == int(params["region"])]
+    if params.get("level") in Organization.Level.values:
+        rows = [r for r in rows if r["unit__level"] == params["level"]]
     light = params.get("light")
     if light == Task.Light.RED:
         rows = [r for r in rows if r["red"]]
@@ -208,10 +215,10 @@ def _overview_xlsx(rows: list[dict[str, Any]]) -> HttpResponse:
     sheet = book.active
     sheet.title = _("各单位整改总览")
     sheet.append([_("单位"), _("所属机构"), _("任务"), _("已销号"), _("完成率（%）"), _("逾期"), _("逾期率（%）"),
-                  str(Task.Light.RED.label), str(Task.Light.YELLOW.label), _("待审核审批")])
+                  str(Task.Light.RED.label), str(Task.Light.YELLOW.label), _("待审核审批"), _("层级")])
     for r in rows:
         sheet.append([r["unit__name"], r["unit__parent__name"] or "", r["total"], r["closed"], r["rate"], r["overdue"],
-                      r["overdue_rate"], r["red"], r["yellow"], r["waiting"]])
+                      r["overdue_rate"], r["red"], r["yellow"], r["waiting"], r["level_label"]])
     buffer = BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(),

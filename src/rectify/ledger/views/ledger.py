@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rectify import clock
-from rectify.errors import RectifyError
+from rectify.errors import RectifyError, ValidationFailed
 from rectify.inspections.models import Finding
+from rectify.inspections.services import plan_submitted
 from rectify.ledger import lights, services
 from rectify.ledger.models import Task
 from rectify.ledger.selectors import TaskFilter, filter_tasks, tasks_visible_to
@@ -75,6 +76,7 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponse:
         "filter": f, "departments": departments, "leaders": leaders, "can_edit": can_edit,
         "statuses": Task.Status.choices, "categories": Task.Category.choices, "lights": Task.Light.choices,
         "query": query_without_page(request), "tab": "ledger",
+        "needs_reason": can_edit and plan_submitted(inspection),
     }
     return render(request, "ledger/ledger.html", context)
 
@@ -122,31 +124,54 @@ def bulk_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def task_row_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Inline editing of one ledger row (htmx): GET the form, POST saves and returns the row."""
+    """Inline editing of one ledger row (htmx): GET the form, POST saves and returns the row; a refused save
+    shows the form again with the message and what was typed."""
     task = get_task(request, pk)
     departments, leaders = unit_choices(task.inspection)
-    error = None
+    error, reason = None, ""
+    deadline_value = task.deadline.isoformat() if task.deadline else ""
     if request.method == "POST":
         post = request.POST
-        deadline = parse_date(post.get("deadline") or "") if post.get("deadline") else None
+        reason = post.get("reason", "").strip()
+        typed = {"title": post.get("title", ""), "category": post.get("category", task.category),
+                 "leader_id": parse_id(post.get("leader")), "lead_org_id": parse_id(post.get("lead_org"))}
         try:
+            deadline = _deadline(post.get("deadline", ""))
             services.update_task(
                 request.user, task,  # type: ignore[arg-type]
-                expected_version=parse_id(post.get("version")),
-                title=post.get("title", ""), category=post.get("category", task.category), deadline=deadline,
-                leader=User.objects.filter(pk=post.get("leader") or 0).first(),
-                lead_org=Organization.objects.filter(pk=post.get("lead_org") or 0).first(),
+                expected_version=parse_id(post.get("version")), reason=reason,
+                title=typed["title"], category=typed["category"], deadline=deadline,
+                leader=User.objects.filter(pk=typed["leader_id"] or 0).first(),
+                lead_org=Organization.objects.filter(pk=typed["lead_org_id"] or 0).first(),
             )
         except RectifyError as exc:
             error = exc.message
+            task = get_task(request, pk)
+            for name, value in typed.items():
+                setattr(task, name, value)
+            task.version = parse_id(post.get("version")) or task.version  # the version the user was editing
+            deadline_value = post.get("deadline", "")
         else:
             task = get_task(request, pk)
             row = light_row(task)
             return render(request, "ledger/partials/_task_row.html", {"row": row, "can_edit": True})
     return render(request, "ledger/partials/_task_row_form.html", {
         "task": task, "departments": departments, "leaders": leaders, "categories": Task.Category.choices,
-        "error": error,
+        "error": error, "reason": reason, "needs_reason": plan_submitted(task.inspection),
+        "deadline_value": deadline_value,
     })
+
+
+def _deadline(raw: str) -> Any:
+    """The 完成时限 typed in a form: empty is none; a day that cannot be read is refused with its value."""
+    raw = raw.strip()
+    try:
+        day = parse_date(raw) if raw else None
+    except ValueError:  # well formed but no such day, e.g. 2026-02-30
+        day = None
+    if raw and day is None:
+        raise ValidationFailed(_("「完成时限」无法识别：%(value)s") % {"value": raw}, field="deadline")
+    return day
 
 
 @login_required

@@ -146,6 +146,21 @@
     showError(messageOf(xhr) + "（" + xhr.status + "）");
   });
   document.addEventListener("htmx:sendError", function () { showError(document.body.dataset.errorNetwork); });
+  // A request answered with the login page (the session expired or was ended elsewhere): the login form is
+  // never swapped into a table row or a form. A link goes to the login page; a form stays as typed, with why.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    var login = document.body.dataset.loginUrl;
+    if (!login || !xhr.responseURL || window.location.pathname === login) return;
+    if (new URL(xhr.responseURL).pathname !== login) return;
+    event.detail.shouldSwap = false;
+    var config = event.detail.requestConfig || {};
+    if (event.detail.boosted && config.verb === "get") {
+      window.location.href = xhr.responseURL;
+      return;
+    }
+    showError(document.body.dataset.errorLogin);
+  });
   document.addEventListener("click", function (event) {
     var back = event.target.closest && event.target.closest("[data-back]");
     if (back && window.history.length > 1) { event.preventDefault(); window.history.back(); }

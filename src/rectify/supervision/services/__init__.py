@@ -6,7 +6,12 @@ from rectify.supervision.services.dispatch import (
     record_decision,
     record_dispatch,
 )
-from rectify.supervision.services.evaluation import evaluate_inspection, plan_second_round
+from rectify.supervision.services.evaluation import (
+    evaluate_inspection,
+    plan_second_round,
+    start_second_round,
+    unfinished_before,
+)
 from rectify.supervision.services.lookbacks import sample_for_look_back
 from rectify.supervision.services.notifications import mark_read, notify
 from rectify.supervision.services.orders import (
@@ -37,6 +42,8 @@ __all__ = [
     "notify",
     "party_of",
     "plan_second_round",
+    "start_second_round",
+    "unfinished_before",
     "pending_parties",
     "record_decision",
     "record_dispatch",

@@ -18,13 +18,15 @@ from rectify.audit import services as audit
 from rectify.deadlines import deadline_clock
 from rectify.errors import InvalidTransition, ValidationFailed
 from rectify.inspections.models import Inspection
+from rectify.ledger.announce import Step
 from rectify.ledger.lights import overdue_q
 from rectify.ledger.models import Task
 from rectify.ledger.services import create_task
-from rectify.organizations.models import User
+from rectify.organizations.models import Membership, Role, User
 from rectify.organizations.scoping import require_unit
+from rectify.organizations.services import system_actor
 from rectify.rules.permissions import Action
-from rectify.supervision.models import Evaluation, SecondRound
+from rectify.supervision.models import Evaluation, Notification, SecondRound
 from rectify.supervision.rules.scoring import (
     DEFAULT_SECTIONS,
     CompletionCounts,
@@ -32,6 +34,8 @@ from rectify.supervision.rules.scoring import (
     ScoreSheet,
     evaluate,
 )
+from rectify.supervision.services.notifications import Warning, notify
+from rectify.supervision.services.transitions import tell_next
 
 SECTION_CODES = frozenset(s.code for s in DEFAULT_SECTIONS)
 
@@ -108,28 +112,56 @@ def evaluate_inspection(
         needs_second_round=sheet.needs_second_round, evaluator=actor,
     )
     audit.record(actor, "evaluation.create", evaluation, unit_id=inspection.target_id)
-    if sheet.needs_second_round and not SecondRound.objects.filter(inspection=inspection).exists():
-        due = deadline_clock().report_due(evaluated_on).date
-        second = SecondRound.objects.create(inspection=inspection, evaluation=evaluation, started_on=evaluated_on,
-                                            due_on=due)
-        audit.record(actor, "inspection.second_round", second, unit_id=inspection.target_id)
+    if sheet.needs_second_round:
+        start_second_round(actor, evaluation)
     return evaluation
 
 
 @transaction.atomic
+def start_second_round(actor: User, evaluation: Evaluation) -> SecondRound | None:
+    """二次整改: the first evaluation graded 一般 or 差 starts the round itself, once per inspection: its own
+    clock (due like a first round's report, counted from the evaluation), every unfinished task planned again,
+    and the departments and the rectification office told. None when the round was already started."""
+    # The inspection's row is the lock: two evaluations saved at once start one round.
+    inspection = Inspection.objects.select_for_update().get(pk=evaluation.inspection_id)
+    if SecondRound.objects.filter(inspection=inspection).exists():
+        return None
+    due = deadline_clock().report_due(evaluation.evaluated_on).date
+    second = SecondRound.objects.create(inspection=inspection, evaluation=evaluation,
+                                        started_on=evaluation.evaluated_on, due_on=due)
+    audit.record(actor, "inspection.second_round", second, unit_id=inspection.target_id,
+                 after={"evaluation": evaluation.pk, "grade": evaluation.grade, "due_on": due.isoformat()})
+    unfinished = unfinished_before(second)
+    # The evaluator (巡视巡察办) does not edit the unit's plan: the round's tasks are the system's, on its behalf.
+    created = _plan(system_actor(), second, unfinished) if unfinished else []
+    _tell_second_round(actor, second, evaluation, created)
+    return second
+
+
+@transaction.atomic
 def plan_second_round(actor: User, second: SecondRound) -> list[Task]:
-    """二次整改: the rectification office plans the round: every task unfinished when it started is planned
-    again under its finding, with the same people and the round's deadline; done once."""
-    inspection = second.inspection
+    """二次整改 started before its tasks were planned with it (or whose tasks were removed): the rectification
+    office plans every task unfinished when it started again under its finding, with the same people and the
+    round's deadline; done once."""
     second = SecondRound.objects.select_for_update().get(pk=second.pk)
+    require_unit(actor, Action.EDIT_PLAN, second.inspection.target)
     if second.tasks.exists():
         raise InvalidTransition(_("二次整改任务已生成"))
-    unfinished = list(Task.objects.filter(inspection=inspection).exclude(status=Task.Status.CLOSED)
-                      .filter(created_at__lte=second.created_at).select_related("finding", "leader", "lead_org",
-                                                                                  "handler")
-                      .prefetch_related("co_orgs").order_by("position", "pk"))
+    unfinished = unfinished_before(second)
     if not unfinished:
         raise InvalidTransition(_("没有未完成的整改任务，无需生成二次整改任务"))
+    return _plan(actor, second, unfinished)
+
+
+def unfinished_before(second: SecondRound) -> list[Task]:
+    """The tasks of the inspection not closed when the second round started, and not its own: planned again."""
+    return list(Task.objects.filter(inspection_id=second.inspection_id).exclude(status=Task.Status.CLOSED)
+                .filter(created_at__lte=second.created_at).exclude(pk__in=second.tasks.values("pk"))
+                .select_related("finding", "leader", "lead_org", "handler")
+                .prefetch_related("co_orgs").order_by("position", "pk"))
+
+
+def _plan(actor: User, second: SecondRound, unfinished: list[Task]) -> list[Task]:
     created = []
     with translation.override(settings.LANGUAGE_CODE):  # stored titles are Chinese, like the plan
         prefix = _("（二次整改）%(title)s")
@@ -141,6 +173,23 @@ def plan_second_round(actor: User, second: SecondRound) -> list[Task]:
             handler=task.handler, exempt=task.exempt, exempt_reason=task.exempt_reason,
         ))
     second.tasks.set(created)
-    audit.record(actor, "inspection.second_round_plan", second, unit_id=inspection.target_id,
+    audit.record(actor, "inspection.second_round_plan", second, unit_id=second.inspection.target_id,
                  after={"tasks": [t.pk for t in created], "from": [t.pk for t in unfinished]})
     return created
+
+
+def _tell_second_round(actor: User, second: SecondRound, evaluation: Evaluation, created: list[Task]) -> None:
+    """Who acts next: each new task's department (经办人 and its staff), and the unit's rectification office."""
+    inspection = second.inspection
+    for task in created:
+        tell_next(Step("task.second_round", task, actor, "", f"second:{second.pk}"))
+    office = list(Membership.objects.filter(organization_id=inspection.target_id, role=Role.RECTIFICATION_OFFICE)
+                  .values_list("user_id", flat=True))
+    with translation.override(settings.LANGUAGE_CODE):  # a stored notification is Chinese
+        title = f"【二次整改】整改评估为{evaluation.get_grade_display()}，已进入二次整改"
+        due = f"{second.due_on:%Y-%m-%d}" if second.due_on else "—"
+        body = (f"{inspection.title}：已生成 {len(created)} 项二次整改任务，完成时限 {due}。" if created
+                else f"{inspection.title}：无未完成的整改任务，请针对评估指出的问题补充二次整改任务，完成时限 {due}。")
+    notify([Warning(kind=Notification.Kind.REVIEW, key=f"second_round:{second.pk}", title=title, body=body,
+                    recipients=[pk for pk in office if pk != actor.pk], unit_id=inspection.target_id,
+                    inspection_id=inspection.pk, due_on=second.due_on)])

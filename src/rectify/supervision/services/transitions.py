@@ -26,6 +26,7 @@ NEXT: dict[str, tuple[str, str]] = {
     "task.extend": (OFFICE, "【延期申请】{dept}申请延期，请审核"),
     "task.extend.review": (LEADER, "【延期申请】整改办同意延期，请审批"),
     "task.extend.decide": (DEPARTMENT, "【延期申请】延期申请已办理"),
+    "task.second_round": (DEPARTMENT, "【二次整改】整改评估未通过，请按二次整改完成时限重新整改"),
 }
 
 
