@@ -120,3 +120,24 @@ def test_continuing_event_removed_is_found(unit):
         cursor.execute("DELETE FROM audit_audithead WHERE chain = %s", [audit.SYSTEM_CHAIN])
     result = audit.verify()
     assert (result.ok, result.chain) == (False, audit.SYSTEM_CHAIN)
+
+
+def _sequences_as_the_single_chain_left_them() -> None:
+    """The single chain gave ids itself (its events', its head row's): the database's sequences never moved."""
+    with connection.cursor() as cursor:
+        for table in ("audit_auditevent", "audit_audithead"):
+            if connection.vendor == "postgresql":
+                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), 1, false)")
+            else:
+                cursor.execute("UPDATE sqlite_sequence SET seq = 0 WHERE name = %s", [table])
+
+
+def test_writes_after_the_split_get_ids_after_the_single_chains(unit):
+    make_task(unit)
+    _single_chain(keyed=True)
+    _sequences_as_the_single_chain_left_them()
+    legacy.split(AuditEvent, AuditHead, connection)
+    count = AuditEvent.objects.count()
+    make_task(unit)  # new chains' head rows and events
+    assert AuditEvent.objects.count() > count
+    assert audit.verify().ok

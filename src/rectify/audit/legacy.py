@@ -117,14 +117,14 @@ def rekey(event_model: Any, head_model: Any, connection: Any) -> dict[str, Any] 
 
 def split(event_model: Any, head_model: Any, connection: Any) -> dict[str, Any] | None:
     """Continue the single chain on the system chain with one `audit.chains` event stating its head; None
-    if there is no single chain. The id sequence is first moved past the single chain's ids, which were
-    given by the system rather than by the database."""
+    if there is no single chain. The id sequences are first moved past the ids the single chain gave its
+    events and its head row itself, rather than the database."""
     from django.core.management.color import no_style
 
     from rectify.audit.services import canonical
 
     with connection.cursor() as cursor:
-        for statement in connection.ops.sequence_reset_sql(no_style(), [event_model]):
+        for statement in connection.ops.sequence_reset_sql(no_style(), [event_model, head_model]):
             cursor.execute(statement)
     rows = event_model.objects.filter(chain__isnull=True).order_by("id").values(*_COLUMNS, "chain", "seq")
     if not rows.exists():

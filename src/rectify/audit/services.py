@@ -434,7 +434,7 @@ def _verify(batch: int, anchor: Head | None) -> VerifyResult:
     for gone, seals in sorted(sealed.items()):
         return VerifyResult(False, checked, None,
                             f"{_label(gone)} is missing although checkpoint #{seals[0][2]} sealed it", gone, 1)
-    return VerifyResult(True, checked, chains=chains)
+    return VerifyResult(True, checked, chains=chains + (1 if old.count else 0))
 
 
 def _chain_end(chain: int, last: dict[str, Any] | None, heads: dict[int | None, AuditHead],
