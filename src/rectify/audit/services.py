@@ -15,10 +15,10 @@ import functools
 import json
 import re
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from json.encoder import encode_basestring
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
@@ -68,7 +68,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
 
 
 _SCALARS = (str, int, bool, float)
-_ISO = {dt.datetime: dt.datetime.isoformat, dt.date: dt.date.isoformat}
+_ISO: dict[type, Callable[[Any], Any]] = {dt.datetime: dt.datetime.isoformat, dt.date: dt.date.isoformat}
 
 
 @functools.cache
@@ -138,13 +138,16 @@ def _heads_for_update(chains: Iterable[int]) -> dict[int, AuditHead]:
     A new chain's row is inserted ignoring a conflict: another transaction may be making it at once.
     """
     wanted = sorted(set(chains))
-    heads = {head.chain: head for head in AuditHead.objects.select_for_update().filter(chain__in=wanted)
-             .order_by("chain")}
+
+    def locked() -> dict[int, AuditHead]:
+        rows = AuditHead.objects.select_for_update().filter(chain__in=wanted).order_by("chain")
+        return {cast(int, head.chain): head for head in rows}
+
+    heads = locked()
     missing = [chain for chain in wanted if chain not in heads]
     if missing:
         AuditHead.objects.bulk_create([AuditHead(chain=chain) for chain in missing], ignore_conflicts=True)
-        heads = {head.chain: head for head in AuditHead.objects.select_for_update().filter(chain__in=wanted)
-                 .order_by("chain")}
+        heads = locked()
     return heads
 
 
@@ -187,9 +190,10 @@ def _chain(actor: Any, entries: list[Entry], head: AuditHead, *, as_json: bool =
         # What JSON gives back, so the hash covers exactly what the database will return.
         before = entry.before if ready else _jsonable(entry.before)
         after = after if ready else _jsonable(after)
+        last_seq += 1
         event = {
             "chain": chain,
-            "seq": last_seq + 1,
+            "seq": last_seq,
             "created_at": now,
             "actor_id": actor_id,
             "actor_name": actor_name,
@@ -205,11 +209,10 @@ def _chain(actor: Any, entries: list[Entry], head: AuditHead, *, as_json: bool =
         before_json, after_json = _to_json(before), _to_json(after)
         mac = sealer.copy()
         mac.update(_canonical_text(event, created_at, before_json, after_json).encode())
-        event["hash"] = mac.hexdigest()
+        event["hash"] = last_hash = mac.hexdigest()
         if as_json:
             event["before"] = None if before is None else bulk.JSONText(before_json)
             event["after"] = None if after is None else bulk.JSONText(after_json)
-        last_seq, last_hash = event["seq"], event["hash"]
         events.append(event)
     return events
 
@@ -306,7 +309,7 @@ class ChainHead:
 def chain_heads() -> list[ChainHead]:
     """Every chain's head (审计链头), the system chain first, then the units' by id."""
     rows = AuditHead.objects.filter(chain__isnull=False, count__gt=0).order_by("chain")
-    return [ChainHead(row.chain, row.count, Head(row.last_id, row.last_hash)) for row in rows]
+    return [ChainHead(cast(int, row.chain), row.count, Head(row.last_id, row.last_hash)) for row in rows]
 
 
 @transaction.atomic
@@ -387,9 +390,9 @@ def _verify(batch: int, anchor: Head | None) -> VerifyResult:
                                 kept.chain, kept.seq)
         checkpoints.append(kept if kept.chain == SYSTEM_CHAIN and kept.action == CHECKPOINT else None)
     for event in filter(None, checkpoints):
-        for chain, place in ((event.after or {}).get("chains") or {}).items():
-            seq, _, digest = str(place).partition(":")
-            sealed.setdefault(int(chain), []).append((int(seq), digest, event.pk))
+        for sealed_chain, place in ((event.after or {}).get("chains") or {}).items():
+            number, _, digest = str(place).partition(":")
+            sealed.setdefault(int(sealed_chain), []).append((int(number), digest, event.pk))
 
     chains, walked_system = 0, False
     chain: int | None = None
@@ -416,7 +419,7 @@ def _verify(batch: int, anchor: Head | None) -> VerifyResult:
                                 chain, place)
         if seal(event) != event["hash"]:
             return VerifyResult(False, checked, event["id"], f"event #{event['id']} was altered", chain, place)
-        for seq, digest, by in sealed.get(chain, ()):
+        for seq, digest, by in sealed.get(event["chain"], ()):
             if seq == place and digest != event["hash"]:
                 return VerifyResult(False, checked, event["id"],
                                     f"event #{event['id']} differs from what checkpoint #{by} sealed", chain, place)
