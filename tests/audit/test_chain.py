@@ -323,6 +323,17 @@ def test_chain_cut_back_below_the_kept_checkpoint_is_found(unit):
     assert (result.ok, result.chain, result.seq) == (False, unit.org.pk, 3)
 
 
+def test_newest_event_kept_as_a_head_anchors_its_chain(unit):
+    make_task(unit)
+    kept = audit.current_head()
+    newest = AuditEvent.objects.order_by("-id").first()
+    assert (kept.id, kept.hash) == (newest.pk, newest.hash)
+    assert audit.verify(head=kept).ok
+    _cut_back(newest.chain, newest.seq - 1)
+    assert audit.verify().ok
+    assert audit.verify(head=kept).bad_id == newest.pk
+
+
 def test_chain_grown_past_the_kept_head_verifies(unit):
     make_task(unit)
     kept = audit.checkpoint()

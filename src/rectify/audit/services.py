@@ -312,6 +312,13 @@ def chain_heads() -> list[ChainHead]:
     return [ChainHead(cast(int, row.chain), row.count, Head(row.last_id, row.last_hash)) for row in rows]
 
 
+def current_head() -> Head:
+    """The newest event (审计链头 of its own chain), read without writing: it anchors that chain only;
+    `checkpoint` seals every chain."""
+    newest = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
+    return Head(*newest) if newest else Head(0, GENESIS)
+
+
 @transaction.atomic
 def checkpoint(actor: Any = None) -> Head:
     """Seal every unit chain's head into one event of the system chain (审计链头存证) and return it: the one
