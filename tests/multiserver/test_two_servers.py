@@ -190,7 +190,7 @@ def test_feedback_limit_and_an_import_span_both_servers(servers, world) -> None:
     status, _page, location = b.request("POST", path, cookies=cookies, body=body)
     assert status == 302 and "ledger" in location and "import" not in location
     assert Task.objects.filter(inspection=unit.inspection, title="两台服务器之间确认导入的措施").count() == 1
-    # Both servers appended to one audit chain, and it verifies.
+    # Both servers appended to the units' audit chains, and every chain verifies.
     assert audit.verify().ok
 
 

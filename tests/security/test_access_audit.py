@@ -4,11 +4,15 @@ password sprayed across accounts from one address is stopped; signed-in pages ar
 from __future__ import annotations
 
 import pytest
+from django.contrib import admin
+from django.test import RequestFactory
 from django.urls import reverse
 
 from rectify.audit import services as audit
+from rectify.audit.access import UNIT_EXPORTS
 from rectify.audit.models import AuditEvent
 from rectify.ledger import services as ledger
+from rectify.organizations.admin import AuditEventAdmin
 from tests.factories import PASSWORD, evidence, make_task
 
 WRONG = "Wrong-Password-1"
@@ -64,6 +68,49 @@ def test_ledger_export_is_audited(client, unit):
     assert event.actor_id == unit.office_staff.pk
     assert event.after["address"] == "10.2.0.1" and event.after["file"].endswith(".xlsx")
     assert str(unit.inspection.pk) in event.object_id
+
+
+def test_ledger_export_is_audited_with_its_unit(client, unit):
+    client.force_login(unit.office_staff)
+    assert client.get(reverse("spreadsheets:export_ledger", args=[unit.inspection.pk])).status_code == 200
+    event = AuditEvent.objects.get(action="export")
+    assert event.unit_id == event.chain == unit.org.pk
+    assert audit.verify().ok
+
+
+def test_dispatch_sheet_download_is_audited_with_its_unit(client, world):
+    unit = world.units[1]
+    client.force_login(world.inspection_office)
+    response = client.get(reverse("supervision:dispatch_download", args=[unit.org.pk, "xlsx"]))
+    assert response.status_code == 200
+    assert AuditEvent.objects.get(action="export").unit_id == unit.org.pk
+
+
+def _audit_log_of(user) -> list[AuditEvent]:
+    """The events the audit log in the admin lists for `user`."""
+    request = RequestFactory().get("/admin/audit/auditevent/")
+    request.user = user
+    return list(AuditEventAdmin(AuditEvent, admin.site).get_queryset(request))
+
+
+def test_units_office_sees_its_export_events(client, world):
+    unit = world.units[0]
+    client.force_login(unit.office_staff)
+    assert client.get(reverse("spreadsheets:export_ledger", args=[unit.inspection.pk])).status_code == 200
+    event = AuditEvent.objects.get(action="export")
+    assert event in _audit_log_of(unit.office_staff)
+    assert event in _audit_log_of(world.inspection_office)
+    # Neither another unit nor the office of another area sees it.
+    assert event not in _audit_log_of(world.units[1].office_staff)
+    assert event not in _audit_log_of(world.far.office_staff)
+
+
+@pytest.mark.parametrize("view", sorted(UNIT_EXPORTS))
+def test_every_export_of_one_unit_names_a_view_that_exists(view):
+    _label, keyword, _path = UNIT_EXPORTS[view]
+    extra = {"fmt": "docx"} if "download" in view else {}
+    extra |= {"number": 1} if view == "reports:download" else {}
+    assert reverse(view, kwargs={keyword: 1, **extra})
 
 
 def test_evidence_download_is_audited_with_its_unit(client, unit):

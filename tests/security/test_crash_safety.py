@@ -75,7 +75,7 @@ def test_killed_import_leaves_sqlite_as_before(sqlite_home):
     assert after.returncode == 0, after.stderr
     state = json.loads(after.stdout.strip().splitlines()[-1])
     assert state["counts"] == before
-    assert state["ok"] and state["checked"] == before["audit head"], state["reason"]
+    assert state["ok"] and state["checked"] == before["audit events"], state["reason"]
 
 
 @pytest.mark.postgres
@@ -94,4 +94,4 @@ def test_killed_import_leaves_postgresql_as_before(postgres_url, tmp_path):
     before = kill_midway(subprocess_env(tmp_path, database_url=url, RECTIFY_AUDIT_KEY_FILE=str(key_path())))
     assert db_counts() == before
     result = verify()
-    assert result.ok and result.checked == before["audit head"], result.reason
+    assert result.ok and result.checked == before["audit events"], result.reason

@@ -20,6 +20,16 @@ from rectify.network import client_ip
 
 # Views whose attachment is one evidence file (the page and the API): the event names that file.
 EVIDENCE_VIEWS = {"ledger:evidence", "api:download_evidence"}
+# Views whose attachment is one unit's data: the model the URL names, the URL's keyword for it, and the path
+# from it to the unit. The export event carries that unit, so the unit's office sees it in the audit log;
+# an export across units (the overview, the common problems) stays on the system chain.
+UNIT_EXPORTS = {
+    "spreadsheets:export_ledger": ("inspections.Inspection", "pk", "target_id"),
+    "reports:draft_download": ("reports.Report", "report_id", "inspection__target_id"),
+    "reports:download": ("reports.Report", "report_id", "inspection__target_id"),
+    "supervision:dispatch_download": ("organizations.Organization", "pk", "pk"),
+    "supervision:order_docx": ("supervision.Order", "pk", "unit_id"),
+}
 _FILENAME = re.compile(r"filename\*=utf-8''([^;]+)|filename=\"?([^\";]*)", re.IGNORECASE)
 
 
@@ -89,4 +99,14 @@ class AccessAuditMiddleware:
                          unit_id=evidence.task.unit_id if evidence else None, after=details)
             return
         audit.record(user, "export", object_type=view[:64], object_id=",".join(str(v) for v in kwargs.values())[:64],
-                     after=details)
+                     unit_id=_export_unit(view, kwargs), after=details)
+
+
+def _export_unit(view: str, kwargs: dict[str, Any]) -> int | None:
+    """The unit whose data an export holds, or None for an export across units."""
+    if view not in UNIT_EXPORTS:
+        return None
+    label, keyword, path = UNIT_EXPORTS[view]
+    unit_id: int | None = (apps.get_model(label).objects.filter(pk=kwargs.get(keyword))
+                           .values_list(path, flat=True).first())
+    return unit_id

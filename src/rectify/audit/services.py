@@ -8,22 +8,24 @@ newest events is found against a head (id and hash) kept outside the database: `
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import functools
 import json
+import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from json.encoder import encode_basestring
-from typing import Any
+from typing import Any, cast
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
 
 from rectify import bulk, clock
-from rectify.audit import keys
-from rectify.audit.models import AuditEvent, AuditHead
+from rectify.audit import keys, legacy
+from rectify.audit.models import SYSTEM_CHAIN, AuditEvent, AuditHead
 
 GENESIS = "0" * 64
 
@@ -66,7 +68,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
 
 
 _SCALARS = (str, int, bool, float)
-_ISO = {dt.datetime: dt.datetime.isoformat, dt.date: dt.date.isoformat}
+_ISO: dict[type, Callable[[Any], Any]] = {dt.datetime: dt.datetime.isoformat, dt.date: dt.date.isoformat}
 
 
 @functools.cache
@@ -80,10 +82,15 @@ def _names(model: type[models.Model]) -> tuple[str, ...]:
 
 
 def canonical(event: AuditEvent | dict[str, Any]) -> bytes:
-    """The bytes the hash covers: every recorded field and the previous hash."""
+    """The bytes the hash covers: every recorded field, the event's place in its chain and the previous hash.
+
+    An event of a chain is placed by `chain` and `seq`; one written while the log was a single chain
+    (no `chain`) by its `id`, as it was sealed then.
+    """
     values = event if isinstance(event, dict) else event.__dict__
+    place = {"id": values["id"]} if values.get("chain") is None else {"chain": values["chain"], "seq": values["seq"]}
     payload = {
-        "id": values["id"],
+        **place,
         "created_at": values["created_at"].astimezone(dt.UTC).isoformat(),
         **{name: values[name] for name in _HASHED},
     }
@@ -104,7 +111,8 @@ def _number(value: int | None) -> str:
 
 
 def _canonical_text(event: dict[str, Any], created_at: str, before: str, after: str) -> str:
-    """`canonical(event)` as text, given `before`/`after` already in JSON: each is serialised once.
+    """`canonical(event)` of an event of a chain as text, given `before`/`after` already in JSON: each is
+    serialised once.
 
     The keys in the order `sort_keys` gives them; a test holds this equal to `canonical`.
     """
@@ -112,18 +120,35 @@ def _canonical_text(event: dict[str, Any], created_at: str, before: str, after: 
     return (
         f'{{"action":{text(event["action"])},"actor_id":{_number(event["actor_id"])},'
         f'"actor_name":{text(event["actor_name"])},"after":{after},"before":{before},'
-        f'"created_at":{text(created_at)},"id":{_number(event["id"])},"note":{text(event["note"])},'
+        f'"chain":{_number(event["chain"])},"created_at":{text(created_at)},"note":{text(event["note"])},'
         f'"object_id":{text(event["object_id"])},"object_type":{text(event["object_type"])},'
-        f'"prev_hash":{text(event["prev_hash"])},"unit_id":{_number(event["unit_id"])}}}'
+        f'"prev_hash":{text(event["prev_hash"])},"seq":{_number(event["seq"])},"unit_id":{_number(event["unit_id"])}}}'
     )
 
 
-def _head_for_update() -> AuditHead:
-    head = AuditHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        AuditHead.objects.get_or_create(pk=1)
-        head = AuditHead.objects.select_for_update().get(pk=1)
-    return head
+def chain_of(unit_id: int | None) -> int:
+    """The chain an event of `unit_id` goes on: the unit's own, or the system chain for no unit."""
+    return SYSTEM_CHAIN if unit_id is None else int(unit_id)
+
+
+def _heads_for_update(chains: Iterable[int]) -> dict[int, AuditHead]:
+    """The heads of `chains`, locked until the transaction ends, made on a chain's first event.
+
+    Locked in chain order, so two transactions that write to the same chains cannot deadlock on them.
+    A new chain's row is inserted ignoring a conflict: another transaction may be making it at once.
+    """
+    wanted = sorted(set(chains))
+
+    def locked() -> dict[int, AuditHead]:
+        rows = AuditHead.objects.select_for_update().filter(chain__in=wanted).order_by("chain")
+        return {cast(int, head.chain): head for head in rows}
+
+    heads = locked()
+    missing = [chain for chain in wanted if chain not in heads]
+    if missing:
+        AuditHead.objects.bulk_create([AuditHead(chain=chain) for chain in missing], ignore_conflicts=True)
+        heads = locked()
+    return heads
 
 
 @dataclass
@@ -142,7 +167,8 @@ class Entry:
 
 
 def _chain(actor: Any, entries: list[Entry], head: AuditHead, *, as_json: bool = False) -> list[dict[str, Any]]:
-    """The events for `entries` as column values, numbered and hashed after the head (nothing is written).
+    """The events for `entries` (all of `head`'s chain) as column values, numbered and hashed after the head
+    (nothing is written; the database gives each its id).
 
     With `as_json`, `before` and `after` are given as the `bulk.JSONText` the hash was computed over.
     """
@@ -150,7 +176,7 @@ def _chain(actor: Any, entries: list[Entry], head: AuditHead, *, as_json: bool =
     actor_name = (getattr(actor, "username", None) or "system") if actor is not None else "system"
     now = clock.now()
     created_at = now.astimezone(dt.UTC).isoformat()
-    last_id, last_hash = head.last_id, head.last_hash
+    chain, last_seq, last_hash = head.chain, head.count, head.last_hash
     sealer = keys.sealer()
     events = []
     for entry in entries:
@@ -164,8 +190,10 @@ def _chain(actor: Any, entries: list[Entry], head: AuditHead, *, as_json: bool =
         # What JSON gives back, so the hash covers exactly what the database will return.
         before = entry.before if ready else _jsonable(entry.before)
         after = after if ready else _jsonable(after)
+        last_seq += 1
         event = {
-            "id": last_id + 1,
+            "chain": chain,
+            "seq": last_seq,
             "created_at": now,
             "actor_id": actor_id,
             "actor_name": actor_name,
@@ -181,11 +209,10 @@ def _chain(actor: Any, entries: list[Entry], head: AuditHead, *, as_json: bool =
         before_json, after_json = _to_json(before), _to_json(after)
         mac = sealer.copy()
         mac.update(_canonical_text(event, created_at, before_json, after_json).encode())
-        event["hash"] = mac.hexdigest()
+        event["hash"] = last_hash = mac.hexdigest()
         if as_json:
             event["before"] = None if before is None else bulk.JSONText(before_json)
             event["after"] = None if after is None else bulk.JSONText(after_json)
-        last_id, last_hash = event["id"], event["hash"]
         events.append(event)
     return events
 
@@ -203,27 +230,39 @@ def record(
     after: dict[str, Any] | None = None,
     note: str = "",
 ) -> AuditEvent:
-    """Append one event (审计留痕) to the chain inside the caller's transaction."""
+    """Append one event (审计留痕) to its unit's chain inside the caller's transaction."""
     entry = Entry(action, obj, unit_id, before, after, note, object_type, object_id)
-    head = _head_for_update()
+    chain = chain_of(unit_id)
+    head = _heads_for_update([chain])[chain]
     event = AuditEvent(**_chain(actor, [entry], head)[0])
     event.save(force_insert=True)
-    AuditHead.objects.filter(pk=1).update(last_id=event.pk, last_hash=event.hash, count=head.count + 1)
+    AuditHead.objects.filter(pk=head.pk).update(last_id=event.pk, last_hash=event.hash, count=event.seq)
     return event
 
 
 @transaction.atomic
 def record_many(actor: Any, entries: Iterable[Entry]) -> int:
-    """Append many events by one actor in one go (an import): one head update, inserts in batches."""
+    """Append many events by one actor in one go (an import): one head update per chain, inserts in batches."""
     entries = list(entries)
     if not entries:
         return 0
-    head = _head_for_update()
-    events = _chain(actor, entries, head, as_json=True)
+    chains = [chain_of(entry.unit_id) for entry in entries]
+    heads = _heads_for_update(chains)
+    if len(heads) == 1:
+        events = _chain(actor, entries, heads[chains[0]], as_json=True)
+    else:
+        # Each chain's events numbered and linked on its own, then inserted in the order given.
+        sealed = {chain: iter(_chain(actor, [e for e, c in zip(entries, chains, strict=True) if c == chain], head,
+                                     as_json=True))
+                  for chain, head in heads.items()}
+        events = [next(sealed[chain]) for chain in chains]
     bulk.insert_rows(AuditEvent, events)
-    AuditHead.objects.filter(pk=1).update(
-        last_id=events[-1]["id"], last_hash=events[-1]["hash"], count=head.count + len(events)
-    )
+    lasts = {event["chain"]: event for event in events}
+    ids = dict(AuditEvent.objects.filter(hash__in=[event["hash"] for event in lasts.values()])
+               .values_list("chain", "pk"))
+    for chain, last in lasts.items():
+        AuditHead.objects.filter(pk=heads[chain].pk).update(last_id=ids[chain], last_hash=last["hash"],
+                                                            count=last["seq"])
     return len(events)
 
 
@@ -234,7 +273,7 @@ def seal(event: AuditEvent | dict[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class Head:
-    """The chain's newest event as an operator keeps it outside the database: `ID:HASH`."""
+    """An event as an operator keeps it outside the database, `ID:HASH`: usually a checkpoint."""
 
     id: int
     hash: str
@@ -244,18 +283,51 @@ class Head:
 
     @classmethod
     def parse(cls, text: str) -> Head:
-        """`ID:HASH` as printed by `rectify remind` and `rectify backup`; ValueError otherwise."""
-        number, _, digest = text.strip().partition(":")
+        """`ID:HASH` as printed by `rectify audit head`, `rectify remind` and `rectify backup`; ValueError
+        otherwise. The whole printout of `rectify audit head` (text or JSON) is taken too: its `审计链头` line."""
+        found = _PRINTED_HEAD.search(text)
+        number, _, digest = (found.group(1) if found else text).strip().partition(":")
         digest = digest.strip().lower()
         if not number.strip().isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
             raise ValueError(text)
         return cls(int(number), digest)
 
 
+_PRINTED_HEAD = re.compile(r'(?:审计链头\s*|"head"\s*:\s*")(\d+:[0-9a-fA-F]{64})')
+CHECKPOINT = "audit.checkpoint"
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """One chain's head as the database records it: its length and its newest event."""
+
+    chain: int
+    count: int
+    last: Head
+
+
+def chain_heads() -> list[ChainHead]:
+    """Every chain's head (审计链头), the system chain first, then the units' by id."""
+    rows = AuditHead.objects.filter(chain__isnull=False, count__gt=0).order_by("chain")
+    return [ChainHead(cast(int, row.chain), row.count, Head(row.last_id, row.last_hash)) for row in rows]
+
+
 def current_head() -> Head:
-    """The head the database records (审计链头): the newest event's id and hash."""
-    head = AuditHead.objects.filter(pk=1).first()
-    return Head(head.last_id, head.last_hash) if head else Head(0, GENESIS)
+    """The newest event (审计链头 of its own chain), read without writing: it anchors that chain only;
+    `checkpoint` seals every chain."""
+    newest = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
+    return Head(*newest) if newest else Head(0, GENESIS)
+
+
+@transaction.atomic
+def checkpoint(actor: Any = None) -> Head:
+    """Seal every unit chain's head into one event of the system chain (审计链头存证) and return it: the one
+    `ID:HASH` an operator keeps, from which `verify` finds any chain cut short since."""
+    chains = {str(head.chain): f"{head.count}:{head.last.hash}" for head in chain_heads()
+              if head.chain != SYSTEM_CHAIN}
+    event = record(actor, CHECKPOINT, object_type="audit.chain", after={"chains": chains},
+                   note=f"审计链头存证：{len(chains)} 条单位审计链")
+    return Head(event.pk, event.hash)
 
 
 @dataclass
@@ -264,42 +336,130 @@ class VerifyResult:
     checked: int
     bad_id: int | None = None
     reason: str = ""
+    chain: int | None = None  # the chain of the first problem; None for the single chain kept before
+    seq: int | None = None  # the place in that chain (a missing event has no id)
+    chains: int = 0
+
+
+_COLUMNS = ("id", "created_at", "actor_id", "actor_name", "action", "object_type", "object_id", "unit_id",
+            "before", "after", "note", "chain", "seq", "prev_hash", "hash")
+
+
+def _label(chain: int | None) -> str:
+    if chain is None:
+        return "the single chain"
+    return "the system chain" if chain == SYSTEM_CHAIN else f"the chain of unit {chain}"
+
+
+@contextlib.contextmanager
+def _one_snapshot() -> Iterator[None]:
+    """On PostgreSQL, every read of a check from one snapshot: events appended meanwhile are not half seen."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
 
 
 def verify(batch: int = 5000, *, head: Head | None = None) -> VerifyResult:
-    """Walk every event in id order, whatever its id: ids 1, 2, 3… with no gap, each keyed hash, each link
-    to the previous event, the head row; and, given an anchored `head`, that the chain still reaches it."""
+    """Walk every chain and every event: the single chain kept before in id order (ids 1, 2, 3… with no gap),
+    then each chain by place (1, 2, 3… with no gap); each keyed hash, each link to the previous event of its
+    chain, each head row; every chain reaches what the newest checkpoint sealed, and, given an anchored
+    `head`, that event is still there as kept (and, a checkpoint, every chain reaches what it sealed)."""
+    with _one_snapshot():
+        return _verify(batch, head)
+
+
+def _verify(batch: int, anchor: Head | None) -> VerifyResult:
+    heads = {row.chain: row for row in AuditHead.objects.all()}
+    old_rows = AuditEvent.objects.filter(chain__isnull=True).order_by("id").values(*_COLUMNS)
+    old = legacy.walk(old_rows.iterator(chunk_size=batch), seal)
+    checked = old.count
+    if old.bad_id is not None:
+        return VerifyResult(False, checked, old.bad_id, old.reason)
+    old_head = heads.pop(None, None)
+    if old_head is not None and (old_head.last_id, old_head.last_hash) != (old.last_id, old.last_hash):
+        return VerifyResult(False, checked, old.last_id + 1,
+                            f"the single chain ends at #{old.last_id} but its head records #{old_head.last_id}")
+
+    # What checkpoints sealed: chain -> [(place, hash, checkpoint id)]; their own seals are checked below.
+    sealed: dict[int, list[tuple[int, str, int]]] = {}
+    checkpoints = [AuditEvent.objects.filter(chain=SYSTEM_CHAIN, action=CHECKPOINT).order_by("-seq").first()]
+    if anchor is not None:
+        kept = AuditEvent.objects.filter(pk=anchor.id).first()
+        if kept is None:
+            return VerifyResult(False, checked, anchor.id,
+                                f"the anchored head #{anchor.id} is missing: events were removed")
+        if kept.hash != anchor.hash:
+            return VerifyResult(False, checked, anchor.id, f"event #{anchor.id} differs from the anchored head",
+                                kept.chain, kept.seq)
+        checkpoints.append(kept if kept.chain == SYSTEM_CHAIN and kept.action == CHECKPOINT else None)
+    for event in filter(None, checkpoints):
+        for sealed_chain, place in ((event.after or {}).get("chains") or {}).items():
+            number, _, digest = str(place).partition(":")
+            sealed.setdefault(int(sealed_chain), []).append((int(number), digest, event.pk))
+
+    chains, walked_system = 0, False
+    chain: int | None = None
+    last: dict[str, Any] | None = None
     prev_hash = GENESIS
-    expected_id = 1
-    checked = 0
-    last_id: int | None = None
-    while True:
-        page = AuditEvent.objects.order_by("id")
-        rows = list((page if last_id is None else page.filter(id__gt=last_id))[:batch])
-        if not rows:
-            break
-        for event in rows:
-            if event.pk < expected_id:
-                # Ids below 1 (or repeated) are not part of any chain this system wrote.
-                return VerifyResult(False, checked, event.pk, f"event #{event.pk} lies outside the chain")
-            if event.pk != expected_id:
-                return VerifyResult(False, checked, expected_id, f"event #{expected_id} is missing")
-            if event.prev_hash != prev_hash:
-                return VerifyResult(False, checked, event.pk, f"event #{event.pk} does not link to the previous event")
-            if seal(event) != event.hash:
-                return VerifyResult(False, checked, event.pk, f"event #{event.pk} was altered")
-            if head is not None and event.pk == head.id and event.hash != head.hash:
-                return VerifyResult(False, checked, event.pk, f"event #{event.pk} differs from the anchored head")
-            prev_hash = event.hash
-            expected_id += 1
-            checked += 1
-            last_id = event.pk
-    last_id = last_id or 0
-    recorded = current_head()
-    if recorded.id != last_id or recorded.hash != prev_hash:
-        return VerifyResult(False, checked, last_id + 1,
-                            f"the chain ends at #{last_id} but its head records #{recorded.id}")
-    if head is not None and last_id < head.id:
-        return VerifyResult(False, checked, last_id + 1,
-                            f"the chain ends at #{last_id} before the anchored head #{head.id}: events were removed")
-    return VerifyResult(True, checked)
+    rows = AuditEvent.objects.filter(chain__isnull=False).order_by("chain", "seq").values(*_COLUMNS)
+    for event in rows.iterator(chunk_size=batch):
+        if event["chain"] != chain:
+            if chain is not None and (problem := _chain_end(chain, last, heads, sealed, checked)):
+                return problem
+            chain, last, chains = event["chain"], None, chains + 1
+            walked_system = walked_system or chain == SYSTEM_CHAIN
+            # The system chain continues the single chain kept before, if there was one.
+            prev_hash = old.last_hash if chain == SYSTEM_CHAIN else GENESIS
+        place = 1 if last is None else last["seq"] + 1
+        if event["seq"] < place:
+            return VerifyResult(False, checked, event["id"], f"event #{event['id']} lies outside the chain",
+                                chain, event["seq"])
+        if event["seq"] != place:
+            return VerifyResult(False, checked, None, f"event {place} of {_label(chain)} is missing", chain, place)
+        if event["prev_hash"] != prev_hash:
+            return VerifyResult(False, checked, event["id"],
+                                f"event #{event['id']} does not link to the previous event of {_label(chain)}",
+                                chain, place)
+        if seal(event) != event["hash"]:
+            return VerifyResult(False, checked, event["id"], f"event #{event['id']} was altered", chain, place)
+        for seq, digest, by in sealed.get(event["chain"], ()):
+            if seq == place and digest != event["hash"]:
+                return VerifyResult(False, checked, event["id"],
+                                    f"event #{event['id']} differs from what checkpoint #{by} sealed", chain, place)
+        prev_hash, last = event["hash"], event
+        checked += 1
+    if chain is not None and (problem := _chain_end(chain, last, heads, sealed, checked)):
+        return problem
+    if old.count and not walked_system:
+        return VerifyResult(False, checked, None, "the event continuing the single chain is missing",
+                            SYSTEM_CHAIN, 1)
+    for gone, head in sorted(heads.items()):
+        if head.count:
+            return VerifyResult(False, checked, head.last_id,
+                                f"all {head.count} events of {_label(gone)} were removed", gone, 1)
+    for gone, seals in sorted(sealed.items()):
+        return VerifyResult(False, checked, None,
+                            f"{_label(gone)} is missing although checkpoint #{seals[0][2]} sealed it", gone, 1)
+    return VerifyResult(True, checked, chains=chains + (1 if old.count else 0))
+
+
+def _chain_end(chain: int, last: dict[str, Any] | None, heads: dict[int | None, AuditHead],
+               sealed: dict[int, list[tuple[int, str, int]]], checked: int) -> VerifyResult | None:
+    """The problem at the end of a walked chain, if any: its head row disagrees, or a checkpoint sealed
+    more events than are left. Forgets the chain's head and seals, so what remains was never walked."""
+    assert last is not None
+    end, head = last["seq"], heads.pop(chain, None)
+    if head is None or (head.count, head.last_id, head.last_hash) != (end, last["id"], last["hash"]):
+        recorded = head.count if head is not None else 0
+        return VerifyResult(False, checked, last["id"],
+                            f"{_label(chain)} ends at event {end} but its head records {recorded}", chain, end + 1)
+    for seq, _digest, by in sealed.pop(chain, ()):
+        if seq > end:
+            return VerifyResult(False, checked, None,
+                                f"{_label(chain)} ends at event {end} before event {seq} that checkpoint #{by} "
+                                "sealed: events were removed", chain, end + 1)
+    return None

@@ -68,7 +68,11 @@ class RestoreResult:
 
 def create_backup(output: Path) -> dict[str, Any]:
     """Write a backup archive (备份) of the database and the evidence files; returns its manifest."""
+    from rectify.audit.services import checkpoint
+
     output = Path(output)
+    # Every audit chain's head sealed first: the archive's newest event, the head its manifest names.
+    checkpoint()
     with tempfile.TemporaryDirectory(prefix="rectify-backup-") as scratch:
         work = Path(scratch)
         if connection.vendor == "sqlite":
@@ -169,11 +173,13 @@ def _inventory(cursor: Any, tables: list[str]) -> dict[str, Any]:
         cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
         counts[table] = int(cursor.fetchone()[0])
     audit: dict[str, Any] = {"last_id": 0, "last_hash": "0" * 64, "count": 0}
-    if "audit_audithead" in counts:
-        cursor.execute('SELECT last_id, last_hash, count FROM "audit_audithead" WHERE id = 1')
+    if "audit_auditevent" in counts:
+        # The newest event (the checkpoint the backup began with, unless a write came after it on PostgreSQL):
+        # `rectify audit verify --head` finds it, and what it sealed, still there after a restore.
+        cursor.execute('SELECT id, hash FROM "audit_auditevent" ORDER BY id DESC LIMIT 1')
         row = cursor.fetchone()
         if row:
-            audit = {"last_id": int(row[0]), "last_hash": row[1], "count": int(row[2])}
+            audit = {"last_id": int(row[0]), "last_hash": row[1], "count": counts["audit_auditevent"]}
     migrations: dict[str, str] = {}
     if "django_migrations" in counts:
         cursor.execute('SELECT app, name FROM "django_migrations" ORDER BY app, name')

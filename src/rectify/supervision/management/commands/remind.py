@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from rectify.audit.services import current_head
+from rectify.audit.services import checkpoint
 from rectify.supervision.services.reminders import RemindBusy, run_reminders
 
 
@@ -33,8 +33,8 @@ class Command(BaseCommand):
             # Not a failure: the run that holds the lock sends what is due.
             self.stderr.write("另一次提醒正在运行（可能在另一台服务器上），本次未发送任何提醒")
             return
-        # The audit chain's head, printed daily so an operator can keep it outside the database.
-        head = current_head()
+        # A checkpoint of every audit chain's head, printed daily so an operator can keep it outside the database.
+        head = checkpoint()
         if options["json"]:
             self.stdout.write(json.dumps({**result.as_dict(), "audit_head": str(head)}, ensure_ascii=False, indent=2))
             return
