@@ -151,3 +151,33 @@ def test_only_the_units_office_sees_its_import_job(client, unit, other) -> None:
     client.logout()
     assert client.login(username=unit.dept_handler.username, password=PASSWORD)
     assert client.get(queued.url).status_code == 403  # the unit's department: no role
+
+
+@pytest.mark.postgres
+def test_progress_shows_on_other_connections_while_the_import_is_uncommitted(transactional_db, world, client,
+                                                                              monkeypatch) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time: the import's transaction holds it")
+    unit = world.units[0]
+    confirm(client, unit, *(row(m) for m in MEASURES))
+    real = queue.report_progress
+    seen = []
+
+    def watched(job, *args, **kwargs):
+        real(job, *args, **kwargs)
+        other = connection.copy()  # what another app server reads now
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("SELECT done_count, total_count FROM jobs_job WHERE id = %s", [job.pk])
+                counts = cursor.fetchone()
+                cursor.execute("SELECT count(*) FROM ledger_task WHERE inspection_id = %s", [unit.inspection.pk])
+                seen.append((*counts, cursor.fetchone()[0]))
+        finally:
+            other.close()
+
+    monkeypatch.setattr(queue, "report_progress", watched)
+    assert queue.run_due(names=[IMPORT_JOB]).done == 1
+    assert (3, 3, 0) in seen  # all rows checked, shown at once, while no task is visible yet
+    assert Task.objects.filter(inspection=unit.inspection).count() == 3
