@@ -36,6 +36,8 @@ class Job(models.Model):
     done_count = models.PositiveIntegerField(_("已处理"), default=0)
     total_count = models.PositiveIntegerField(_("总数"), default=0)
     result = models.JSONField(_("结果"), null=True, blank=True)
+    # A file the job made for its user to download (a report's PDF), kept with the job until it is pruned.
+    output = models.BinaryField(_("生成的文件"), null=True, blank=True)
     error = models.TextField(_("错误"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("提交人"), null=True, blank=True, on_delete=models.SET_NULL,

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Job], Any]
 HANDLERS: dict[str, Handler] = {}
 # Modules whose import registers their handlers (the worker imports them all before its first claim).
-HANDLER_MODULES = ("rectify.supervision.jobs", "rectify.spreadsheets.jobs")
+HANDLER_MODULES = ("rectify.supervision.jobs", "rectify.spreadsheets.jobs", "rectify.reports.jobs")
 
 
 def handler(name: str) -> Callable[[Handler], Handler]:

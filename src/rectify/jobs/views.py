@@ -39,3 +39,11 @@ def follow(request: HttpRequest, job: Job, *, title: str, finish: Callable[[Job]
         "waiting_too_long": waiting_too_long(job), "retrying": job.status == Job.Status.QUEUED and job.attempts > 0,
     }
     return render(request, "jobs/partials/_progress.html" if polled else "jobs/progress.html", page)
+
+
+def offer_file(request: HttpRequest, job: Job, *, title: str, url: str, label: str,
+               context: dict[str, Any] | None = None) -> HttpResponse:
+    """The same page once the job has made a file: the link that downloads it (the page stops polling)."""
+    page = {**(context or {}), "job": job, "title": title, "download_url": url, "download_label": label,
+            "ended": True}
+    return render(request, "jobs/progress.html", page)
