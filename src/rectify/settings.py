@@ -260,6 +260,8 @@ RECTIFY_JOB_KEEP_DAYS = envint("RECTIFY_JOB_KEEP_DAYS", 7)
 RECTIFY_JOB_WAIT_WARNING_SECONDS = envint("RECTIFY_JOB_WAIT_WARNING_SECONDS", 30)
 # A confirmed ledger import of more data rows than this runs in `rectify worker`, followed on a progress page.
 RECTIFY_IMPORT_INLINE_ROWS = envint("RECTIFY_IMPORT_INLINE_ROWS", 300)
+# An uploaded ledger larger than this (bytes) is read and checked for its preview in `rectify worker` too.
+RECTIFY_IMPORT_PREVIEW_INLINE_BYTES = envint("RECTIFY_IMPORT_PREVIEW_INLINE_BYTES", 1_000_000)
 # A report generated from a ledger of more tasks than this is written in `rectify worker` (PDFs always are).
 RECTIFY_REPORT_INLINE_TASKS = envint("RECTIFY_REPORT_INLINE_TASKS", 500)
 

@@ -14,7 +14,7 @@ from rectify.jobs import queue
 from rectify.jobs.models import HeldUpload, Job
 from rectify.ledger.models import Task
 from rectify.spreadsheets import ExportRow, write_ledger
-from rectify.spreadsheets.jobs import IMPORT_JOB
+from rectify.spreadsheets.jobs import IMPORT_JOB, PREVIEW_JOB
 from tests.factories import PASSWORD
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -181,3 +181,34 @@ def test_progress_shows_on_other_connections_while_the_import_is_uncommitted(tra
     assert queue.run_due(names=[IMPORT_JOB]).done == 1
     assert (3, 3, 0) in seen  # all rows checked, shown at once, while no task is visible yet
     assert Task.objects.filter(inspection=unit.inspection).count() == 3
+
+
+def test_a_large_file_is_previewed_in_the_worker_then_confirmed(client, unit, settings) -> None:
+    settings.RECTIFY_IMPORT_PREVIEW_INLINE_BYTES = 100  # every test file is larger
+    assert client.login(username=unit.office_staff.username, password=PASSWORD)
+    url = reverse("spreadsheets:import_ledger", args=[unit.inspection.pk])
+    queued = client.post(url, {"file": ledger(*(row(m) for m in MEASURES), row("加强干部监督", lead_org="宣传处"))})
+    job = Job.objects.get(name=PREVIEW_JOB)
+    assert queued.url == reverse("spreadsheets:import_job", args=[unit.inspection.pk, job.pk])
+    assert "正在读取并检查整改台账" in client.get(queued.url).content.decode()
+    assert queue.run_due(names=[PREVIEW_JOB]).done == 1
+    assert not Task.objects.filter(inspection=unit.inspection).exists()  # a preview writes nothing
+    preview = client.get(queued.url)
+    text = preview.content.decode()
+    assert "预览：台账.xlsx" in text and "制定党组主体责任清单" in text and "确认导入" in text
+    assert "宣传处" in text and "跳过有问题的 1 行" in text
+    # The confirmation of the previewed file is the usual one (here: in the worker, 3 rows > 2).
+    confirmed = client.post(url, {"confirm": "1", "token": preview.context["token"], "skip_bad_rows": "1"})
+    assert queue.run_due(names=[IMPORT_JOB]).done == 1
+    assert "已导入 3 项整改任务，跳过 1 行有问题的数据" in client.get(confirmed.url, follow=True).content.decode()
+
+
+def test_a_large_file_that_cannot_be_read_says_so_after_its_preview_job(client, unit, settings) -> None:
+    settings.RECTIFY_IMPORT_PREVIEW_INLINE_BYTES = 10
+    assert client.login(username=unit.office_staff.username, password=PASSWORD)
+    url = reverse("spreadsheets:import_ledger", args=[unit.inspection.pk])
+    queued = client.post(url, {"file": SimpleUploadedFile("台账.xlsx", b"PK\x03\x04 not really a zip file")})
+    queue.run_due(names=[PREVIEW_JOB])
+    page = client.get(queued.url)
+    assert page.status_code == 200 and "errorlist" in page.content.decode() and "上传并预览" in page.content.decode()
+    assert not HeldUpload.objects.exists()

@@ -19,12 +19,12 @@ from rectify.jobs.models import Job
 from rectify.jobs.views import follow
 from rectify.ledger.views.common import get_inspection
 from rectify.organizations.scoping import Action, can_unit
-from rectify.spreadsheets import FIELD_LABELS, LedgerFileError, blank_template
+from rectify.spreadsheets import LedgerFileError, blank_template
 from rectify.spreadsheets import jobs as background
-from rectify.spreadsheets.services import describe_error, export_ledger, import_ledger, localize
+from rectify.spreadsheets.services import export_ledger, import_ledger, localize
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PURPOSE = "ledger-import"
+PURPOSE = background.PURPOSE
 
 
 def _attachment(data: bytes, filename: str) -> HttpResponse:
@@ -64,6 +64,10 @@ def import_ledger_view(request: HttpRequest, pk: int) -> HttpResponse:
             context["error"] = _("文件 %(name)s 超过大小上限") % {"name": upload.name}
             return render(request, "spreadsheets/import.html", context)
         data, name = upload.read(), upload.name or "ledger.xlsx"
+        if len(data) > settings.RECTIFY_IMPORT_PREVIEW_INLINE_BYTES:  # too long to read and check in the request
+            token = uploads.hold(request, data, name, background.PREVIEW_PURPOSE)
+            job = background.start_preview(request.user, inspection, token=token)  # type: ignore[arg-type]
+            return redirect("spreadsheets:import_job", pk=inspection.pk, job=job.pk)
     try:
         result = import_ledger(request.user, inspection, data=data, filename=name, dry_run=not confirm,  # type: ignore[arg-type]
                                skip_bad_rows=skip)
@@ -78,12 +82,7 @@ def import_ledger_view(request: HttpRequest, pk: int) -> HttpResponse:
     if confirm:
         return _finish_import(request, inspection, background.outcome(result))
     context.update({
-        "result": result, "rows": result.parse.tasks[:500], "more": max(0, len(result.parse.tasks) - 500),
-        "errors": [describe_error(e) for e in result.errors],
-        "sheets": [{"name": s.name, "ignored": s.ignored, "reason": localize(s.reason),
-                    "columns": [(c.letter, c.header, localize(FIELD_LABELS.get(c.field, c.field)))
-                                for c in s.columns if c.field]}
-                   for s in result.parse.sheets],
+        **background.preview(result),
         "token": uploads.hold(request, data, name, PURPOSE, rows=len(result.parse.tasks)), "filename": name,
     })
     return render(request, "spreadsheets/import_preview.html", context)
@@ -122,7 +121,8 @@ def import_job_view(request: HttpRequest, pk: int, job: int) -> HttpResponse:
     found = background.import_job(inspection, job)
     if found is None:
         raise Http404
-    return follow(request, found, title=_("正在导入整改台账"), finish=lambda done: _finish_job(request, inspection, done),
+    title = _("正在读取并检查整改台账") if found.name == background.PREVIEW_JOB else _("正在导入整改台账")
+    return follow(request, found, title=title, finish=lambda done: _finish_job(request, inspection, done),
                   context={"inspection": inspection, "tab": "ledger", "head_template": "ledger/partials/_inspection_head.html"})
 
 
@@ -130,6 +130,10 @@ def _finish_job(request: HttpRequest, inspection: Inspection, job: Job) -> HttpR
     if job.status == Job.Status.FAILED or not job.result:
         messages.error(request, _("后台导入未能完成，未导入任何数据，请重新上传；如反复出现请联系系统管理员"))
         return redirect("spreadsheets:import_ledger", pk=inspection.pk)
+    if job.name == background.PREVIEW_JOB and not job.result["error"]:
+        context = {"inspection": inspection, "tab": "ledger", **job.result["preview"],
+                   "token": job.result["token"], "filename": job.result["filename"]}
+        return render(request, "spreadsheets/import_preview.html", context)
     return _finish_import(request, inspection, job.result)
 
 
