@@ -212,3 +212,21 @@ def test_a_large_file_that_cannot_be_read_says_so_after_its_preview_job(client, 
     page = client.get(queued.url)
     assert page.status_code == 200 and "errorlist" in page.content.decode() and "上传并预览" in page.content.decode()
     assert not HeldUpload.objects.exists()
+
+
+def test_an_import_holds_its_job_for_as_long_as_its_rows_may_take(client, unit, monkeypatch) -> None:
+    # On SQLite the import's transaction keeps the worker from extending its lease: it is taken before.
+    from rectify.spreadsheets import jobs as background
+
+    confirm(client, unit, *(row(m) for m in MEASURES))
+    monkeypatch.setattr(background, "LEASE_PER_ROW", dt.timedelta(hours=1))
+    held = []
+    real = background.import_ledger
+
+    def watched(*args, **kwargs):
+        held.append(Job.objects.get(name=IMPORT_JOB).locked_until)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(background, "import_ledger", watched)
+    queue.run_due(names=[IMPORT_JOB])
+    assert held[0] >= timezone.now() + queue.lease() + dt.timedelta(hours=3) - dt.timedelta(minutes=1)

@@ -146,14 +146,16 @@ def _mine(job: Job) -> Any:
 
 
 def report_progress(job: Job, percent: int, note: str = "", *, done: int | None = None,
-                    total: int | None = None, in_transaction: bool = False) -> None:
+                    total: int | None = None, in_transaction: bool = False,
+                    hold: dt.timedelta | None = None) -> None:
     """Record how far a job is (shown on its page) and extend the lease: the worker is alive.
 
     A job whose work runs in one long transaction (a ledger import) reports from inside it
     (`in_transaction`): on PostgreSQL the row is then written on a connection of its own, committed at
     once, so every app server's page sees the progress while the work itself stays all or nothing.
     SQLite has one writer at a time, held by that transaction: there the progress is kept on the job
-    and written with its next report outside, or with its end.
+    and written with its next report outside, or with its end. Such a job reports once before its
+    transaction with a `hold` longer than the lease, for the time it will not be able to extend it.
     """
     job.progress = max(0, min(100, int(percent)))
     job.progress_note = note[:200]
@@ -161,8 +163,10 @@ def report_progress(job: Job, percent: int, note: str = "", *, done: int | None 
         job.done_count = max(0, done)
     if total is not None:
         job.total_count = max(0, total)
+    until = timezone.now() + max(lease(), hold or lease())
+    job.locked_until = max(until, job.locked_until) if job.locked_until else until  # a hold is never shortened
     values = {"progress": job.progress, "progress_note": job.progress_note, "done_count": job.done_count,
-              "total_count": job.total_count, "locked_until": timezone.now() + lease()}
+              "total_count": job.total_count, "locked_until": job.locked_until}
     if not in_transaction:
         with transaction.atomic():
             _mine(job).update(**values)
