@@ -256,6 +256,14 @@ RECTIFY_JOB_RETRY_SECONDS = envint("RECTIFY_JOB_RETRY_SECONDS", 30)
 RECTIFY_JOB_MAX_ATTEMPTS = envint("RECTIFY_JOB_MAX_ATTEMPTS", 5)
 RECTIFY_WORKER_POLL_SECONDS = envint("RECTIFY_WORKER_POLL_SECONDS", 2)
 RECTIFY_JOB_KEEP_DAYS = envint("RECTIFY_JOB_KEEP_DAYS", 7)
+# A page following a job says the worker seems not to run once the job has waited this long unclaimed.
+RECTIFY_JOB_WAIT_WARNING_SECONDS = envint("RECTIFY_JOB_WAIT_WARNING_SECONDS", 30)
+# A confirmed ledger import of more data rows than this runs in `rectify worker`, followed on a progress page.
+RECTIFY_IMPORT_INLINE_ROWS = envint("RECTIFY_IMPORT_INLINE_ROWS", 300)
+# An uploaded ledger larger than this (bytes) is read and checked for its preview in `rectify worker` too.
+RECTIFY_IMPORT_PREVIEW_INLINE_BYTES = envint("RECTIFY_IMPORT_PREVIEW_INLINE_BYTES", 1_000_000)
+# A report generated from a ledger of more tasks than this is written in `rectify worker` (PDFs always are).
+RECTIFY_REPORT_INLINE_TASKS = envint("RECTIFY_REPORT_INLINE_TASKS", 500)
 
 LOGGING = {
     "version": 1,

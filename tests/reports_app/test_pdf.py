@@ -4,13 +4,16 @@ and a clear Chinese message when it is not."""
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from rectify.jobs import queue
 from rectify.reports import pdf, services
+from rectify.reports.jobs import RENDER_JOB
 
 needs_libreoffice = pytest.mark.skipif(
     pdf.soffice() is None, reason="LibreOffice not installed (scripts/setup.sh --test installs it)"
@@ -43,7 +46,12 @@ def test_pdf_download_of_the_draft(client, filled) -> None:
     unit = filled.unit
     report = services.generate_report(unit.office_staff, unit.inspection, "notice")
     client.force_login(unit.office_staff)
-    response = client.get(reverse("reports:draft_download", args=[report.pk, "pdf"]))
+    # LibreOffice may take seconds: the worker makes the PDF, the page that follows it offers it.
+    page = client.get(reverse("reports:draft_download", args=[report.pk, "pdf"]))
+    assert queue.run_due(names=[RENDER_JOB]).done == 1
+    offered = client.get(page.url)
+    (link,) = re.findall(r'href="([^"]+/file)"', offered.content.decode())
+    response = client.get(link)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
 
@@ -52,6 +60,9 @@ def test_pdf_download_without_libreoffice_explains_on_the_report_page(client, fi
     unit = filled.unit
     report = services.generate_report(unit.office_staff, unit.inspection, "notice")
     client.force_login(unit.office_staff)
-    response = client.get(reverse("reports:draft_download", args=[report.pk, "pdf"]), follow=True)
+    page = client.get(reverse("reports:draft_download", args=[report.pk, "pdf"]))
+    queue.run_due(names=[RENDER_JOB])
+    response = client.get(page.url, follow=True)
     assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("reports:detail", args=[report.pk])
     assert "服务器未安装 LibreOffice，无法生成 PDF" in response.content.decode()

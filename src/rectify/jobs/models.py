@@ -32,7 +32,12 @@ class Job(models.Model):
     locked_until = models.DateTimeField(_("租约到期"), null=True, blank=True)
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     progress_note = models.CharField(_("进度说明"), max_length=200, blank=True)
+    # Counted progress where the work has items (rows of an import): shown as "done / total".
+    done_count = models.PositiveIntegerField(_("已处理"), default=0)
+    total_count = models.PositiveIntegerField(_("总数"), default=0)
     result = models.JSONField(_("结果"), null=True, blank=True)
+    # A file the job made for its user to download (a report's PDF), kept with the job until it is pruned.
+    output = models.BinaryField(_("生成的文件"), null=True, blank=True)
     error = models.TextField(_("错误"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("提交人"), null=True, blank=True, on_delete=models.SET_NULL,
@@ -95,6 +100,8 @@ class HeldUpload(models.Model):
     purpose = models.CharField(_("用途"), max_length=32)
     name = models.CharField(_("文件名"), max_length=255)
     data = models.BinaryField(_("内容"))
+    # Data rows the preview read: the confirmation decides from it whether to import in the background.
+    rows = models.PositiveIntegerField(_("数据行数"), default=0)
     created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
     class Meta:

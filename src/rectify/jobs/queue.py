@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Job], Any]
 HANDLERS: dict[str, Handler] = {}
 # Modules whose import registers their handlers (the worker imports them all before its first claim).
-HANDLER_MODULES = ("rectify.supervision.jobs",)
+HANDLER_MODULES = ("rectify.supervision.jobs", "rectify.spreadsheets.jobs", "rectify.reports.jobs")
 
 
 def handler(name: str) -> Callable[[Handler], Handler]:
@@ -145,13 +145,48 @@ def _mine(job: Job) -> Any:
     return Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, locked_by=job.locked_by)
 
 
-def report_progress(job: Job, percent: int, note: str = "") -> None:
-    """Record how far a job is (shown on its page) and extend the lease: the worker is alive."""
+def report_progress(job: Job, percent: int, note: str = "", *, done: int | None = None,
+                    total: int | None = None, in_transaction: bool = False,
+                    hold: dt.timedelta | None = None) -> None:
+    """Record how far a job is (shown on its page) and extend the lease: the worker is alive.
+
+    A job whose work runs in one long transaction (a ledger import) reports from inside it
+    (`in_transaction`): on PostgreSQL the row is then written on a connection of its own, committed at
+    once, so every app server's page sees the progress while the work itself stays all or nothing.
+    SQLite has one writer at a time, held by that transaction: there the progress is kept on the job
+    and written with its next report outside, or with its end. Such a job reports once before its
+    transaction with a `hold` longer than the lease, for the time it will not be able to extend it.
+    """
     job.progress = max(0, min(100, int(percent)))
     job.progress_note = note[:200]
-    with transaction.atomic():
-        _mine(job).update(progress=job.progress, progress_note=job.progress_note,
-                          locked_until=timezone.now() + lease())
+    if done is not None:
+        job.done_count = max(0, done)
+    if total is not None:
+        job.total_count = max(0, total)
+    until = timezone.now() + max(lease(), hold or lease())
+    job.locked_until = max(until, job.locked_until) if job.locked_until else until  # a hold is never shortened
+    values = {"progress": job.progress, "progress_note": job.progress_note, "done_count": job.done_count,
+              "total_count": job.total_count, "locked_until": job.locked_until}
+    if not in_transaction:
+        with transaction.atomic():
+            _mine(job).update(**values)
+    elif connection.vendor != "sqlite":
+        _write_aside(job, values)
+
+
+def _write_aside(job: Job, values: dict[str, Any]) -> None:
+    """Update the job's row (while this worker holds it) on a separate, autocommitting connection."""
+    table = Job._meta.db_table
+    columns = ", ".join(f"{connection.ops.quote_name(column)} = %s" for column in values)
+    aside = connection.copy()
+    try:
+        with aside.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {connection.ops.quote_name(table)} SET {columns} "  # names from the model, values bound
+                "WHERE id = %s AND status = %s AND locked_by = %s",
+                [*values.values(), job.pk, Job.Status.RUNNING, job.locked_by])
+    finally:
+        aside.close()
 
 
 def run(job: Job) -> Job:
@@ -177,7 +212,8 @@ def run(job: Job) -> Job:
         job.error = error
         return job
     now = timezone.now()
-    _mine(job).update(status=Job.Status.DONE, result=result, progress=100, finished_at=now, locked_until=None)
+    _mine(job).update(status=Job.Status.DONE, result=result, progress=100, done_count=job.done_count,
+                      total_count=job.total_count, finished_at=now, locked_until=None)
     job.status, job.result, job.finished_at = Job.Status.DONE, result, now
     return job
 

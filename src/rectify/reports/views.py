@@ -9,10 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rectify.errors import InvalidTransition, StaleWrite, ValidationFailed
+from rectify.jobs.models import Job
+from rectify.jobs.views import follow, offer_file
+from rectify.reports import jobs as background
 from rectify.reports import selectors, services
 from rectify.reports.forms import GenerateForm, HandleForm, PublishForm, SectionForm, TitleForm
 from rectify.reports.models import Report, ReportSection
@@ -45,9 +49,35 @@ def generate(request: HttpRequest, inspection_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请选择报告类别"))
         return redirect("reports:inspection", inspection_id=inspection.pk)
+    if background.generation_waits_for_worker(inspection):
+        job = background.start_generation(request.user, inspection, form.cleaned_data["kind"])
+        return redirect("reports:generate_job", inspection_id=inspection.pk, job=job.pk)
     report = services.generate_report(request.user, inspection, form.cleaned_data["kind"])
     messages.success(request, _("已根据台账最新数据生成「%(title)s」") % {"title": report.title})
     return redirect("reports:detail", report_id=report.pk)
+
+
+@scoped
+@require_GET
+def generate_job(request: HttpRequest, inspection_id: int, job: int) -> HttpResponse:
+    """后台生成报告的进度, for the unit's rectification office."""
+    inspection = selectors.inspection_for(request.user, inspection_id)
+    if not selectors.report_flags(request.user, inspection)["can_edit"]:
+        return HttpResponse(_("只有整改办可以生成报告"), status=403)
+    found = background.generation_job(inspection, job)
+    if found is None:
+        raise Http404
+    return follow(request, found, title=_("正在生成报告"), finish=lambda done: _generated(request, inspection, done),
+                  context={"inspection": inspection})
+
+
+def _generated(request: HttpRequest, inspection: Any, job: Job) -> HttpResponse:
+    result = job.result or {}
+    if job.status == Job.Status.FAILED or not result.get("report"):
+        messages.error(request, result.get("error") or _("后台生成报告未能完成，请重试；如反复出现请联系系统管理员"))
+        return redirect("reports:inspection", inspection_id=inspection.pk)
+    messages.success(request, _("已根据台账最新数据生成「%(title)s」") % {"title": result["title"]})
+    return redirect("reports:detail", report_id=result["report"])
 
 
 def _detail_context(request: HttpRequest, report: Report, **extra: Any) -> dict[str, Any]:
@@ -177,15 +207,58 @@ def compare(request: HttpRequest, report_id: int) -> HttpResponse:
 def _download(request: HttpRequest, report: Report, content: dict[str, Any], fmt: str, name: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404(_("不支持的格式"))
-    content_type, extension = FORMATS[fmt]
     try:
         data = render_format(content, fmt)
     except PdfUnavailable as error:  # no LibreOffice on this server: say so on the report's page
         messages.error(request, services.pdf_message(error))
         return redirect("reports:detail", report.pk)
+    return _attachment(data, fmt, name)
+
+
+def _attachment(data: bytes, fmt: str, name: str) -> HttpResponse:
+    content_type, extension = FORMATS[fmt]
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="report.{extension}"; filename*=UTF-8\'\'{_quote(name)}.{extension}'
     return response
+
+
+def _in_background(request: HttpRequest, report: Report, fmt: str, number: int | None) -> HttpResponse:
+    """A PDF is made by the worker (LibreOffice may take seconds): its page follows it, then offers it."""
+    job = background.start_rendering(request.user, report, fmt=fmt, number=number)  # type: ignore[arg-type]
+    return redirect("reports:file_job", report_id=report.pk, job=job.pk)
+
+
+@scoped
+@require_GET
+def file_job(request: HttpRequest, report_id: int, job: int) -> HttpResponse:
+    """后台生成文件的进度 (a report's PDF), then the link that downloads it."""
+    report = selectors.report_for(request.user, report_id)
+    found = background.rendering_job(report, job)
+    if found is None:
+        raise Http404
+    title = _("正在生成「%(title)s」的 PDF") % {"title": report.title}
+    context = {"report": report}
+
+    def finish(done: Job) -> HttpResponse:
+        result = done.result or {}
+        if done.status == Job.Status.FAILED or result.get("error"):
+            messages.error(request, result.get("error") or _("后台生成文件未能完成，请重试；如反复出现请联系系统管理员"))
+            return redirect("reports:detail", report.pk)
+        return offer_file(request, done, title=title, url=reverse("reports:job_file", args=[report.pk, done.pk]),
+                          label=_("下载 PDF 文件"), context=context)
+
+    return follow(request, found, title=title, finish=finish, context=context)
+
+
+@scoped
+@require_GET
+def job_file(request: HttpRequest, report_id: int, job: int) -> HttpResponse:
+    """The file a finished job made, for whoever may read the report."""
+    report = selectors.report_for(request.user, report_id)
+    found = background.rendering_job(report, job, with_file=True)
+    if found is None or found.status != Job.Status.DONE or found.output is None:
+        raise Http404
+    return _attachment(bytes(found.output), found.payload["format"], found.result["name"])
 
 
 def _quote(name: str) -> str:
@@ -199,6 +272,8 @@ def _quote(name: str) -> str:
 def download(request: HttpRequest, report_id: int, number: int, fmt: str) -> HttpResponse:
     report = selectors.report_for(request.user, report_id)
     frozen = selectors.version_of(report, number)
+    if fmt in background.BACKGROUND_FORMATS:
+        return _in_background(request, report, fmt, frozen.number)
     return _download(request, report, frozen.content, fmt, f"{frozen.title}（第{frozen.number}版）")
 
 
@@ -206,6 +281,8 @@ def download(request: HttpRequest, report_id: int, number: int, fmt: str) -> Htt
 @require_GET
 def download_draft(request: HttpRequest, report_id: int, fmt: str) -> HttpResponse:
     report = selectors.report_for(request.user, report_id)
+    if fmt in background.BACKGROUND_FORMATS:
+        return _in_background(request, report, fmt, None)
     return _download(request, report, selectors.draft_content(report), fmt, f"{report.title}（草稿）")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -66,6 +66,9 @@ COLUMN_OF_FIELD = {
     "text": "progress",
     "reported_on": "progress",
 }
+# An import's progress report: (rows checked, rows), every PROGRESS_EVERY rows (a background import's page).
+ProgressCallback = Callable[[int, int], None]
+PROGRESS_EVERY = 500
 LEADER_NAME_MAX = Task._meta.get_field("leader_name").max_length or 128
 
 _SPACES = re.compile(r"\s+")
@@ -123,25 +126,37 @@ def import_ledger(
     filename: str,
     dry_run: bool = False,
     skip_bad_rows: bool = False,
+    progress: ProgressCallback | None = None,
 ) -> LedgerImportResult:
     """Import an Excel ledger (导入整改台账) into the plan, all or nothing unless `skip_bad_rows`.
 
     Raises `LedgerFileError` when the file cannot be read at all, `NotVisible`/`Forbidden` when
-    the actor may not edit this inspection's plan.
+    the actor may not edit this inspection's plan. `progress(rows_checked, rows)` is told how far the
+    checks are (every PROGRESS_EVERY rows, and once all are checked, before the writing).
     """
     require_unit(actor, Action.EDIT_PLAN, inspection.target)
     with bulk.paused_gc():
-        return _import(actor, inspection, data=data, filename=filename, dry_run=dry_run, skip_bad_rows=skip_bad_rows)
+        return _import(actor, inspection, data=data, filename=filename, dry_run=dry_run, skip_bad_rows=skip_bad_rows,
+                       progress=progress)
 
 
 def _import(
-    actor: User, inspection: Inspection, *, data: bytes, filename: str, dry_run: bool, skip_bad_rows: bool
+    actor: User, inspection: Inspection, *, data: bytes, filename: str, dry_run: bool, skip_bad_rows: bool,
+    progress: ProgressCallback | None = None,
 ) -> LedgerImportResult:
     parsed = read_ledger(data, filename, year=inspection.year)
     result = LedgerImportResult(parse=parsed, dry_run=dry_run)
+    total = len(parsed.tasks)
+    if progress:
+        progress(0, total)
     with transaction.atomic():
         importer = _Importer(actor, inspection, parsed)
-        row_errors = [error for row in parsed.tasks if (error := importer.plan_row(row)) is not None]
+        row_errors: list[RowError] = []
+        for index, row in enumerate(parsed.tasks, 1):
+            if (error := importer.plan_row(row)) is not None:
+                row_errors.append(error)
+            if progress and (index % PROGRESS_EVERY == 0 or index == total):
+                progress(index, total)
         result.errors = _in_sheet_order(parsed, [*parsed.errors, *row_errors])
         result.created = importer.created
         result.reused_findings = importer.reused

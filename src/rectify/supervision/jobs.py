@@ -1,17 +1,20 @@
 """Jobs of the supervision app, run by `rectify worker`: e-mail a notification, sweep due webhooks,
-bring the common-problems analysis up to date."""
+bring the common-problems analysis up to date, deliver one unit's warnings of the morning run."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 from typing import Any
 
 from django.utils import timezone
 
+from rectify import clock
 from rectify.jobs import queue
 from rectify.jobs.models import Job
 from rectify.supervision.models import Notification, WebhookDelivery
 from rectify.supervision.notify import process_webhooks, send_email
-from rectify.supervision.services import problems
+from rectify.supervision.services import problems, reminders
 from rectify.supervision.services.notifications import EMAIL_JOB, WEBHOOK_JOB
 
 
@@ -44,3 +47,13 @@ def common_problems(job: Job) -> dict[str, Any]:
         job.payload["threshold"], full=bool(job.payload.get("full")),
         progress=lambda percent, note: queue.report_progress(job, percent, note))
     return {"findings": analysis.findings, "clusters": analysis.clusters.count()}
+
+
+@queue.handler(reminders.REMIND_JOB)
+def remind_unit(job: Job) -> dict[str, Any]:
+    """Deliver one unit's warnings due on the run's date (on that date's frozen clock if the run had one)."""
+    day = dt.date.fromisoformat(job.payload["date"])
+    frozen = clock.frozen(day) if job.payload.get("frozen") else contextlib.nullcontext()
+    with frozen:
+        sent = reminders.remind_unit(day, job.payload["unit"], email=bool(job.payload.get("email", True)))
+    return {"unit": job.payload["unit"], "sent": [n.pk for n in sent]}

@@ -55,10 +55,12 @@ def check_ladder(kind: str, task: Task | None, department: Organization | None) 
             field="kind")
 
 
-def late_reply_warnings(today: dt.date) -> list[Warning]:
+def late_reply_warnings(today: dt.date, *, unit_id: int | None = None) -> list[Warning]:
     """催办: an order unanswered past its reply date reminds the department (and its issuer) once a week."""
     found = []
     late = Order.objects.filter(status=Order.Status.ISSUED, reply_due__lt=today).select_related("department")
+    if unit_id is not None:
+        late = late.filter(unit_id=unit_id)
     members: dict[int, list[int]] = {}
     for row in Membership.objects.filter(organization__in=[o.department_id for o in late if o.department_id],
                                          role=Role.DEPARTMENT).values("organization_id", "user_id"):

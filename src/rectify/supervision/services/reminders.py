@@ -11,6 +11,11 @@ A warning's key is kind + object + threshold or date bucket, so running again on
 on a later date inside the same bucket) sends nothing new, and a changed deadline re-arms it. A run
 holds the "remind" lock from start to end: a second run started meanwhile, on any server, stops at
 once (RemindBusy) instead of sending alongside it.
+
+Each unit's warnings are one job (REMIND_JOB, one queued per unit and date): the run queues them all,
+then works through them itself while any `rectify worker` takes some of them too. A unit whose job is
+slow or fails holds no other unit back (a failed one is retried with back-off), and the jobs of a run
+that was killed stay queued for the worker, or for the next run, to finish.
 """
 
 from __future__ import annotations
@@ -30,18 +35,20 @@ from rectify.audit import services as audit
 from rectify.deadlines import deadline_clock
 from rectify.inspections.models import Inspection
 from rectify.jobs import locks, queue
+from rectify.jobs.models import Job
 from rectify.ledger.lights import light_rules, silent_q
 from rectify.ledger.models import Lead, Task
 from rectify.ledger.services import tallies
 from rectify.organizations.models import Membership, Role
 from rectify.rules.lights import days_overdue, is_past_due, is_silent, silent_days
 from rectify.rules.permissions import AWAITING_CLOSURE
-from rectify.supervision.models import Notification, PlanReview
+from rectify.supervision.models import Notification, Order, PlanReview
 from rectify.supervision.notify import WebhookRun, process_webhooks
 from rectify.supervision.services import problems
 from rectify.supervision.services.notifications import EMAIL_JOB, Warning, notify
 from rectify.supervision.services.orders import late_reply_warnings
 
+REMIND_JOB = "supervision.remind_unit"
 FAR_DAYS = 20
 NEAR_DAYS = 10
 
@@ -144,13 +151,16 @@ def silence_warnings(today: dt.date, tasks: list[Task], people: People) -> list[
     return found
 
 
-def lead_warnings(today: dt.date) -> list[Warning]:
+def lead_warnings(today: dt.date, *, unit_id: int | None = None) -> list[Warning]:
     """问题线索超期: not concluded past the reply clock (3 months), to the rectification office, weekly."""
     clock_ = deadline_clock()
     months = clock_.rules.lead_reply_months
     horizon = today - dt.timedelta(days=28 * months)  # no month is shorter: a cheap index range first
     late = []
-    for lead in Lead.objects.exclude(status=Lead.Status.CONCLUDED).filter(received_on__lt=horizon).order_by("pk"):
+    leads = Lead.objects.exclude(status=Lead.Status.CONCLUDED).filter(received_on__lt=horizon)
+    if unit_id is not None:
+        leads = leads.filter(unit_id=unit_id)
+    for lead in leads.order_by("pk"):
         due = clock_.lead_reply_due(lead.received_on).date
         if is_past_due(due, done=False, today=today):
             late.append((lead, due, days_overdue(due, done=False, today=today)))
@@ -166,7 +176,7 @@ def lead_warnings(today: dt.date) -> list[Warning]:
     return found
 
 
-def report_warnings(today: dt.date) -> list[Warning]:
+def report_warnings(today: dt.date, *, unit_id: int | None = None) -> list[Warning]:
     """整改情况报告超期: past the report clock (2 months) and not yet handed in, weekly."""
     from rectify.reports.models import Report
 
@@ -178,6 +188,8 @@ def report_warnings(today: dt.date) -> list[Warning]:
         Inspection.objects.filter(feedback_date__lt=today - dt.timedelta(days=28 * months))
         .exclude(handed_in).exclude(reviewed).order_by("pk")
     )
+    if unit_id is not None:
+        inspections = inspections.filter(target_id=unit_id)
     late = []
     for inspection in inspections:
         due = clock_.report_due(inspection.feedback_date).date  # type: ignore[arg-type]
@@ -197,23 +209,70 @@ def report_warnings(today: dt.date) -> list[Warning]:
     return found
 
 
-def collect_warnings(today: dt.date) -> list[Warning]:
-    """Every warning due on `today` (already-sent ones included: `notify` drops them)."""
+def collect_warnings(today: dt.date, *, unit_id: int | None = None) -> list[Warning]:
+    """Every warning due on `today`, of every unit or of one (already-sent ones included: `notify` drops them)."""
     near = today + dt.timedelta(days=FAR_DAYS)
     open_tasks = Task.objects.exclude(status=Task.Status.CLOSED).only(
         "pk", "title", "deadline", "status", "unit_id", "inspection_id", "lead_org_id", "handler_id", "leader_id",
         "last_progress_at", "created_at",
     )
+    if unit_id is not None:
+        open_tasks = open_tasks.filter(unit_id=unit_id)
     dated = list(open_tasks.filter(deadline__isnull=False, deadline__lte=near).order_by("pk"))
     silent = list(open_tasks.filter(silent_q(today)).order_by("pk"))
     people = People.load({t.lead_org_id for t in dated + silent if t.lead_org_id} | {t.unit_id for t in dated})
     return [
         *deadline_warnings(today, dated, people),
         *silence_warnings(today, silent, people),
-        *lead_warnings(today),
-        *report_warnings(today),
-        *late_reply_warnings(today),
+        *lead_warnings(today, unit_id=unit_id),
+        *report_warnings(today, unit_id=unit_id),
+        *late_reply_warnings(today, unit_id=unit_id),
     ]
+
+
+def units_to_remind() -> list[int]:
+    """The units that may have a warning due: with open tasks or leads, inspected, or sent orders."""
+    units = set(Task.objects.exclude(status=Task.Status.CLOSED).order_by().values_list("unit_id", flat=True).distinct())
+    units |= set(Lead.objects.exclude(status=Lead.Status.CONCLUDED).order_by().values_list("unit_id", flat=True)
+                 .distinct())
+    units |= set(Inspection.objects.order_by().values_list("target_id", flat=True).distinct())
+    units |= set(Order.objects.filter(status=Order.Status.ISSUED).order_by().values_list("unit_id", flat=True)
+                 .distinct())
+    return sorted(units)
+
+
+@transaction.atomic
+def remind_unit(day: dt.date, unit_id: int, *, email: bool = True) -> list[Notification]:
+    """Deliver one unit's warnings due on `day` (每日提醒, one job of the morning run), once each."""
+    sent = notify(collect_warnings(day, unit_id=unit_id), email=email)
+    if sent:
+        counts: dict[str, int] = defaultdict(int)
+        for n in sent:
+            counts[n.kind] += 1
+        audit.record(None, "supervision.remind", object_type="supervision.remind", object_id=day.isoformat(),
+                     unit_id=unit_id, after={"date": day.isoformat(), "counts": dict(counts)})
+    return sent
+
+
+def queue_reminders(day: dt.date, *, email: bool, frozen: bool) -> int:
+    """Queue one REMIND_JOB per unit for `day` (a unit's job still waiting is not queued twice)."""
+    queued = 0
+    for unit_id in units_to_remind():
+        payload = {"date": day.isoformat(), "unit": unit_id, "email": email, "frozen": frozen}
+        queued += queue.enqueue(REMIND_JOB, payload, key=f"remind:{day.isoformat()}:{unit_id}") is not None
+    return queued
+
+
+def _remind_here() -> list[int]:
+    """Run the due reminder jobs in this process (a worker elsewhere may take some of them meanwhile):
+    the notifications they sent. A unit that fails is left to its retry, the others go on."""
+    queue.load_handlers()
+    sent: list[int] = []
+    while (job := queue.claim(names=[REMIND_JOB])) is not None:
+        job = queue.run(job)
+        if job.status == Job.Status.DONE and job.result:
+            sent += job.result.get("sent", [])
+    return sent
 
 
 @dataclass
@@ -247,13 +306,15 @@ RemindBusy = locks.Busy
 
 
 def run_reminders(day: dt.date | None = None, *, email: bool = True, webhooks: bool = True) -> RemindResult:
-    """Find and deliver the warnings due on `day` (today by default), then due webhook (re)tries and
-    the e-mails waiting in the queue; raises RemindBusy while another run holds the lock.
+    """Find and deliver the warnings due on `day` (today by default), unit by unit through the job queue,
+    then due webhook (re)tries and the e-mails waiting in the queue; raises RemindBusy while another run
+    holds the lock. `sent` is what this process delivered (a worker's share shows in the inbox).
 
     With a date the run happens on a frozen clock ("today" is that date, 10:00 Beijing time), for
     catching up or simulating; without one it runs on the real clock, so webhook back-off works when
     the command is started every few minutes.
     """
+    frozen_day = day is not None
     frozen = clock.frozen(day) if day is not None else contextlib.nullcontext()
     day = day or clock.today()
     with locks.exclusive("remind"), frozen:
@@ -262,13 +323,9 @@ def run_reminders(day: dt.date | None = None, *, email: bool = True, webhooks: b
             tallies.refresh_stale(today=day)
             # The 巡视办's common problems are brought up to date by the worker, not on their page.
             problems.request_analysis(problems.DEFAULT_THRESHOLD)
-        sent = notify(collect_warnings(day), email=email)
-        if sent:
-            counts: dict[str, int] = defaultdict(int)
-            for n in sent:
-                counts[n.kind] += 1
-            audit.record(None, "supervision.remind", object_type="supervision.remind", object_id=day.isoformat(),
-                         after={"date": day.isoformat(), "counts": dict(counts)})
+        queue_reminders(day, email=email, frozen=frozen_day)
+        ids = _remind_here()
+        sent = list(Notification.objects.filter(pk__in=ids).select_related("recipient").order_by("pk"))
         run = process_webhooks() if webhooks else WebhookRun()
     if email:
         # Deployments without `rectify worker` still get their mail; with one, the claims keep each once.
