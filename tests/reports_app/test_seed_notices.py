@@ -62,7 +62,7 @@ def test_counts_the_generated_notice_states_are_the_ledgers(imported) -> None:
 def test_the_generated_notice_never_contradicts_the_figures_its_source_states(imported) -> None:
     path, inspection, content = imported
     text = _text(content)
-    from rectify.inspections.notice_import import stated_figures
+    from rectify.ledger.notice_import import stated_figures
     from rectify.rules import wording
 
     stated = stated_figures(parse(read_file(path)).figures)
