@@ -102,6 +102,15 @@ def import_job(inspection: Inspection, pk: int) -> Job | None:
     return Job.objects.filter(pk=pk, name__in=[IMPORT_JOB, PREVIEW_JOB], payload__inspection=inspection.pk).first()
 
 
+def _refusal(exc: LedgerFileError | RectifyError) -> str:
+    """Why the file was refused, as the import page says it when the request runs the import."""
+    if isinstance(exc, LedgerFileError):
+        return localize(exc.args[0]) if exc.args else str(exc)
+    if isinstance(exc, NotVisible | Forbidden):  # the actor lost the role since the confirmation
+        return _("只有整改办可以导入整改台账")
+    return exc.message or str(exc)
+
+
 def _progress(job: Job) -> Callable[[int, int], None]:
     """The import's progress callback: rows checked, written at most once a second (the page polls every
     two), also from inside the import's transaction."""
@@ -138,12 +147,8 @@ def run_import(job: Job) -> dict[str, Any]:
                 summary = outcome(result)
                 held.delete()
                 Job.objects.filter(pk=job.pk).update(result=summary)
-        except LedgerFileError as exc:
-            summary = failure(localize(exc.args[0]) if exc.args else str(exc))
-        except (NotVisible, Forbidden):
-            summary = failure(_("只有整改办可以导入整改台账"))
-        except RectifyError as exc:
-            summary = failure(exc.message or str(exc))
+        except (LedgerFileError, RectifyError) as exc:
+            summary = failure(_refusal(exc))
         if summary["error"]:
             held.delete()  # a file that cannot be imported is not tried again
         return summary
@@ -165,14 +170,8 @@ def run_preview(job: Job) -> dict[str, Any]:
         try:
             result = import_ledger(actor, inspection, data=bytes(held.data), filename=held.name, dry_run=True,
                                    progress=_progress(job))
-        except LedgerFileError as exc:
-            held.delete()
-            return failure(localize(exc.args[0]) if exc.args else str(exc))
-        except (NotVisible, Forbidden):
-            held.delete()
-            return failure(_("只有整改办可以导入整改台账"))
-        except RectifyError as exc:
-            held.delete()
-            return failure(exc.message or str(exc))
+        except (LedgerFileError, RectifyError) as exc:
+            held.delete()  # a file that cannot be read is not tried again
+            return failure(_refusal(exc))
         HeldUpload.objects.filter(pk=held.pk).update(purpose=PURPOSE, rows=len(result.parse.tasks))
         return {**failure(""), "preview": preview(result), "token": held.token, "filename": held.name}
