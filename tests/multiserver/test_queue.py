@@ -127,6 +127,26 @@ def test_worker_once_runs_the_due_jobs(unit, mailoutbox) -> None:
     assert len(mailoutbox) == 1
 
 
+def test_a_busy_database_does_not_stop_the_worker(unit, mailoutbox, monkeypatch, settings) -> None:
+    from django.db import OperationalError
+
+    settings.RECTIFY_WORKER_POLL_SECONDS = 0.1
+    _warn(unit)
+    real, calls = queue.claim, []
+
+    def locked_once(**kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+        return real(**kwargs)
+
+    monkeypatch.setattr(queue, "claim", locked_once)
+    err = io.StringIO()
+    call_command("worker", "--max-jobs", "1", stdout=io.StringIO(), stderr=err)
+    assert "暂时无法读取作业队列" in err.getvalue()
+    assert len(mailoutbox) == 1
+
+
 def test_finished_jobs_are_pruned_and_failed_ones_kept(db) -> None:
     old = timezone.now() - dt.timedelta(days=8)
     done = Job.objects.create(name="x", status=Job.Status.DONE, finished_at=old)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 
 from rectify.jobs import queue
 
@@ -46,7 +46,14 @@ class Command(BaseCommand):
         self.stdout.flush()
         while not stopping:
             close_old_connections()
-            job = queue.claim(worker=worker)
+            try:
+                job = queue.claim(worker=worker)
+            except DatabaseError as exc:
+                # A database that is busy (SQLite's write lock) or restarting: try again, never stop.
+                self.stderr.write(f"暂时无法读取作业队列（{exc}），稍后重试")
+                close_old_connections()
+                time.sleep(poll)
+                continue
             if job is None:
                 if time.monotonic() - pruned_at > 3600:
                     queue.prune()
