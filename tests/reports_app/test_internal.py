@@ -23,7 +23,7 @@ def test_internal_report_lists_every_task_lead_and_outcome(filled) -> None:
 def test_leader_report_counts_the_principals_tasks_and_approvals(filled) -> None:
     draft = leader_draft(filled.unit.inspection)
     duty = next(s for s in draft.sections if s.key == "duty").body
-    assert "本人作为责任领导牵头整改任务6项，已完成2项。" in duty
+    assert "本人作为责任领导牵头的6项整改任务中已完成2项。" in duty
     assert "审批同意销号2项" in duty
     assert draft.signer == filled.unit.leader.display_name
 
@@ -107,3 +107,14 @@ def test_full_ledger_is_an_attachment_on_landscape_pages(filled) -> None:
     assert len(ledger.rows) == 1 + 6
     text = render_text(content)
     assert text.index(content["signer"]) < text.index("\n附件\n整改任务台账\n序号 | 反馈问题")
+
+
+def test_leader_report_of_a_leader_with_nothing_done_says_what_the_tasks_are_doing(world) -> None:
+    from tests.factories import make_task
+
+    unit = world.units[0]
+    make_task(unit)
+    make_task(unit)
+    duty = next(s for s in leader_draft(unit.inspection).sections if s.key == "duty").body
+    assert "本人作为责任领导牵头的2项整改任务均尚未启动。" in duty
+    assert "已完成0项" not in duty

@@ -109,12 +109,17 @@ def test_round_trip_keeps_sub_problems_and_numbering() -> None:
         ExportRow("作风建设方面", "作风建设方面", "精简文件", category="立行立改", sub_problem="文山会海",
                   aspect_label="二、", finding_label="二、", sub_problem_label="1."),
     ]
-    parsed = read_ledger(write_ledger(rows, title="整改台账", unit="XX局", date_label="2021年8月"), "台账.xlsx")
-    assert parsed.errors == []
-    assert [(t.aspect_label, t.aspect, t.finding_label, t.finding, t.sub_problem_label, t.sub_problem, t.measure)
-            for t in parsed.tasks] == [
-        ("一、", "政治建设方面", "（一）", "学习不深入", "", None, "制定学习计划"),
-        ("一、", "政治建设方面", "（一）", "学习不深入", "1.", "学习流于形式", "修订学习制度"),
-        ("一、", "政治建设方面", "（一）", "学习不深入", "2.", "学用脱节", "每季度研讨"),
-        ("二、", "作风建设方面", "二、", "作风建设方面", "1.", "文山会海", "精简文件"),
-    ]
+    for per_aspect in (False, True):
+        data = write_ledger(rows, title="整改台账", unit="XX局", date_label="2021年8月", per_aspect=per_aspect)
+        parsed = read_ledger(data, "台账.xlsx")
+        assert parsed.errors == []
+        assert [(t.aspect_label, t.aspect, t.finding_label, t.finding, t.sub_problem_label, t.sub_problem, t.measure)
+                for t in parsed.tasks] == EXPECTED_SUB_PROBLEMS
+
+
+EXPECTED_SUB_PROBLEMS = [
+    ("一、", "政治建设方面", "（一）", "学习不深入", "", None, "制定学习计划"),
+    ("一、", "政治建设方面", "（一）", "学习不深入", "1.", "学习流于形式", "修订学习制度"),
+    ("一、", "政治建设方面", "（一）", "学习不深入", "2.", "学用脱节", "每季度研讨"),
+    ("二、", "作风建设方面", "二、", "作风建设方面", "1.", "文山会海", "精简文件"),
+]

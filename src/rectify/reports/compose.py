@@ -324,15 +324,11 @@ def _organisation(facts: LedgerFacts, unit: str) -> list[str]:
     if source:
         # The ledger cannot back the source's own figures task by task: each is said as its own.
         parts.append(f"{source}。")
-    if facts.tasks and source:
+    if facts.tasks:
+        scope = wording.scope(aspects, problems, sub_problems)
         parts.append(
-            f"整改台账现录入{wording.scope(aspects, problems, sub_problems)}的{len(facts.tasks)}项整改任务"
-            + (f"，逐项明确{owners}" if owners else "")
-            + (f"，其中{split}。" if split else "。")
-        )
-    elif facts.tasks:
-        parts.append(
-            f"对{kind}反馈的{wording.scope(aspects, problems, sub_problems)}逐条梳理，细化为{len(facts.tasks)}项整改任务"
+            (f"整改台账现录入{scope}的{len(facts.tasks)}项整改任务" if source
+             else f"对{kind}反馈的{scope}逐条梳理，细化为{len(facts.tasks)}项整改任务")
             + (f"，逐项明确{owners}" if owners else "")
             + (f"，其中{split}。" if split else "。")
         )
@@ -347,7 +343,7 @@ def _organisation(facts: LedgerFacts, unit: str) -> list[str]:
 
 def progress_sentence(facts: LedgerFacts, day: dt.date) -> str:
     """截至…，N项整改任务中已完成M项；新建或修订完善制度N项；问责N人 …"""
-    whose = "" if facts.source_backed() else "整改台账所列"
+    whose = wording.ledger_own(facts.source_backed())
     clauses = [f"截至{day.year}年{day.month}月{day.day}日，{whose}{facts.progress()}"]
     made = [r for r in facts.rules if r.action in (RuleChange.Action.CREATE, RuleChange.Action.REVISE)]
     if made:
@@ -367,7 +363,7 @@ def _next_steps(facts: LedgerFacts) -> list[str]:
     kind = facts.inspection.kind
     long_term = facts.by_category()[Task.Category.LONG_TERM]
     open_tasks = sum(1 for t in facts.tasks if t.status != Task.Status.CLOSED and t.category != Task.Category.LONG_TERM)
-    whose = "" if facts.source_backed() else "整改台账所列"  # the ledger's counts, said as the ledger's
+    whose = wording.ledger_own(facts.source_backed())  # the ledger's counts, said as the ledger's
     parts = [f"下一步，将坚持目标不变、标准不降、力度不减，持续巩固深化{kind}整改成果，坚决防止问题反弹。"]
     if open_tasks:
         parts.append(f"对{whose}尚未完成的{open_tasks}项整改任务，盯住时间节点，一周一调度，确保按期完成。")

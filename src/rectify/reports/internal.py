@@ -219,7 +219,7 @@ def leader_draft(inspection: Inspection, *, day: dt.date | None = None) -> Repor
                      + f"作为{unit}主要负责人，现将本人组织落实{kind}整改情况报告如下："),
         SectionDraft("duty", "履行整改第一责任人职责情况", "\n".join([
             f"本人切实履行{kind}整改第一责任人职责，主持研究制定整改方案，对重点问题亲自部署、亲自协调、亲自督办。",
-            sentence(f"本人作为责任领导牵头整改任务{len(own)}项，已完成{facts.closed(own)}项")
+            sentence(f"本人作为责任领导牵头的{facts.progress(own, rest=False)}")
             if own else "本人统筹协调全部整改任务，督促各责任领导落实分管领域整改责任。",
             sentence(f"审批同意销号{approved}项，退回重新整改{returned}项") if approved or returned else "",
         ]).strip()),

@@ -152,6 +152,11 @@ def source_backed(
     return all(checks)
 
 
+def ledger_own(backed: bool) -> str:
+    """What a count of the ledger is prefixed with when its source states other figures: 整改台账所列."""
+    return "" if backed else "整改台账所列"
+
+
 def as_stated(stated: dict[str, int], *, published: str, what: str = "整改进展情况通报") -> str:
     """The source's own figures, attributed to it and to its date, nothing added:
     据2021年8月26日发布的整改进展情况通报，反馈问题4个方面11个问题，整改任务38项，其中已完成7项、长期整改31项."""
