@@ -152,3 +152,15 @@ def test_the_common_problems_poll_says_when_the_server_fails(world, open_as, liv
 
     monkeypatch.setattr(selectors, "common_problems_page", broken)
     expect(page.locator("#request-error")).to_contain_text("（500）", timeout=10000)
+
+
+def test_a_link_followed_after_the_session_ended_opens_the_login_page(world, open_as, live_server):
+    unit = world.units[0]
+    page = _ledger(open_as, live_server, unit)
+    kept = [c for c in page.context.cookies() if c["name"] != "sessionid"]
+    page.context.clear_cookies()
+    page.context.add_cookies(kept)
+    page.get_by_role("link", name="整改台账巡视巡察整改工作平台").click()
+    expect(page.get_by_label("密码")).to_be_visible()
+    assert "/accounts/login/" in page.url
+    expect(page.locator("#request-error")).to_have_count(0)

@@ -112,3 +112,22 @@ def test_bulk_assignment_after_submission_needs_the_reason(client, unit):
     assert Task.objects.filter(lead_org=unit.departments[2]).count() == 2
     assert set(AuditEvent.objects.filter(action="task.update").values_list("note", flat=True)) == {"机构改革"}
 
+
+
+def test_findings_page_corrects_a_finding_with_the_reason_once_submitted(client, unit):
+    make_task(unit)
+    supervision.submit_plan(unit.office_staff, unit.inspection)
+    assert client.login(username=unit.office_staff.username, password=PASSWORD)
+    page = client.get(reverse("ledger:findings", args=[unit.inspection.pk])).content.decode()
+    assert "修改反馈问题" in page and 'name="reason" maxlength="200"><div class="help">' in page
+    url = reverse("ledger:edit_finding", args=[unit.inspection.pk])
+    refused = client.post(url, {"finding": unit.finding.pk, "title": "学习贯彻党的创新理论不深入"}, follow=True)
+    assert "整改方案已报送，修改须填写「修改原因」" in refused.content.decode()
+    unit.finding.refresh_from_db()
+    assert unit.finding.title == "学习贯彻不深入"
+    done = client.post(url, {"finding": unit.finding.pk, "title": "学习贯彻党的创新理论不深入",
+                             "reason": "按反馈意见原文更正"}, follow=True)
+    assert "问题已修改" in done.content.decode()
+    unit.finding.refresh_from_db()
+    assert (unit.finding.title, unit.finding.label) == ("学习贯彻党的创新理论不深入", "1.")
+    assert AuditEvent.objects.get(action="finding.update").note == "按反馈意见原文更正"

@@ -64,7 +64,7 @@ def test_url_is_public_or_needs_login(client, db, name, args):
 OBJECTS = {
     "ledger:task": "task", "ledger:task_row": "task", "ledger:task_row_edit": "task", "ledger:task_action": "task",
     "ledger:evidence": "evidence", "ledger:ledger": "inspection", "ledger:findings": "inspection",
-    "ledger:add_finding": "inspection", "ledger:delete_finding": "inspection", "ledger:add_task": "inspection", "ledger:responsibility": "inspection",
+    "ledger:add_finding": "inspection", "ledger:edit_finding": "inspection", "ledger:delete_finding": "inspection", "ledger:add_task": "inspection", "ledger:responsibility": "inspection",
     "ledger:bulk_assign": "inspection", "ledger:unit_dashboard": "unit", "spreadsheets:import_ledger": "inspection",
     "spreadsheets:export_ledger": "inspection",
     "ledger:rules": "inspection", "ledger:rule_create": "inspection", "ledger:rule_edit": "rule",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("inspections/<int:pk>/ledger/", ledger.ledger, name="ledger"),
     path("inspections/<int:pk>/findings/", ledger.findings, name="findings"),
     path("inspections/<int:pk>/findings/add/", ledger.add_finding, name="add_finding"),
+    path("inspections/<int:pk>/findings/edit/", ledger.edit_finding, name="edit_finding"),
     path("inspections/<int:pk>/findings/delete/", ledger.delete_finding, name="delete_finding"),
     path("inspections/<int:pk>/tasks/add/", ledger.add_task, name="add_task"),
     path("inspections/<int:pk>/responsibility/", ledger.responsibility, name="responsibility"),

@@ -197,6 +197,7 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
         "inspection": inspection, "nodes": [(n, counts.get(n.pk, {})) for n in nodes], "can_edit": can_edit,
         "tab": "findings", "departments": departments, "leaders": leaders, "categories": Task.Category.choices,
         "unanswered": [n for n in nodes if n.pk not in parents and not counts.get(n.pk)] if can_edit else [],
+        "needs_reason": can_edit and plan_submitted(inspection),
     })
 
 
@@ -212,6 +213,27 @@ def add_finding(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, inspection, title=post.get("title", ""), label=post.get("label", ""),  # type: ignore[arg-type]
         parent=parent, text=post.get("text", "")),
         success=_("问题已添加"), back=reverse("ledger:findings", args=[inspection.pk]))
+
+
+@login_required
+@require_POST
+def edit_finding(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a finding's number and wording (修改反馈问题); once the plan is submitted, with the reason."""
+    from rectify.inspections import services as inspection_services
+
+    inspection = get_inspection(request, pk)
+    post = request.POST
+    finding = Finding.objects.filter(inspection=inspection, pk=post.get("finding") or 0).first()
+    back = reverse("ledger:findings", args=[inspection.pk])
+    if finding is None:
+        messages.error(request, _("请选择要修改的问题"))
+        return redirect(back)
+    changes = {"title": post.get("title", "")}
+    if post.get("label", "").strip():  # an empty 序号 keeps the one the finding has
+        changes["label"] = post["label"].strip()
+    return perform(request, lambda: inspection_services.update_finding(
+        request.user, finding, reason=post.get("reason", ""), **changes),  # type: ignore[arg-type]
+        success=_("问题已修改"), back=back)
 
 
 @login_required

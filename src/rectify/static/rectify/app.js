@@ -152,6 +152,8 @@
     var xhr = event.detail.xhr;
     var login = document.body.dataset.loginUrl;
     if (!login || !xhr.responseURL || window.location.pathname === login) return;
+    var asked = event.detail.pathInfo && event.detail.pathInfo.requestPath;
+    if (asked && new URL(asked, window.location.href).pathname === login) return;  // the login form itself
     if (new URL(xhr.responseURL).pathname !== login) return;
     event.detail.shouldSwap = false;
     var config = event.detail.requestConfig || {};
