@@ -68,11 +68,7 @@ class RestoreResult:
 
 def create_backup(output: Path) -> dict[str, Any]:
     """Write a backup archive (备份) of the database and the evidence files; returns its manifest."""
-    from rectify.audit.services import checkpoint
-
     output = Path(output)
-    # Every audit chain's head sealed first: the archive's newest event, the head its manifest names.
-    checkpoint()
     with tempfile.TemporaryDirectory(prefix="rectify-backup-") as scratch:
         work = Path(scratch)
         if connection.vendor == "sqlite":
@@ -174,8 +170,8 @@ def _inventory(cursor: Any, tables: list[str]) -> dict[str, Any]:
         counts[table] = int(cursor.fetchone()[0])
     audit: dict[str, Any] = {"last_id": 0, "last_hash": "0" * 64, "count": 0}
     if "audit_auditevent" in counts:
-        # The newest event (the checkpoint the backup began with, unless a write came after it on PostgreSQL):
-        # `rectify audit verify --head` finds it, and what it sealed, still there after a restore.
+        # The newest event: `rectify audit verify --head` finds it, and its chain up to it, still there after
+        # a restore (a checkpoint, if `rectify audit head` ran just before, covers every chain).
         cursor.execute('SELECT id, hash FROM "audit_auditevent" ORDER BY id DESC LIMIT 1')
         row = cursor.fetchone()
         if row:
