@@ -208,3 +208,10 @@ def test_logout_stays_reachable_before_the_change(client, new_account):
     client.force_login(new_account)
     assert client.post(reverse("logout")).status_code in {200, 302}
     assert "_auth_user_id" not in client.session
+
+
+def test_signing_out_lands_on_the_sign_in_page(client, new_account):
+    client.force_login(new_account)
+    response = client.post(reverse("logout"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("login")
+    assert "登录" in response.content.decode()
