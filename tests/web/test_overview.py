@@ -48,3 +48,14 @@ def test_a_deadline_passing_overnight_shows_as_overdue_the_next_day(client, worl
     assert rows_by_unit(client.get("/overview/"))[unit.org.name]["overdue"] == 0
     with clock.frozen(clock.today() + dt.timedelta(days=1)):
         assert rows_by_unit(client.get("/overview/"))[unit.org.name]["overdue"] == 1
+
+
+def test_the_overview_is_the_inspection_offices_page_and_is_offered_to_it_alone(client, world):
+    unit = world.units[0]
+    assert client.login(username=world.inspection_office.username, password=PASSWORD)
+    assert "各单位总览" in client.get(reverse("ledger:home"), follow=True).content.decode()
+    assert client.get("/overview/").status_code == 200
+    for person in (unit.office_staff, unit.leader, unit.supervisor, unit.dept_handler):
+        client.force_login(person)
+        assert "各单位总览" not in client.get(reverse("ledger:home"), follow=True).content.decode()
+        assert client.get("/overview/").status_code == 404

@@ -49,7 +49,7 @@ def nav(request: HttpRequest) -> dict[str, Any]:
     if has_role(Action.REVIEW, held) or has_role(Action.APPROVE, held):
         items.append({"label": _("待我审批"), "url": reverse("ledger:approvals")})
     items.append({"label": pgettext("navigation", "巡视巡察"), "url": reverse("inspections:list"), "group": _("整改工作")})
-    if held & {Role.INSPECTION_OFFICE, Role.ADMIN}:
+    if has_role(Action.VIEW_OVERVIEW, held):
         items.append({"label": _("各单位总览"), "url": reverse("ledger:overview")})
     items.append({"label": pgettext("navigation", "通知"), "url": reverse("supervision:inbox"),
                   "count": _count("supervision:inbox", user)})

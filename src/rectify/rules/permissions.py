@@ -65,6 +65,7 @@ class Action(StrEnum):
     VIEW_LOOK_BACKS = "view_look_backs"
     EVALUATE = "evaluate"
     ANALYSE = "analyse"
+    VIEW_OVERVIEW = "view_overview"
 
 
 _UNIT_READERS = frozenset({INSPECTION_OFFICE, RECTIFICATION_OFFICE, LEADER, SUPERVISOR, ADMIN})
@@ -115,6 +116,8 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.VIEW_LOOK_BACKS: _UNIT_READERS,
     Action.EVALUATE: frozenset({INSPECTION_OFFICE}),
     Action.ANALYSE: frozenset({INSPECTION_OFFICE, ADMIN}),
+    # 各单位总览: the inspection office follows its units; a unit reads its own dashboard.
+    Action.VIEW_OVERVIEW: frozenset({INSPECTION_OFFICE, ADMIN}),
 }
 
 # Task statuses (ledger.Task.Status values) and the steps each allows.

@@ -28,8 +28,9 @@ from rectify.ledger.selectors import (
     weekly_tallies,
 )
 from rectify.ledger.services import tallies
-from rectify.organizations.models import Organization, Role
+from rectify.organizations.models import Organization
 from rectify.organizations.scoping import UNIT_ROLES, grants, roles_over_unit
+from rectify.rules.permissions import Action, has_role
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +121,7 @@ def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     """All units at a glance (各单位整改总览): completion and overdue rates per unit, trend over 12 weeks."""
     held = {g.role for g in grants(request.user)}  # type: ignore[arg-type]
-    if not held & {Role.INSPECTION_OFFICE, Role.ADMIN, Role.SUPERVISOR, Role.LEADER, Role.RECTIFICATION_OFFICE}:
+    if not has_role(Action.VIEW_OVERVIEW, held):
         raise Http404
     today = clock.today()
     try:
