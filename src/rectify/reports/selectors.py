@@ -151,11 +151,8 @@ def published_notice(pk: int) -> tuple[Report, ReportVersion]:
 
 
 def inbox_q(actor: User) -> Q:
-    q = Q(pk__in=[])
-    for grant in grants(actor):
-        if grant.role in INBOX_ROLES:
-            q |= Q(unit__path__startswith=grant.path)
-    return q
+    """The feedback of the units where the actor may manage records (the unit's 整改办)."""
+    return roles_q(actor, INBOX_ROLES, field="unit")
 
 
 def inbox_for(actor: User) -> QuerySet[Feedback]:
