@@ -152,15 +152,21 @@ def can_unit(user: User, action: Action, unit: Organization) -> bool:
     return has_role(action, roles_over_unit(user, unit))
 
 
+def task_departments(user: User, task: Any) -> list[Any]:
+    """The task's departments the user works in as a department user: its lead department (牵头单位) first,
+    then the co-operating ones (配合单位)."""
+    dept_paths = [g.path for g in grants(user) if g.role == Role.DEPARTMENT]
+    if not dept_paths:
+        return []
+    orgs = ([task.lead_org] if task.lead_org_id and task.lead_org else []) + list(task.co_orgs.all())
+    return [org for org in orgs if any(org.path.startswith(d) for d in dept_paths)]
+
+
 def task_roles(user: User, task: Any) -> set[str]:
     """Roles over a task: unit-level roles, plus `department` if the user's department leads or co-operates."""
     roles = {g.role for g in grants(user) if g.role in UNIT_ROLES and task.unit.path.startswith(g.path)}
-    dept_paths = [g.path for g in grants(user) if g.role == Role.DEPARTMENT]
-    if dept_paths:
-        org_paths = [task.lead_org.path] if task.lead_org_id and task.lead_org else []
-        org_paths += [o.path for o in task.co_orgs.all()]
-        if any(p.startswith(d) for p in org_paths for d in dept_paths):
-            roles.add(Role.DEPARTMENT)
+    if task_departments(user, task):
+        roles.add(Role.DEPARTMENT)
     return roles
 
 

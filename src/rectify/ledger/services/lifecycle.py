@@ -16,8 +16,8 @@ from rectify.ledger.announce import announce
 from rectify.ledger.models import ClosureReview, Comment, Evidence, LookBack, LookBackSample, Progress, Task
 from rectify.ledger.services.evidence import Upload, add_all_evidence, removes_files_on_failure
 from rectify.ledger.services.versioning import save_versioned
-from rectify.organizations.models import Role, User
-from rectify.organizations.scoping import Action, grants, require_task
+from rectify.organizations.models import User
+from rectify.organizations.scoping import Action, require_task, task_departments
 from rectify.rules.permissions import status_allows
 
 S = Task.Status
@@ -35,13 +35,8 @@ def _transition(actor: User, task: Task, status: str, action: str, *, note: str 
 
 def _actor_org(actor: User, task: Task) -> int | None:
     """The department an actor reports for: the task's lead or co department they belong to."""
-    paths = [g.path for g in grants(actor) if g.role == Role.DEPARTMENT]
-    candidates = [task.lead_org] if task.lead_org_id and task.lead_org else []
-    candidates += list(task.co_orgs.all())
-    for org in candidates:
-        if any(org.path.startswith(p) for p in paths):
-            return org.pk
-    return task.lead_org_id
+    mine = task_departments(actor, task)
+    return mine[0].pk if mine else task.lead_org_id
 
 
 def require_status(task: Task, action: Action, message: str) -> None:
