@@ -82,6 +82,8 @@ class Grant:
     path: str
     organization_id: int
     principal: bool = False  # 主要负责人 (a leader's: the unit's 第一责任人)
+    # A department's unit (Organization.unit, however deep the department sits): whose inspections it reads.
+    unit_path: str = ""
 
 
 def grants(user: User) -> list[Grant]:
@@ -93,8 +95,9 @@ def grants(user: User) -> list[Grant]:
         else:
             cached = [
                 Grant(role=m.role, path=m.organization.path, organization_id=m.organization_id,
-                      principal=m.is_principal)
-                for m in Membership.objects.filter(user=user).select_related("organization")
+                      principal=m.is_principal,
+                      unit_path=m.organization.unit.path if m.role == Role.DEPARTMENT else "")
+                for m in Membership.objects.filter(user=user).select_related("organization__parent")
             ]
             if user.is_superuser:
                 cached.append(Grant(role=Role.ADMIN, path="/", organization_id=0))
@@ -114,7 +117,7 @@ def roles_over_unit(user: User, unit: Organization) -> set[str]:
     """Roles the user holds over an inspected unit (and everything in it)."""
     roles = {g.role for g in grants(user) if g.role in UNIT_ROLES and unit.path.startswith(g.path)}
     # A department sees its own unit's inspections (read only): it holds the department role there.
-    if any(g.role == Role.DEPARTMENT and g.path.startswith(unit.path) for g in grants(user)):
+    if any(g.role == Role.DEPARTMENT and g.unit_path == unit.path for g in grants(user)):
         roles.add(Role.DEPARTMENT)
     return roles
 
@@ -232,10 +235,8 @@ def unit_q(user: User, field: str = "target") -> Q:
     for g in grants(user):
         if g.role in UNIT_ROLES:
             q |= Q(**{f"{field}__path__startswith": g.path})
-        elif g.role == Role.DEPARTMENT:
-            # The unit holding the department: its path is a prefix of the department's path.
-            unit_path = "/".join(g.path.split("/")[:-2]) + "/"
-            q |= Q(**{f"{field}__path": unit_path}) if unit_path != "/" else Q(pk__in=[])
+        elif g.role == Role.DEPARTMENT and g.unit_path:
+            q |= Q(**{f"{field}__path": g.unit_path})
     return q
 
 
