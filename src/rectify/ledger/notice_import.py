@@ -39,6 +39,7 @@ from rectify.organizations.models import Organization, Role, User
 from rectify.organizations.scoping import Action, grants, require_unit
 from rectify.rules import wording
 from rectify.rules.calendar import add_months
+from rectify.rules.deadlines import category_words
 
 __all__ = [
     "NoticeImportFailed",
@@ -487,8 +488,6 @@ _DEADLINE_IN_TEXT = re.compile(
     rf"|(?<![\d{_CN_YEAR}十])(?:今|本|明|下)?年\s*(?:底|末|内)"
 )
 _EXPLICIT_YEAR = re.compile(rf"(?:\d{{4}}|[{_CN_YEAR}]{{4}})\s*年")
-_IMMEDIATE = re.compile(r"立行立改|即知即改|立查立改|立知立改")
-_LONG_TERM = re.compile(r"长期|持续")
 
 
 def measure_deadline(measure: str, *, feedback: dt.date, default: dt.date) -> tuple[str, dt.date | None]:
@@ -502,10 +501,9 @@ def measure_deadline(measure: str, *, feedback: dt.date, default: dt.date) -> tu
             day = parse_deadline(fragment, feedback.year + 1)  # "3月底前" after a June feedback: next year
         if day is not None and day >= feedback:
             return Task.Category.DEADLINE, day
-    if _LONG_TERM.search(text):
-        return Task.Category.LONG_TERM, None
-    if _IMMEDIATE.search(text):
-        return Task.Category.IMMEDIATE, None
+    category = category_words(text)
+    if category is not None:
+        return category, None
     return Task.Category.DEADLINE, default
 
 

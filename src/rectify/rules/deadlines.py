@@ -20,7 +20,7 @@ from typing import Any
 from rectify.rules.messages import Message, gettext_noop
 from rectify.rules.text import arabic_dates, half_width
 
-__all__ = ["DEADLINE", "IMMEDIATE", "LONG_TERM", "Deadline", "DeadlineError", "read_deadline"]
+__all__ = ["DEADLINE", "IMMEDIATE", "LONG_TERM", "Deadline", "DeadlineError", "category_words", "read_deadline"]
 
 # Categories, as Task.Category stores them.
 IMMEDIATE = "immediate"  # 立行立改
@@ -198,6 +198,16 @@ def _serial(number: float, original: str) -> Deadline:
     if number != int(number) or int(number) not in _SERIAL_RANGE:
         raise DeadlineError(gettext_noop("「%(text)s」不是可识别的完成时限"), text=original)
     return Deadline(_EXCEL_EPOCH + timedelta(days=int(number)), DEADLINE)
+
+
+def category_words(text: str) -> str | None:
+    """The category a text's own words give, without a date: LONG_TERM (长期坚持, 持续推进, 常态化…) before
+    IMMEDIATE (立行立改, 立即整改…), else None. The words are the ones a 完成时限 cell is read by."""
+    if _LONG_TERM.search(text):
+        return LONG_TERM
+    if _IMMEDIATE.search(text):
+        return IMMEDIATE
+    return None
 
 
 @lru_cache(maxsize=4096)
