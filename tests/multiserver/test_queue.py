@@ -127,6 +127,7 @@ def test_worker_once_runs_the_due_jobs(unit, mailoutbox) -> None:
     assert len(mailoutbox) == 1
 
 
+@pytest.mark.django_db(transaction=True)  # the worker's loop closes the connection, as in production
 def test_a_busy_database_does_not_stop_the_worker(unit, mailoutbox, monkeypatch, settings) -> None:
     from django.db import OperationalError
 
