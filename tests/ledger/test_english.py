@@ -73,7 +73,7 @@ def test_ledger_page_in_english(english, unit) -> None:
         assert text in html, text
     # The row is rendered by a Python template tag: its labels follow the language too.
     assert f'data-label="{en("牵头单位")}"' in html and f'data-label="{en("最近报送")}"' in html
-    assert f'aria-label="Edit task {task.pk}">Edit</button>' in html
+    assert f'aria-label="Edit task {task.display_number}">Edit</button>' in html
     assert f'<span class="badge s-not_started">{en("未启动")}</span>' in html
     assert "Co-operating: " + unit.departments[1].name in html
     assert f"Feedback on {english_date(unit.inspection.feedback_date)}" in html
@@ -152,11 +152,11 @@ def test_task_page_in_english(english, unit) -> None:
     task = make_task(unit)
     login(english, unit.dept_handler)
     html = page(english, reverse("ledger:task", args=[task.pk]))
-    assert f"<h1>Rectification task {task.pk}</h1>" in html
+    assert f"<h1>Rectification task {task.display_number}</h1>" in html
     assert "Next step: </strong>" in html and ": start the rectification and report progress." in html
     for text in (en("责任分工"), f"<dt>{en('牵头单位')}</dt>", en("报送整改进展"), "Progress made",
                  "Evidence (several files allowed, drag and drop)", "Handling history", "No progress reported yet",
-                 f">{en('巡视巡察', 'navigation')}</a>", f"Task {task.pk}</div>"):
+                 f">{en('巡视巡察', 'navigation')}</a>", f"Task {task.display_number}</div>"):
         assert text in html, text
     assert english_date(task.deadline) in html
     for text in ("下一步：", "责任分工", "报送整改进展", "办理过程", "启动整改并报送进展"):
@@ -168,7 +168,7 @@ def test_task_page_is_chinese_by_default(client, unit) -> None:
     task = make_task(unit)
     login(client, unit.dept_handler)
     html = page(client, reverse("ledger:task", args=[task.pk]))
-    assert f"<h1>整改任务 {task.pk}</h1>" in html and "下一步：" in html and "报送整改进展" in html
+    assert f"<h1>整改任务 {task.display_number}</h1>" in html and "下一步：" in html and "报送整改进展" in html
     d = task.deadline
     assert f"{d.year}年{d.month}月{d.day}日" in html
     assert "Next step" not in html and "Report progress" not in html
