@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from rectify import clock
 from rectify.errors import RectifyError, ValidationFailed
-from rectify.inspections.models import Finding
+from rectify.inspections.models import Finding, Inspection
 from rectify.inspections.services import plan_submitted
 from rectify.ledger import lights, services
 from rectify.ledger.models import Task
@@ -201,6 +201,12 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+def _posted_finding(request: HttpRequest, inspection: Inspection, field: str = "finding") -> Finding | None:
+    """The finding of this inspection a form names in `field`; None when it names none of them."""
+    pk = parse_id(request.POST.get(field))
+    return Finding.objects.filter(inspection=inspection, pk=pk).first() if pk is not None else None
+
+
 @login_required
 @require_POST
 def add_finding(request: HttpRequest, pk: int) -> HttpResponse:
@@ -208,7 +214,7 @@ def add_finding(request: HttpRequest, pk: int) -> HttpResponse:
 
     inspection = get_inspection(request, pk)
     post = request.POST
-    parent = Finding.objects.filter(inspection=inspection, pk=post.get("parent") or 0).first()
+    parent = _posted_finding(request, inspection, "parent")
     return perform(request, lambda: inspection_services.add_finding(
         request.user, inspection, title=post.get("title", ""), label=post.get("label", ""),  # type: ignore[arg-type]
         parent=parent, text=post.get("text", "")),
@@ -223,7 +229,7 @@ def edit_finding(request: HttpRequest, pk: int) -> HttpResponse:
 
     inspection = get_inspection(request, pk)
     post = request.POST
-    finding = Finding.objects.filter(inspection=inspection, pk=post.get("finding") or 0).first()
+    finding = _posted_finding(request, inspection)
     back = reverse("ledger:findings", args=[inspection.pk])
     if finding is None:
         messages.error(request, _("请选择要修改的问题"))
@@ -242,7 +248,7 @@ def delete_finding(request: HttpRequest, pk: int) -> HttpResponse:
     from rectify.inspections import services as inspection_services
 
     inspection = get_inspection(request, pk)
-    finding = Finding.objects.filter(inspection=inspection, pk=request.POST.get("finding") or 0).first()
+    finding = _posted_finding(request, inspection)
     back = reverse("ledger:findings", args=[inspection.pk])
     if finding is None:
         messages.error(request, _("请选择要删除的问题"))
@@ -257,7 +263,7 @@ def delete_finding(request: HttpRequest, pk: int) -> HttpResponse:
 def add_task(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = get_inspection(request, pk)
     post = request.POST
-    finding = Finding.objects.filter(inspection=inspection, pk=post.get("finding") or 0).first()
+    finding = _posted_finding(request, inspection)
     back = reverse("ledger:findings", args=[inspection.pk])
     if finding is None:
         messages.error(request, _("请选择任务所对应的反馈问题"))
