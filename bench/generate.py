@@ -172,7 +172,7 @@ class Generator:
 
     def organizations(self) -> Iterator[str]:
         rng = self.rng
-        yield "1\t省委巡视工作领导小组办公室\t省委巡视办\toffice\t/1/\t济南市历下区省府前街1号\t250011\t\t\t\\N\n"
+        yield "1\t省委巡视工作领导小组办公室\t省委巡视办\toffice\t/1/\t济南市历下区省府前街1号\t250011\t\t\t\\N\tprovincial\n"
         next_id = 2
         unit_ids = []
         for u in range(self.plan.units):
@@ -184,7 +184,8 @@ class Generator:
             path = f"/1/{uid}/"
             unit_ids.append(uid)
             self.unit_path[uid] = path
-            yield f"{uid}\t{name}\t{name[:20]}\tunit\t{path}\t\t\t\t\t1\n"
+            level = ("provincial", "municipal", "county")[u % 3]
+            yield f"{uid}\t{name}\t{name[:20]}\tunit\t{path}\t\t\t\t\t1\t{level}\n"
             # 5–15 departments per unit, mean ~9 (so ~2,700 for 300 units).
             count = min(len(DEPARTMENTS), max(5, round(rng.triangular(5, 15, 7))))
             names = DEPARTMENTS[:]
@@ -194,7 +195,7 @@ class Generator:
                 did = next_id
                 next_id += 1
                 self.depts[uid].append(did)
-                yield f"{did}\t{dname}\t\tdepartment\t{path}{did}/\t\t\t\t\t{uid}\n"
+                yield f"{did}\t{dname}\t\tdepartment\t{path}{did}/\t\t\t\t\t{uid}\t\n"
         self.unit_ids = unit_ids
 
     def users(self) -> Iterator[str]:
@@ -469,7 +470,7 @@ class Generator:
 
 
 COLUMNS = {
-    "organizations_organization": "id, name, short_name, kind, path, address, postcode, phone, email, parent_id",
+    "organizations_organization": "id, name, short_name, kind, path, address, postcode, phone, email, parent_id, level",
     "organizations_user": ("id, password, last_login, is_superuser, username, first_name, last_name, email, is_staff, "
                            "is_active, date_joined, full_name, phone, must_change_password"),
     "organizations_membership": "id, role, title, is_principal, is_handler, user_id, organization_id",
