@@ -232,7 +232,8 @@ def _put(ws: Worksheet, styles: _Styles, row: int, col: int, value: Any, style: 
     if value is None or value == "":
         ws.write_blank(row, col, None, style)
     elif isinstance(value, str):
-        text = CONTROL_CHARACTERS.sub("", value)
+        # isprintable() is False for every control character (and for line breaks): most cells skip the regex.
+        text = value if value.isprintable() else CONTROL_CHARACTERS.sub("", value)
         ws.write_string(row, col, text, styles.quoted(style) if text.startswith(_FORMULA_START) else style)
     elif isinstance(value, date):
         ws.write_datetime(row, col, value, style)
@@ -393,29 +394,30 @@ def _write_tasks(ws: Worksheet, styles: _Styles, rows: Sequence[ExportRow], colu
     for offset, height in enumerate(row_heights(rows, texts, spans)):
         ws.set_row(FIRST_DATA_ROW - 1 + offset, height)
     seq_cells = _seq_cells(rows, spans)
+    status_styles: dict[str | None, Format] = {}
+    fields = [(index, column.field, column.field in merged) for index, column in enumerate(columns)]
     for offset, row in enumerate(rows):
         excel_row = FIRST_DATA_ROW - 1 + offset
         if not row.has_task:
             _write_finding_only(ws, styles, row, offset, columns, spans, seq_cells)
             continue
-        status_style = styles.center
-        for word, colour in STATUS_FILLS:
-            if row.status and word in row.status:
-                status_style = styles.status[colour]
-                break
+        status_style = status_styles.get(row.status)
+        if status_style is None:
+            status_style = status_styles[row.status] = _status_style(styles, row.status)
         light_text, _ = LIGHTS.get(row.light or "", ("", ""))
+        text = texts[offset]
         deadline: Any = row.deadline
         if deadline is None:
             deadline = {CATEGORY_LONG_TERM: "长期坚持", CATEGORY_IMMEDIATE: "立行立改"}.get(row.category)
         values: dict[str, tuple[Any, Format]] = {
             "seq": (None, styles.center),
-            "aspect": (_aspect_text(row), styles.center),
-            "finding": (_finding_text(row), styles.left),
-            "sub_problem": (_labelled(row.sub_problem_label, row.sub_problem), styles.left),
+            "aspect": (text["aspect"], styles.center),
+            "finding": (text["finding"], styles.left),
+            "sub_problem": (text["sub_problem"], styles.left),
             "measure": (row.measure, styles.left),
-            "leader": ("、".join(row.leader), styles.center),
-            "lead_org": ("、".join(row.lead_org), styles.center),
-            "co_orgs": ("、".join(row.co_orgs), styles.center),
+            "leader": (text["leader"], styles.center),
+            "lead_org": (text["lead_org"], styles.center),
+            "co_orgs": (text["co_orgs"], styles.center),
             "deadline": (deadline, styles.date_cell if isinstance(deadline, date) else styles.center),
             "category": (row.category, styles.center),
             "status": (row.status, status_style),
@@ -423,12 +425,20 @@ def _write_tasks(ws: Worksheet, styles: _Styles, rows: Sequence[ExportRow], colu
             "progress": (row.progress, styles.left),
             "note": (row.note, styles.left),
         }
-        for index, column in enumerate(columns):
-            value, style = values[column.field]
-            if column.field in merged:
-                _write_merged(ws, styles, offset, index, column.field, spans, seq_cells, value, style)
+        for index, name, is_merged in fields:
+            value, style = values[name]
+            if is_merged:
+                _write_merged(ws, styles, offset, index, name, spans, seq_cells, value, style)
             else:
                 _put(ws, styles, excel_row, index, value, style)
+
+
+def _status_style(styles: _Styles, status: str | None) -> Format:
+    """The fill of a status label: the first word of STATUS_FILLS it contains decides."""
+    for word, colour in STATUS_FILLS:
+        if status and word in status:
+            return styles.status[colour]
+    return styles.center
 
 
 def _write_merged(
