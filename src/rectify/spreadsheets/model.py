@@ -104,7 +104,7 @@ class LedgerRow:
     without_aspect: bool = False  # the 方面 cell says there is none: the finding is a root below level 1
 
     def to_json(self) -> dict[str, Any]:
-        found = {
+        found: dict[str, Any] = {
             "aspect": self.aspect,
             "finding": self.finding,
             "measure": self.measure,

@@ -555,7 +555,7 @@ def export_rows(inspection: Inspection) -> list[ExportRow]:
     ]
     for *_key, task, finding_id in sorted(entries, key=lambda entry: entry[:3]):
         aspect, problem, sub_problem = _levels(chain(findings[finding_id]))
-        place = {
+        place: dict[str, Any] = {
             # Where the plan has no 问题 level (a task or a 子问题 on the aspect itself) the problem
             # cell names the aspect, so the row reads back under its own aspect; with no 方面 above
             # the finding either, the cells say so ("—") and the finding keeps its level.
