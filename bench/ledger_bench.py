@@ -62,6 +62,7 @@ def make_rows(count: int, seed: int = 7) -> list[ExportRow]:
                 light=rng.choice(LIGHTS),
                 progress=sentence(rng, rng.randint(0, 60)) if rng.random() < 0.7 else None,
                 note=None,
+                number=str(index + 1),  # each task's own 序号, as `export_rows` gives it
             )
         )
     return rows

@@ -177,7 +177,9 @@ def ordered_tree(inspection) -> list[tuple]:
     findings = list(Finding.objects.filter(inspection=inspection))
     tasks: dict[int, list[tuple]] = {}
     for task in Task.objects.filter(inspection=inspection).order_by("position", "id"):
-        tasks.setdefault(task.finding_id, []).append((task.title, task.category, task.deadline))
+        tasks.setdefault(task.finding_id, []).append(
+            (task.display_number, task.title, task.category, task.deadline)
+        )
     children: dict[int | None, list[Finding]] = {}
     for finding in sorted(findings, key=lambda f: (f.position, f.pk)):
         children.setdefault(finding.parent_id, []).append(finding)
@@ -237,3 +239,102 @@ def test_a_plan_without_sub_problems_keeps_the_standard_columns(unit):
     make_task(unit)
     sheet = load_workbook(io.BytesIO(export_ledger(unit.office_staff, unit.inspection))).active
     assert [cell.value for cell in next(sheet.iter_rows(min_row=3, max_row=3))] == [c.header for c in COLUMNS]
+
+
+def _fresh(other, unit):
+    return inspections.create_inspection(other.office_staff, target=other.org, title="导入的台账",
+                                         feedback_date=unit.inspection.feedback_date)
+
+
+def _cells(data: bytes) -> list[dict]:
+    """The exported data rows as {header: value}, a merged cell's value in each row it covers."""
+    sheet = load_workbook(io.BytesIO(data)).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    for merged in sheet.merged_cells.ranges:
+        for r in range(merged.min_row, merged.max_row + 1):
+            for c in range(merged.min_col, merged.max_col + 1):
+                values[r - 1][c - 1] = values[merged.min_row - 1][merged.min_col - 1]
+    return [dict(zip(values[2], row, strict=True)) for row in values[3:]]
+
+
+TASK_HEADERS = ("序号", "整改措施", "责任领导", "牵头单位", "配合单位", "完成时限", "整改类型", "整改状态", "预警", "整改进展")
+
+
+def test_findings_with_no_task_yet_are_exported_in_plan_order_and_import_back(unit, other):
+    from tests.reports_app.conftest import task_on
+
+    staff = unit.office_staff
+    add = inspections.add_finding
+    problem = unit.finding  # "1." under the unit's first aspect
+    answered = add(staff, unit.inspection, title="理论学习流于形式", label="（1）", parent=problem)
+    waiting = add(staff, unit.inspection, title="学用结合不紧", label="（2）", parent=problem)
+    task_on(unit, answered, title="修订中心组学习制度")
+    empty_problem = add(staff, unit.inspection, title="意识形态责任制落实不力", label="2.", parent=unit.aspect)
+    later = add(staff, unit.inspection, title="巡视整改不彻底方面", label="（二）")
+    task_on(unit, add(staff, unit.inspection, title="上轮问题反弹", label="1.", parent=later), title="开展回头看")
+
+    data = export_ledger(staff, unit.inspection)
+    rows = _cells(data)
+    by_finding = {(row["反馈问题"], row["子问题"]): row for row in rows}
+    assert list(by_finding) == [
+        ("1.学习贯彻不深入", "（1）理论学习流于形式"),
+        ("1.学习贯彻不深入", "（2）学用结合不紧"),
+        ("2.意识形态责任制落实不力", None),
+        ("1.上轮问题反弹", None),
+    ]
+    for key in [("1.学习贯彻不深入", "（2）学用结合不紧"), ("2.意识形态责任制落实不力", None)]:
+        row = by_finding[key]
+        assert row["方面"] == "（一）贯彻落实党的理论和路线方针政策方面"
+        assert {name: row[name] for name in TASK_HEADERS} == dict.fromkeys(TASK_HEADERS)
+    assert by_finding[("1.学习贯彻不深入", "（1）理论学习流于形式")]["整改措施"] == "修订中心组学习制度"
+
+    fresh = _fresh(other, unit)
+    result = import_ledger(other.office_staff, fresh, data=data, filename="导出.xlsx")
+    assert result.errors == []
+    assert result.created["tasks"] == 2
+    assert any("2 个反馈问题尚无整改措施" in warning for warning in result.warnings)
+    assert ordered_tree(fresh) == ordered_tree(unit.inspection)
+    titles = [row[3] for row in ordered_tree(fresh)]
+    assert titles.index(waiting.title) < titles.index(empty_problem.title) < titles.index(later.title)
+
+
+def test_importing_the_export_again_adds_no_second_finding_without_task(unit):
+    inspections.add_finding(unit.office_staff, unit.inspection, title="意识形态责任制落实不力", parent=unit.aspect)
+    make_task(unit)
+    before = ordered_tree(unit.inspection)
+    data = export_ledger(unit.office_staff, unit.inspection)
+    result = import_ledger(unit.office_staff, unit.inspection, data=data, filename="导出.xlsx")
+    assert result.errors == []
+    assert ordered_tree(unit.inspection) == before
+
+
+def test_root_problems_and_sub_problems_keep_their_level_through_export_and_import(unit, other):
+    from tests.reports_app.conftest import task_on
+
+    staff = unit.office_staff
+    add = inspections.add_finding
+    # A notice listing problems without aspects: 问题 and 子问题 at the root of the tree.
+    root_problem = add(staff, unit.inspection, title="落实主体责任不到位", label="（二）", level=Finding.Level.PROBLEM)
+    task_on(unit, root_problem, title="压实主体责任")
+    under = add(staff, unit.inspection, title="考核流于形式", label="1.", parent=root_problem)
+    task_on(unit, under, title="修订考核办法")
+    bare_problem = add(staff, unit.inspection, title="干部队伍建设滞后", label="（三）", level=Finding.Level.PROBLEM)
+    root_sub = add(staff, unit.inspection, title="会议纪要不规范", label="2.", level=Finding.Level.SUB_PROBLEM)
+    task_on(unit, root_sub, title="规范会议纪要", category=Task.Category.IMMEDIATE, deadline=None)
+
+    data = export_ledger(staff, unit.inspection)
+    rows = {row["整改措施"] or row["子问题"] or row["反馈问题"]: row for row in _cells(data)}
+    assert (rows["压实主体责任"]["方面"], rows["压实主体责任"]["反馈问题"]) == ("—", "（二）落实主体责任不到位")
+    assert (rows["（三）干部队伍建设滞后"]["方面"], rows["（三）干部队伍建设滞后"]["整改措施"]) == ("—", None)
+    assert [rows["规范会议纪要"][name] for name in ("方面", "反馈问题", "子问题")] == ["—", "—", "2.会议纪要不规范"]
+
+    fresh = _fresh(other, unit)
+    result = import_ledger(other.office_staff, fresh, data=data, filename="导出.xlsx")
+    assert result.errors == []
+    assert ordered_tree(fresh) == ordered_tree(unit.inspection)
+    levels = {f.title: (f.level, f.parent.title if f.parent else None)
+              for f in Finding.objects.filter(inspection=fresh).select_related("parent")}
+    assert levels[root_problem.title] == (Finding.Level.PROBLEM, None)
+    assert levels[under.title] == (Finding.Level.SUB_PROBLEM, root_problem.title)
+    assert levels[bare_problem.title] == (Finding.Level.PROBLEM, None)
+    assert levels[root_sub.title] == (Finding.Level.SUB_PROBLEM, None)

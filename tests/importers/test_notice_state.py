@@ -124,3 +124,44 @@ def test_dispatch_sheet_shows_no_history_as_overdue(unit):
     inspection = _import(unit).inspection
     sheet = build_dispatch(unit.office_staff, unit.org, clock.today())
     assert not [row for row in sheet.overdue if row.task.inspection_id == inspection.pk]
+
+
+def _progress_text(inspection, kind: str = "notice") -> str:
+    from rectify.reports.internal import internal_draft, leader_draft
+
+    draft = {"notice": lambda: notice_draft(inspection)[1], "internal": lambda: internal_draft(inspection),
+             "leader": lambda: leader_draft(inspection)}[kind]()
+    return "\n".join(s.body for s in draft.sections)
+
+
+def test_counts_carried_from_the_import_are_as_of_the_notices_publication_date(unit):
+    inspection = _import(unit).inspection
+    today = clock.today()
+    for kind in ("notice", "internal", "leader"):
+        text = _progress_text(inspection, kind)
+        assert "截至2021年8月26日，4项整改任务中已完成1项" in text, kind
+        assert f"截至{today.year}年{today.month}月{today.day}日" not in text, kind
+
+
+def test_counts_are_as_of_today_once_the_ledger_has_moved_on_since_the_import(unit):
+    from rectify.ledger import services as ledger
+
+    inspection = _import(unit).inspection
+    task = Task.objects.filter(inspection=inspection, status=Task.Status.PHASED_RESULT).first()
+    ledger.report_progress(unit.office_staff, task, text="完成主体责任清单修订")
+    today = clock.today()
+    for kind in ("notice", "internal", "leader"):
+        text = _progress_text(inspection, kind)
+        assert f"截至{today.year}年{today.month}月{today.day}日，4项整改任务中已完成1项" in text, kind
+        assert "截至2021年8月26日" not in text, kind
+
+
+def test_a_task_added_by_hand_after_the_import_makes_the_counts_todays(unit):
+    from tests.reports_app.conftest import task_on
+
+    inspection = _import(unit).inspection
+    task_on(unit, inspection.findings.order_by("-level").first(), title="新增整改措施")
+    today = clock.today()
+    text = _progress_text(inspection)
+    assert f"截至{today.year}年{today.month}月{today.day}日，整改台账所列5项整改任务中" in text
+    assert "截至2021年8月26日" not in text

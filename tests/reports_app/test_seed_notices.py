@@ -116,3 +116,16 @@ def test_generated_notice_reads_back_in_every_format(imported, fmt) -> None:
     _path, inspection, content = imported
     again = parse(read_file(render(content, fmt), f"notice.{fmt}"))
     assert_same_reading(again, compose_notice(inspection))
+
+
+_POSTAL = re.compile(r"(?:邮政信箱|通信地址|来信地址)[:：]([^;；,，。\s]+)")
+
+
+@pytest.mark.parametrize("imported", files(SEEDS), indirect=True)
+def test_the_postal_address_the_source_names_is_on_the_generated_contact_line(imported) -> None:
+    path, _inspection, content = imported
+    named = _POSTAL.search(read_file(path))
+    if named is None:
+        pytest.skip("the source names no postal address")
+    # Written in the document's full-width punctuation.
+    assert named.group(1).replace("(", "（").replace(")", "）") in _text(content)

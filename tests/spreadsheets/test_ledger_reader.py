@@ -315,7 +315,7 @@ def test_rows_that_cannot_be_tasks_are_named_with_their_row_number() -> None:
     ]
 
 
-def test_a_problem_without_any_measure_is_an_error() -> None:
+def test_a_problem_without_any_measure_is_read_as_a_finding_with_no_task_yet() -> None:
     wb = Workbook()
     ws = wb.active
     ws.append(["反馈问题", "整改措施", "牵头单位", "完成时限"])
@@ -323,5 +323,16 @@ def test_a_problem_without_any_measure_is_an_error() -> None:
     ws.append(["问题乙", "措施2", "办公室", "2021-06-30"])
     parsed = read_ledger(save(wb), "x.xlsx", year=2021)
     assert [t.finding for t in parsed.tasks] == ["问题乙"]
-    assert [(e.row, e.column) for e in parsed.errors] == [(2, "B")]
-    assert "问题甲" in parsed.errors[0].why
+    assert [(f.row, f.finding, f.measure) for f in parsed.findings] == [(2, "问题甲", "")]
+    assert parsed.errors == []
+    assert [row.finding for row in parsed.in_order()] == ["问题甲", "问题乙"]
+
+
+def test_a_row_with_a_department_and_a_deadline_but_no_measure_is_an_error() -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["反馈问题", "整改措施", "牵头单位", "完成时限"])
+    ws.append(["问题甲", None, "办公室", "2021-06-30"])
+    parsed = read_ledger(save(wb), "x.xlsx", year=2021)
+    assert parsed.findings == []
+    assert [(e.row, e.column, e.why) for e in parsed.errors] == [(2, "B", "「整改措施」为空")]

@@ -123,3 +123,29 @@ EXPECTED_SUB_PROBLEMS = [
     ("一、", "政治建设方面", "（一）", "学习不深入", "2.", "学用脱节", "每季度研讨"),
     ("二、", "作风建设方面", "二、", "作风建设方面", "1.", "文山会海", "精简文件"),
 ]
+
+
+def test_round_trip_keeps_findings_without_tasks_and_findings_without_an_aspect() -> None:
+    rows = [
+        ExportRow("政治建设方面", "学习不深入", "修订学习制度", deadline=date(2021, 6, 30), number="1",
+                  aspect_label="一、", finding_label="（一）"),
+        ExportRow("政治建设方面", "学习不深入", "", category="", sub_problem="学用脱节",
+                  aspect_label="一、", finding_label="（一）", sub_problem_label="1."),
+        ExportRow("政治建设方面", "意识形态工作薄弱", "", category="", aspect_label="一、", finding_label="（二）"),
+        # A notice that lists problems without aspects: "—" stands in the cells of the missing levels.
+        ExportRow(None, "主体责任落实不到位", "压实主体责任", category="长期整改", number="2", finding_label="（三）"),
+        ExportRow(None, "", "规范会议纪要", category="立行立改", number="3", sub_problem="会议纪要不规范",
+                  sub_problem_label="2."),
+    ]
+    for per_aspect in (False, True):
+        data = write_ledger(rows, title="整改台账", unit="XX局", date_label="2021年8月", per_aspect=per_aspect)
+        parsed = read_ledger(data, "台账.xlsx")
+        assert parsed.errors == []
+        assert [(r.without_aspect, r.aspect, r.finding_label, r.finding, r.sub_problem, r.measure, r.number)
+                for r in parsed.in_order()] == [
+            (False, "政治建设方面", "（一）", "学习不深入", None, "修订学习制度", "1"),
+            (False, "政治建设方面", "（一）", "学习不深入", "学用脱节", "", None),
+            (False, "政治建设方面", "（二）", "意识形态工作薄弱", None, "", None),
+            (True, None, "（三）", "主体责任落实不到位", None, "压实主体责任", "2"),
+            (True, None, "", "", "会议纪要不规范", "规范会议纪要", "3"),
+        ]

@@ -71,6 +71,8 @@ class LedgerFacts:
     stated: dict[str, int] = field(default_factory=dict)
     children: dict[int | None, list[Finding]] = field(default_factory=dict)
     tasks_of: dict[int, list[Task]] = field(default_factory=dict)
+    # Every state the ledger holds came from the notice it was imported from (`state_from_import_only`).
+    imported_only: bool = False
 
     def __post_init__(self) -> None:
         self.children = defaultdict(list)
@@ -90,6 +92,7 @@ class LedgerFacts:
         # Newest first per task; the first row seen for a task is its latest progress.
         for progress in Progress.objects.filter(task__inspection=inspection).order_by("task_id", "-reported_on", "-id"):
             latest.setdefault(progress.task_id, progress)
+        leads = list(Lead.objects.filter(inspection=inspection).select_related("handler_org").order_by("received_on", "id"))
         return cls(
             inspection=inspection,
             findings=findings,
@@ -97,8 +100,9 @@ class LedgerFacts:
             latest=latest,
             rules=list(RuleChange.objects.filter(inspection=inspection).order_by("issued_on", "id")),
             outcomes=list(Outcome.objects.filter(inspection=inspection).order_by("recorded_on", "id")),
-            leads=list(Lead.objects.filter(inspection=inspection).select_related("handler_org").order_by("received_on", "id")),
+            leads=leads,
             stated=stated_by_source(inspection),
+            imported_only=not latest and not leads and state_from_import_only(inspection, tasks),
         )
 
     def public(self) -> LedgerFacts:
@@ -161,6 +165,12 @@ class LedgerFacts:
         day = f"{published.year}年{published.month}月{published.day}日" if published else ""
         return wording.as_stated(self.stated, published=day)
 
+    def as_of(self, day: dt.date) -> dt.date:
+        """The date the ledger's counts are as of (截至): the source notice's publication date while every
+        state the ledger holds came from importing it, else `day` (the ledger has moved on since)."""
+        published = self.inspection.published
+        return published if self.imported_only and published is not None else day
+
     def closed(self, tasks: list[Task] | None = None) -> int:
         return sum(1 for t in (self.tasks if tasks is None else tasks) if t.status == Task.Status.CLOSED)
 
@@ -194,6 +204,26 @@ def stated_by_source(inspection: Inspection) -> dict[str, int]:
     )
     stated = (event or {}).get("stated") or {}
     return {key: int(value) for key, value in stated.items() if key in wording.STATED_KEYS}
+
+
+# Audit actions on a task that leave what a document counts of it (state, category, deadline) as it was.
+_STATE_KEEPING_ACTIONS = ("task.create", "task.import_state", "task.comment", "task.flag", "task.hand_over",
+                          "task.handover")
+
+
+def state_from_import_only(inspection: Inspection, tasks: list[Task]) -> bool:
+    """True while every task's state is the one the imported notice (导入的通报) gave it at its publication
+    date: each task came with the import, and nothing has been recorded on any since (no progress, review,
+    closure, reopening, new deadline or category). Progress and leads the caller checks from its own rows."""
+    if inspection.published is None or not inspection.source_hash or not tasks:
+        return False
+    events = AuditEvent.objects.filter(
+        unit_id=inspection.target_id, object_type=Task._meta.label_lower, object_id__in=[str(t.pk) for t in tasks]
+    )
+    imported = set(events.filter(action="task.import_state").values_list("object_id", flat=True))
+    if len(imported) != len(tasks):
+        return False  # a task added to the plan after the import
+    return not events.exclude(action__in=_STATE_KEEPING_ACTIONS).exists()
 
 
 def sentence(text: str) -> str:
@@ -342,8 +372,9 @@ def _organisation(facts: LedgerFacts, unit: str) -> list[str]:
 
 
 def progress_sentence(facts: LedgerFacts, day: dt.date) -> str:
-    """截至…，N项整改任务中已完成M项；新建或修订完善制度N项；问责N人 …"""
+    """截至…（the date `LedgerFacts.as_of` gives），N项整改任务中已完成M项；新建或修订完善制度N项；问责N人 …"""
     whose = wording.ledger_own(facts.source_backed())
+    day = facts.as_of(day)
     clauses = [f"截至{day.year}年{day.month}月{day.day}日，{whose}{facts.progress()}"]
     made = [r for r in facts.rules if r.action in (RuleChange.Action.CREATE, RuleChange.Action.REVISE)]
     if made:

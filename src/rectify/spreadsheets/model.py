@@ -21,6 +21,8 @@ __all__ = [
     "LedgerParse",
     "LedgerRow",
     "Message",
+    "NO_LEVEL",
+    "NO_LEVEL_MARKS",
     "ReadLimits",
     "RowError",
     "SheetInfo",
@@ -35,6 +37,11 @@ CATEGORY_IMMEDIATE = gettext_noop("立行立改")
 CATEGORY_DEADLINE = gettext_noop("限期整改")
 CATEGORY_LONG_TERM = gettext_noop("长期整改")
 CATEGORIES = (CATEGORY_IMMEDIATE, CATEGORY_DEADLINE, CATEGORY_LONG_TERM)
+
+# A 方面 (or 反馈问题) cell saying the plan has no such level above the finding: a notice that lists
+# problems without aspects. Written as NO_LEVEL; any of NO_LEVEL_MARKS reads as it.
+NO_LEVEL = "—"
+NO_LEVEL_MARKS = frozenset({"—", "——", "-", "--", "/", "无"})
 
 # Field names of a ledger column, with the label shown in a preview table (translated on the page).
 FIELD_LABELS: dict[str, str] = {
@@ -94,9 +101,10 @@ class LedgerRow:
     aspect_label: str = ""  # the aspect's numbering as written: "一、"
     sub_problem: str | None = None  # the 子问题 under `finding` the measure answers, if any
     sub_problem_label: str = ""  # its numbering as written: "（1）"
+    without_aspect: bool = False  # the 方面 cell says there is none: the finding is a root below level 1
 
     def to_json(self) -> dict[str, Any]:
-        found = {
+        found: dict[str, Any] = {
             "aspect": self.aspect,
             "finding": self.finding,
             "measure": self.measure,
@@ -109,6 +117,8 @@ class LedgerRow:
         }
         if self.sub_problem:
             found["sub_problem"] = self.sub_problem
+        if self.without_aspect:
+            found["without_aspect"] = True
         return found
 
 
@@ -168,25 +178,40 @@ class SheetInfo:
 
 @dataclass
 class LedgerParse:
-    """The result of reading a ledger: tasks, the rows that failed, and what each sheet held."""
+    """The result of reading a ledger: tasks, findings with no task yet, the rows that failed, and what
+    each sheet held."""
 
     tasks: list[LedgerRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     sheets: list[SheetInfo] = field(default_factory=list)
+    # Rows naming a finding (方面/问题/子问题) and no measure: the finding is part of the plan,
+    # its tasks are still to come (or follow on the rows below). `measure` is "".
+    findings: list[LedgerRow] = field(default_factory=list)
+
+    def in_order(self) -> list[LedgerRow]:
+        """Tasks and finding rows as the sheets hold them: the plan's order."""
+        order = {sheet.name: index for index, sheet in enumerate(self.sheets)}
+        return sorted([*self.tasks, *self.findings], key=lambda row: (order.get(row.sheet, len(order)), row.row))
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "tasks": [task.to_json() for task in self.tasks],
             "errors": [error.to_json() for error in self.errors],
         }
+        if self.findings:
+            found["findings"] = [row.to_json() for row in self.findings]
+        return found
 
 
 @dataclass
 class ExportRow:
-    """One task as it is written to an exported ledger.
+    """One task as it is written to an exported ledger, or a finding that has no task yet.
 
     ``finding`` equal to ``aspect`` means the plan has no 问题 level there: the measure (or its
-    ``sub_problem``) hangs on the aspect itself. Labels are the plan's numbering ("（一）").
+    ``sub_problem``) hangs on the aspect itself. ``aspect`` None means the finding has no 方面
+    above it (a root 问题 or 子问题); ``finding`` "" then means no 问题 either. An empty
+    ``measure`` is a finding with no task yet: its task cells stay empty. Labels are the plan's
+    numbering ("（一）"); ``number`` is the task's own 序号.
     """
 
     aspect: str | None
@@ -205,3 +230,8 @@ class ExportRow:
     aspect_label: str = ""
     finding_label: str = ""
     sub_problem_label: str = ""
+    number: str = ""
+
+    @property
+    def has_task(self) -> bool:
+        return bool(self.measure)

@@ -22,6 +22,7 @@ from rectify.spreadsheets.model import (
     CATEGORY_IMMEDIATE,
     CATEGORY_LONG_TERM,
     FIELD_LABELS,
+    NO_LEVEL_MARKS,
     ColumnMap,
     LedgerFileError,
     LedgerParse,
@@ -62,6 +63,8 @@ _GENERIC_SHEET = re.compile(
     r"^(?:sheet\d*|工作表\d*|表\d*|附件\d*|.*(?:台账|清单|汇总|总表|明细|目录).*)$", re.I
 )
 _LIST_FIELDS = ("leader", "lead_org", "co_orgs")
+# A task's own cells, which a finding's row (one with no measure) leaves empty.
+_TASK_FIELDS = frozenset({"leader", "lead_org", "co_orgs", "deadline", "category", "progress"})
 
 
 def read_ledger(
@@ -111,9 +114,11 @@ def read_ledger(
     for sheet, info in found:
         if per_aspect and "aspect" not in sheet.columns_of and not _GENERIC_SHEET.match(info.name):
             info.aspect = strip_numbering(clean_text(info.name)) or None
-        tasks, errors = _SheetReader(sheet, info, year=year).read()
+        reader = _SheetReader(sheet, info, year=year)
+        tasks, errors = reader.read()
         info.task_count = len(tasks)
         result.tasks.extend(tasks)
+        result.findings.extend(reader.findings)
         result.errors.extend(errors)
     return result
 
@@ -199,7 +204,9 @@ class _SheetReader:
     year: int | None
     tasks: list[LedgerRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    findings: list[LedgerRow] = field(default_factory=list)  # rows naming a finding and no measure
     aspect: str | None = None  # from the aspect column
+    without_aspect: bool = False  # the aspect column says the findings below have no 方面 ("—")
     section_aspect: str | None = None  # from a heading row spanning the table ("一、政治建设方面")
     aspect_label: str = ""
     section_label: str = ""
@@ -207,8 +214,6 @@ class _SheetReader:
     seq: str | None = None  # the 序号 of the tasks read since the last problem or number changed
     seq_tasks: list[int] = field(default_factory=list)  # their indices in `tasks`
     finding: str | None = None
-    finding_row: int = 0
-    finding_tasks: int = 0
     notes: list[tuple[int, str]] = field(default_factory=list)  # note rows not yet known to stand inside the table
 
     def read(self) -> tuple[list[LedgerRow], list[RowError]]:
@@ -284,8 +289,8 @@ class _SheetReader:
         own = {fields.get(col) for col, t in texts.items() if t == text}
         if own & {"finding", "measure"} and spans < 2:
             return False  # a lone 反馈问题 (its measures below) or a lone measure
-        if own == {"aspect"}:
-            return False  # the aspect column itself: handled as an ordinary row
+        if "aspect" in own and "measure" not in own:
+            return False  # the aspect column itself (and a finding's own row): handled as an ordinary row
         if spans < 2 and not _ASPECT_HEADING.search(text):
             return False
         self.close_finding()
@@ -311,16 +316,20 @@ class _SheetReader:
             return
 
         aspect = self.joined(row, "aspect")
-        if aspect:
+        if aspect in NO_LEVEL_MARKS:
+            if not self.without_aspect:
+                self.close_finding()
+                self.aspect, self.aspect_label, self.without_aspect = None, "", True
+        elif aspect:
             aspect = strip_numbering(aspect) or aspect
-            if aspect != self.aspect:
+            if aspect != self.aspect or self.without_aspect:
                 self.close_finding()  # a problem never runs on into the next aspect
-                self.aspect = aspect
+                self.aspect, self.without_aspect = aspect, False
                 self.aspect_label = self.label_of(row, "aspect")
         finding = self.joined(row, "finding")
         if finding and finding != self.finding:
             self.close_finding()
-            self.finding, self.finding_row, self.finding_tasks = finding, row, 0
+            self.finding = finding
             self.finding_label = self.label_of(row, "finding")
 
         # A 子问题 cell (an exported ledger's level below the problem) is read row by row: the
@@ -328,8 +337,10 @@ class _SheetReader:
         sub_problem = self.joined(row, "sub_problem") or None
         measure = self.joined(row, "measure")
         if not measure:
-            if finding or aspect or sub_problem:
-                return  # a problem (or an aspect) whose measures follow on the rows below
+            if (finding or aspect or sub_problem) and not self.has_task_cells(row, content):
+                # A finding with no task yet, or a problem (or an aspect) whose measures follow below.
+                self.findings.append(self.ledger_row(row, measure="", sub_problem=sub_problem))
+                return
             self.error(row, cols["measure"][0], Message(gettext_noop("「整改措施」为空")))
             return
         if not self.finding:
@@ -337,7 +348,6 @@ class _SheetReader:
             self.error(row, column, Message(gettext_noop("「反馈问题」为空，且上方没有可沿用的问题")))
             return
 
-        self.finding_tasks += 1  # even if the row fails below: the problem has its measure
         deadline = self.deadline(row)
         if deadline is None:
             return
@@ -345,36 +355,56 @@ class _SheetReader:
         lead_org, co_orgs = self.orgs(row)
         progress = self.joined(row, "progress") or deadline.progress
         seq = self.joined(row, "seq") or None
-        if seq is None and self.seq_tasks and self.tasks[self.seq_tasks[-1]].finding == self.finding:
+        same_finding = bool(self.seq_tasks) and self.tasks[self.seq_tasks[-1]].finding == self.problem()
+        if seq is None and same_finding:
             seq = self.seq  # a row without its own number continues the numbered task above
-        if seq != self.seq or (self.seq_tasks and self.tasks[self.seq_tasks[-1]].finding != self.finding):
+        if seq != self.seq or (self.seq_tasks and not same_finding):
             self.close_seq()
             self.seq = seq
         for note_row, text in self.notes:  # a note with tasks below it stands inside the table
             self.error(note_row, None, Message(gettext_noop("表格中间的说明文字，不是整改任务：「%(text)s」"), text=_short(text)))
         self.notes.clear()
-        self.tasks.append(
-            LedgerRow(
-                sheet=sheet.name,
-                row=row,
-                aspect=self.aspect or self.section_aspect or self.info.aspect,
-                aspect_label=self.aspect_label if self.aspect else self.section_label if self.section_aspect else "",
-                finding_label=self.finding_label,
-                number=seq,
-                finding=self.finding,
-                measure=measure,
-                leader=leader,
-                lead_org=lead_org,
-                co_orgs=co_orgs,
-                deadline=deadline.date,
-                category=deadline.category,
-                progress=progress or None,
-                note=self.joined(row, "note") or None,
-                sub_problem=sub_problem,
-                sub_problem_label=self.label_of(row, "sub_problem") if sub_problem else "",
-            )
-        )
+        self.tasks.append(self.ledger_row(
+            row, measure=measure, sub_problem=sub_problem, number=seq, leader=leader, lead_org=lead_org,
+            co_orgs=co_orgs, deadline=deadline, progress=progress or None, note=self.joined(row, "note") or None,
+        ))
         self.seq_tasks.append(len(self.tasks) - 1)
+
+    def ledger_row(
+        self, row: int, *, measure: str, sub_problem: str | None, number: str | None = None,
+        leader: list[str] | None = None, lead_org: list[str] | None = None, co_orgs: list[str] | None = None,
+        deadline: Deadline | None = None, progress: str | None = None, note: str | None = None,
+    ) -> LedgerRow:
+        """A row under the aspect and problem read so far (a finding's own row when `measure` is "")."""
+        if self.without_aspect:
+            aspect, aspect_label = None, ""
+        elif self.aspect:
+            aspect, aspect_label = self.aspect, self.aspect_label
+        elif self.section_aspect:
+            aspect, aspect_label = self.section_aspect, self.section_label
+        else:
+            aspect, aspect_label = self.info.aspect, ""
+        finding = self.problem()
+        return LedgerRow(
+            sheet=self.sheet.name,
+            row=row,
+            aspect=aspect,
+            aspect_label=aspect_label,
+            finding_label=self.finding_label if finding else "",
+            number=number,
+            finding=finding,
+            measure=measure,
+            leader=leader or [],
+            lead_org=lead_org or [],
+            co_orgs=co_orgs or [],
+            deadline=deadline.date if deadline else None,
+            category=deadline.category if deadline else "",
+            progress=progress,
+            note=note,
+            sub_problem=sub_problem,
+            sub_problem_label=self.label_of(row, "sub_problem") if sub_problem else "",
+            without_aspect=self.without_aspect,
+        )
 
     def close_seq(self) -> None:
         """Tasks that share one 序号 (a number over a problem's rows) are numbered 1.1, 1.2 …"""
@@ -387,12 +417,25 @@ class _SheetReader:
         columns = self.sheet.columns_of.get(name, [])
         return numbering_of(clean_text(self.sheet.value(row, columns[0]), numbering=False)) if columns else ""
 
+    def has_task_cells(self, row: int, content: dict[int, str]) -> bool:
+        """True when the row fills a task's own cells (a department, a deadline …) in a cell of its own:
+        without a measure it is a task missing it, not a finding's row. A cell merged down over a
+        problem's rows belongs to the measures below it."""
+        fields = self.sheet.header.fields if self.sheet.header else {}
+        for col in content:
+            if fields.get(col) in _TASK_FIELDS:
+                merge = self.sheet.merge_of.get((row, col))
+                if merge is None or merge[0] == merge[2]:
+                    return True
+        return False
+
+    def problem(self) -> str:
+        """The 反馈问题 the rows belong to; "" when its cell says there is none ("—")."""
+        return "" if not self.finding or self.finding in NO_LEVEL_MARKS else self.finding
+
     def close_finding(self) -> None:
-        if self.finding and self.finding_tasks == 0:
-            column = self.sheet.columns_of.get("measure", [None])[0]
-            self.error(self.finding_row, column,
-                       Message(gettext_noop("问题「%(finding)s」下没有整改措施"), finding=_short(self.finding)))
-        self.finding, self.finding_tasks = None, 0
+        # A problem with no measure is kept as a finding row: the import creates it without tasks.
+        self.finding = None
 
     def deadline(self, row: int) -> Deadline | None:
         category = self.category(row)

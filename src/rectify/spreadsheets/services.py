@@ -146,13 +146,14 @@ def _import(
 ) -> LedgerImportResult:
     parsed = read_ledger(data, filename, year=inspection.year)
     result = LedgerImportResult(parse=parsed, dry_run=dry_run)
-    total = len(parsed.tasks)
+    rows = parsed.in_order()  # a finding's own row (one with no task yet) in its place among the tasks
+    total = len(rows)
     if progress:
         progress(0, total)
     with transaction.atomic():
         importer = _Importer(actor, inspection, parsed)
         row_errors: list[RowError] = []
-        for index, row in enumerate(parsed.tasks, 1):
+        for index, row in enumerate(rows, 1):
             if (error := importer.plan_row(row)) is not None:
                 row_errors.append(error)
             if progress and (index % PROGRESS_EVERY == 0 or index == total):
@@ -161,7 +162,7 @@ def _import(
         result.created = importer.created
         result.reused_findings = importer.reused
         result.warnings = importer.warnings()
-        if not dry_run and importer.rows and (skip_bad_rows or not result.errors):
+        if not dry_run and (importer.rows or importer.new_findings()) and (skip_bad_rows or not result.errors):
             ledger.add_to_plan(actor, inspection, findings=importer.new_findings(), rows=importer.rows)
             audit.record(
                 actor, "ledger.import", inspection, unit_id=inspection.target_id,
@@ -288,6 +289,8 @@ class _Importer:
         co_orgs = [org for org in self.match_orgs(row, "co_orgs", row.co_orgs) if org not in lead_orgs]
         leader, leader_name = self.match_leader(row)
         finding = self.finding_for(row)
+        if not row.measure:
+            return  # a finding with no task yet
         if self.existing_tasks and (id(finding), _norm(row.measure)) in self.existing_tasks:
             self.already_there += 1
             return
@@ -326,6 +329,15 @@ class _Importer:
 
     def warnings(self) -> list[str]:
         found: list[str] = []
+        answered = {id(row.task.finding) for row in self.rows}
+        parents = {id(finding.parent) for finding in self.findings if finding.parent is not None}
+        bare = sum(1 for f in self.new_findings() if id(f) not in answered and id(f) not in parents)
+        if bare:
+            found.append(ngettext(
+                "%(count)d 个反馈问题尚无整改措施，已只导入问题",
+                "%(count)d 个反馈问题尚无整改措施，已只导入问题",
+                bare,
+            ) % {"count": bare})
         if self.already_there:
             found.append(ngettext(
                 "%(count)d 行与台账中已有的任务相同（同一问题下的同一措施），已跳过",
@@ -396,6 +408,7 @@ class _Importer:
         """The finding a row's measure answers: its 子问题 if it names one, else its problem."""
         problem = self.problem_for(row)
         if not row.sub_problem:
+            assert problem is not None  # problem_for refuses a row with no level above its measure
             return problem
         same = [f for f in self.by_title.get(_norm(row.sub_problem), []) if f.parent is problem]
         if same:
@@ -407,18 +420,28 @@ class _Importer:
         self.created["findings"] += 1
         return finding
 
-    def problem_for(self, row: LedgerRow) -> Finding:
-        aspect = self.aspect_for(row.aspect, label=row.aspect_label) if row.aspect else None
+    def problem_for(self, row: LedgerRow) -> Finding | None:
+        """The row's 问题; its 方面 where the plan has no 问题 level; None for a 子问题 with neither above it."""
+        aspect = self.aspect_for(row.aspect, label=row.aspect_label) if row.aspect and not row.without_aspect else None
+        if not row.finding:
+            if aspect is None and not (row.without_aspect and row.sub_problem):
+                raise _RowFailed("finding", _("「问题标题」不能为空"))
+            return aspect  # no 问题 level: the row answers the aspect (or a root 子问题)
         if aspect is not None and _norm(row.finding) == _norm(row.aspect):
             return aspect  # a measure answering the aspect itself (an aspect with no 问题 level)
         same = self.by_title.get(_norm(row.finding), [])
         if aspect is not None:
             under = [f for f in same if f.parent is aspect]
             same = under or [f for f in same if f.level > 1]
+        elif row.without_aspect:
+            same = [f for f in same if f.parent is None and f.level == Finding.Level.PROBLEM]
         if same:
             self.reused += 1
             return same[0]
-        finding = self.new_finding(row.finding, parent=aspect, label=row.finding_label)
+        # Marked with no 方面 above it ("—"), the problem stays a 问题 at the root, as the plan has it.
+        level = Finding.Level.PROBLEM if row.without_aspect else None
+        finding = self.new_finding(row.finding, parent=aspect, label=row.finding_label, level=level,
+                                   column="finding")
         self.remember(finding)
         self.created["findings"] += 1
         return finding
@@ -431,9 +454,10 @@ class _Importer:
             self.created["aspects"] += 1
         return aspect
 
-    def new_finding(self, title: str, *, parent: Finding | None, label: str = "", level: int | None = None) -> Finding:
+    def new_finding(self, title: str, *, parent: Finding | None, label: str = "", level: int | None = None,
+                    column: str | None = None) -> Finding:
         """A problem (or an aspect, or a sub-problem) written with the tasks by `add_to_plan`."""
-        column = "finding" if level is None else "sub_problem"
+        column = column or ("finding" if level is None else "sub_problem")
         title = (title or "").strip()
         if not title:
             raise _RowFailed(column, _("「问题标题」不能为空"))
@@ -475,7 +499,11 @@ def export_ledger(actor: User, inspection: Inspection, *, per_aspect: bool = Fal
 
 
 def export_rows(inspection: Inspection) -> list[ExportRow]:
-    """The ledger rows of an inspection, problem by problem in plan order (six plain queries in all)."""
+    """The ledger rows of an inspection, problem by problem in plan order (six plain queries in all).
+
+    Every finding of the tree is there: one with no task (and no finding below it) gets a row of its
+    own with the task cells empty.
+    """
     findings = {
         f.pk: f
         for f in Finding.objects.filter(inspection=inspection).only("parent_id", "level", "label", "title", "position")
@@ -483,7 +511,7 @@ def export_rows(inspection: Inspection) -> list[ExportRow]:
     tasks = list(
         Task.objects.filter(inspection=inspection).only(
             "finding_id", "title", "leader_name", "leader_id", "lead_org_id", "deadline", "category", "status",
-            "returned_count", "last_progress_at", "created_at", "position",
+            "returned_count", "last_progress_at", "created_at", "position", "number",
         )
     )
     # In tree order, as the task page lists co-operating departments.
@@ -517,23 +545,37 @@ def export_rows(inspection: Inspection) -> list[ExportRow]:
         return nodes
 
     paths = {pk: tuple((node.position, node.pk) for node in chain(f)) for pk, f in findings.items()}
+    answered = {task.finding_id for task in tasks}
+    parents = {finding.parent_id for finding in findings.values()}
+    bare = [pk for pk in findings if pk not in answered and pk not in parents]
     rows = []
-    for task in sorted(tasks, key=lambda t: (paths[t.finding_id], t.position, t.pk)):
-        nodes = chain(findings[task.finding_id])
+    entries: list[tuple[Any, int, int, Task | None, int]] = [
+        *((paths[t.finding_id], t.position, t.pk, t, t.finding_id) for t in tasks),
+        *((paths[pk], -1, 0, None, pk) for pk in bare),
+    ]
+    for *_key, task, finding_id in sorted(entries, key=lambda entry: entry[:3]):
+        aspect, problem, sub_problem = _levels(chain(findings[finding_id]))
+        place: dict[str, Any] = {
+            # Where the plan has no 问题 level (a task or a 子问题 on the aspect itself) the problem
+            # cell names the aspect, so the row reads back under its own aspect; with no 方面 above
+            # the finding either, the cells say so ("—") and the finding keeps its level.
+            "aspect": aspect.title if aspect else None,
+            "aspect_label": aspect.label if aspect else "",
+            "finding": problem.title if problem else aspect.title if aspect else "",
+            "finding_label": problem.label if problem else aspect.label if aspect else "",
+            "sub_problem": sub_problem.title if sub_problem else None,
+            "sub_problem_label": sub_problem.label if sub_problem else "",
+        }
+        if task is None:
+            rows.append(ExportRow(**place, measure="", category=""))
+            continue
         leader = [name for name in re.split(r"[、，,]", task.leader_name) if name.strip()]
         if not leader and task.leader_id in leaders:
             leader = [leaders[task.leader_id]]
-        aspect, problem, sub_problem = _levels(nodes)
         rows.append(
             ExportRow(
-                # Where the plan has no 问题 level (a task or a 子问题 on the aspect itself) the problem
-                # cell names the aspect, so the row reads back under its own aspect.
-                aspect=aspect.title,
-                aspect_label=aspect.label,
-                finding=problem.title,
-                finding_label=problem.label if problem is not aspect else aspect.label,
-                sub_problem=sub_problem.title if sub_problem else None,
-                sub_problem_label=sub_problem.label if sub_problem else "",
+                **place,
+                number=task.display_number,
                 measure=task.title,
                 leader=leader,
                 lead_org=[orgs[task.lead_org_id]] if task.lead_org_id in orgs else [],
@@ -548,9 +590,8 @@ def export_rows(inspection: Inspection) -> list[ExportRow]:
     return rows
 
 
-def _levels(nodes: list[Finding]) -> tuple[Finding, Finding, Finding | None]:
-    """(aspect, problem, sub-problem) of a finding's chain from the root; a missing 问题 level is the aspect."""
-    aspect, finding = nodes[0], nodes[-1]
-    if finding.level >= Finding.Level.SUB_PROBLEM and len(nodes) > 1:
-        return aspect, nodes[-2], finding
-    return aspect, finding, None
+def _levels(nodes: list[Finding]) -> tuple[Finding | None, Finding | None, Finding | None]:
+    """(aspect, problem, sub-problem) of a finding's chain from the root, None for a level the plan skips."""
+    by_level = {node.level: node for node in nodes}
+    return (by_level.get(Finding.Level.ASPECT), by_level.get(Finding.Level.PROBLEM),
+            by_level.get(Finding.Level.SUB_PROBLEM))

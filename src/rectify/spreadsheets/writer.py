@@ -25,6 +25,7 @@ from rectify.spreadsheets.model import (
     CATEGORIES,
     CATEGORY_IMMEDIATE,
     CATEGORY_LONG_TERM,
+    NO_LEVEL,
     ExportRow,
 )
 
@@ -231,7 +232,8 @@ def _put(ws: Worksheet, styles: _Styles, row: int, col: int, value: Any, style: 
     if value is None or value == "":
         ws.write_blank(row, col, None, style)
     elif isinstance(value, str):
-        text = CONTROL_CHARACTERS.sub("", value)
+        # isprintable() is False for every control character (and for line breaks): most cells skip the regex.
+        text = value if value.isprintable() else CONTROL_CHARACTERS.sub("", value)
         ws.write_string(row, col, text, styles.quoted(style) if text.startswith(_FORMULA_START) else style)
     elif isinstance(value, date):
         ws.write_datetime(row, col, value, style)
@@ -331,12 +333,58 @@ def _labelled(label: str, title: str | None) -> str | None:
     return f"{label}{title}" if label and title else title
 
 
+def _aspect_text(row: ExportRow) -> str:
+    return (_labelled(row.aspect_label, row.aspect) or "") if row.aspect is not None else NO_LEVEL
+
+
+def _finding_text(row: ExportRow) -> str:
+    return (_labelled(row.finding_label, row.finding) or "") if row.finding else NO_LEVEL
+
+
+_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
+
+
+def _number_value(number: str) -> Any:
+    """A 序号 as Excel shows it: a whole number as a number, "1.2" as text (never the decimal 1.2)."""
+    return int(number) if _NUMBER.fullmatch(number) else number or None
+
+
+def _seq_cells(rows: Sequence[ExportRow], spans: dict[str, dict[int, int]]) -> dict[int, tuple[int, Any]]:
+    """The 序号 cells, first row offset → (last row offset, value).
+
+    The tasks' own numbers: one number merged over a problem's rows where its tasks are numbered
+    N.1, N.2 … (or it has one task), as the reader numbers such a merged cell; else one a row, and
+    none on a finding's row that has no task. Rows that carry no number at all get the problems counted.
+    """
+    cells: dict[int, tuple[int, Any]] = {}
+    if not any(row.number for row in rows):
+        for count, (start, end) in enumerate(spans["finding"].items(), start=1):
+            cells[start] = (end, count)
+        return cells
+    for start, end in spans["finding"].items():
+        numbers = [row.number for row in rows[start : end + 1] if row.has_task]
+        prefix = numbers[0].rpartition(".")[0] if numbers else ""
+        shared = None
+        if len(numbers) < end - start + 1:
+            pass  # a finding with no task among the rows: no number reaches over its row
+        elif len(numbers) == 1 and numbers[0]:
+            shared = numbers[0]
+        elif len(numbers) > 1 and prefix and numbers == [f"{prefix}.{i}" for i in range(1, len(numbers) + 1)]:
+            shared = prefix
+        if shared is not None:
+            cells[start] = (end, _number_value(shared))
+        else:
+            for offset in range(start, end + 1):
+                cells[offset] = (offset, _number_value(rows[offset].number) if rows[offset].has_task else None)
+    return cells
+
+
 def _write_tasks(ws: Worksheet, styles: _Styles, rows: Sequence[ExportRow], columns: tuple[_Column, ...]) -> None:
     merged = _MERGED
     spans = _spans(rows)
     texts = [
-        {"aspect": _labelled(row.aspect_label, row.aspect) or "",
-         "finding": _labelled(row.finding_label, row.finding) or "",
+        {"aspect": _aspect_text(row),
+         "finding": _finding_text(row),
          "sub_problem": _labelled(row.sub_problem_label, row.sub_problem) or "",
          "measure": row.measure or "",
          "leader": "、".join(row.leader), "lead_org": "、".join(row.lead_org), "co_orgs": "、".join(row.co_orgs),
@@ -345,29 +393,31 @@ def _write_tasks(ws: Worksheet, styles: _Styles, rows: Sequence[ExportRow], colu
     ]
     for offset, height in enumerate(row_heights(rows, texts, spans)):
         ws.set_row(FIRST_DATA_ROW - 1 + offset, height)
-    seq = 0
+    seq_cells = _seq_cells(rows, spans)
+    status_styles: dict[str | None, Format] = {}
+    fields = [(index, column.field, column.field in merged) for index, column in enumerate(columns)]
     for offset, row in enumerate(rows):
         excel_row = FIRST_DATA_ROW - 1 + offset
-        if offset in spans["finding"]:
-            seq += 1
-        status_style = styles.center
-        for word, colour in STATUS_FILLS:
-            if row.status and word in row.status:
-                status_style = styles.status[colour]
-                break
+        if not row.has_task:
+            _write_finding_only(ws, styles, row, offset, columns, spans, seq_cells)
+            continue
+        status_style = status_styles.get(row.status)
+        if status_style is None:
+            status_style = status_styles[row.status] = _status_style(styles, row.status)
         light_text, _ = LIGHTS.get(row.light or "", ("", ""))
+        text = texts[offset]
         deadline: Any = row.deadline
         if deadline is None:
             deadline = {CATEGORY_LONG_TERM: "长期坚持", CATEGORY_IMMEDIATE: "立行立改"}.get(row.category)
         values: dict[str, tuple[Any, Format]] = {
-            "seq": (seq, styles.center),
-            "aspect": (_labelled(row.aspect_label, row.aspect), styles.center),
-            "finding": (_labelled(row.finding_label, row.finding), styles.left),
-            "sub_problem": (_labelled(row.sub_problem_label, row.sub_problem), styles.left),
+            "seq": (None, styles.center),
+            "aspect": (text["aspect"], styles.center),
+            "finding": (text["finding"], styles.left),
+            "sub_problem": (text["sub_problem"], styles.left),
             "measure": (row.measure, styles.left),
-            "leader": ("、".join(row.leader), styles.center),
-            "lead_org": ("、".join(row.lead_org), styles.center),
-            "co_orgs": ("、".join(row.co_orgs), styles.center),
+            "leader": (text["leader"], styles.center),
+            "lead_org": (text["lead_org"], styles.center),
+            "co_orgs": (text["co_orgs"], styles.center),
             "deadline": (deadline, styles.date_cell if isinstance(deadline, date) else styles.center),
             "category": (row.category, styles.center),
             "status": (row.status, status_style),
@@ -375,16 +425,56 @@ def _write_tasks(ws: Worksheet, styles: _Styles, rows: Sequence[ExportRow], colu
             "progress": (row.progress, styles.left),
             "note": (row.note, styles.left),
         }
-        for index, column in enumerate(columns):
-            value, style = values[column.field]
-            if column.field in merged:
-                span_of = spans["finding" if column.field == "seq" else column.field]
-                if offset not in span_of:
-                    continue  # covered by the merge that starts above
-                end = span_of[offset]
-                _merge(ws, styles, excel_row, index, excel_row + end - offset, index, value, style)
+        for index, name, is_merged in fields:
+            value, style = values[name]
+            if is_merged:
+                _write_merged(ws, styles, offset, index, name, spans, seq_cells, value, style)
             else:
                 _put(ws, styles, excel_row, index, value, style)
+
+
+def _status_style(styles: _Styles, status: str | None) -> Format:
+    """The fill of a status label: the first word of STATUS_FILLS it contains decides."""
+    for word, colour in STATUS_FILLS:
+        if status and word in status:
+            return styles.status[colour]
+    return styles.center
+
+
+def _write_merged(
+    ws: Worksheet, styles: _Styles, offset: int, index: int, name: str, spans: dict[str, dict[int, int]],
+    seq_cells: dict[int, tuple[int, Any]], value: Any, style: Format,
+) -> None:
+    """A 序号/方面/问题/子问题 cell, merged over the rows it covers (nothing for the rows below its first)."""
+    if name == "seq":
+        if offset not in seq_cells:
+            return
+        end, value = seq_cells[offset]
+    else:
+        if offset not in spans[name]:
+            return  # covered by the merge that starts above
+        end = spans[name][offset]
+    excel_row = FIRST_DATA_ROW - 1 + offset
+    _merge(ws, styles, excel_row, index, excel_row + end - offset, index, value, style)
+
+
+def _write_finding_only(
+    ws: Worksheet, styles: _Styles, row: ExportRow, offset: int, columns: tuple[_Column, ...],
+    spans: dict[str, dict[int, int]], seq_cells: dict[int, tuple[int, Any]],
+) -> None:
+    """A finding with no task yet: its 方面/问题/子问题 cells filled, every task cell empty (bordered)."""
+    values = {
+        "aspect": (_aspect_text(row), styles.center),
+        "finding": (_finding_text(row), styles.left),
+        "sub_problem": (_labelled(row.sub_problem_label, row.sub_problem), styles.left),
+        "seq": (None, styles.center),
+    }
+    for index, column in enumerate(columns):
+        if column.field in _MERGED:
+            value, style = values[column.field]
+            _write_merged(ws, styles, offset, index, column.field, spans, seq_cells, value, style)
+        else:
+            ws.write_blank(FIRST_DATA_ROW - 1 + offset, index, None, styles.center if column.centered else styles.left)
 
 
 def _spans(rows: Sequence[ExportRow]) -> dict[str, dict[int, int]]:
@@ -409,13 +499,17 @@ _HELP_COLUMNS: tuple[tuple[str, str], ...] = (
     (
         "方面",
         "反馈问题所属方面，如“贯彻落实党的路线方针政策方面”。同一方面的多行可合并单元格或只在第一行填写；"
-        "也可以每个方面单独一个工作表（以工作表名称作为方面）。",
+        "也可以每个方面单独一个工作表（以工作表名称作为方面）。问题不属于任何方面时填“—”。",
     ),
     (
         "反馈问题",
         "巡视（巡察）反馈的问题。一个问题有多条整改措施时，每条措施占一行，问题单元格可合并，或只在第一行填写。",
     ),
-    ("整改措施", "一行一条具体措施，写明做什么、谁来做、做到什么程度。必填。"),
+    (
+        "整改措施",
+        "一行一条具体措施，写明做什么、谁来做、做到什么程度。尚未制定措施的问题可只填问题，"
+        "整改措施及其后各列留空，导入时只建立问题。",
+    ),
     ("责任领导", "多个姓名用顿号“、”分隔。"),
     ("牵头单位", "多个单位用顿号“、”分隔；若与配合单位写在同一列，请在牵头单位后注明“（牵头）”。"),
     ("配合单位", "多个单位用顿号“、”分隔。"),
