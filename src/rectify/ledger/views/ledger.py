@@ -77,6 +77,7 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponse:
         "statuses": Task.Status.choices, "categories": Task.Category.choices, "lights": Task.Light.choices,
         "query": query_without_page(request), "tab": "ledger",
         "needs_reason": can_edit and plan_submitted(inspection),
+        "can_edit_header": can_edit,
     }
     return render(request, "ledger/ledger.html", context)
 
@@ -195,7 +196,7 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
     departments, leaders = unit_choices(inspection)
     return render(request, "ledger/findings.html", {
         "inspection": inspection, "nodes": [(n, counts.get(n.pk, {})) for n in nodes], "can_edit": can_edit,
-        "tab": "findings", "departments": departments, "leaders": leaders, "categories": Task.Category.choices,
+        "tab": "findings", "can_edit_header": can_edit, "departments": departments, "leaders": leaders, "categories": Task.Category.choices,
         "unanswered": [n for n in nodes if n.pk not in parents and not counts.get(n.pk)] if can_edit else [],
         "needs_reason": can_edit and plan_submitted(inspection),
     })
