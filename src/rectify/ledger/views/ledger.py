@@ -193,12 +193,19 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
     nodes = list(Finding.objects.filter(inspection=inspection).order_by("position", "pk"))
     parents = {n.parent_id for n in nodes if n.parent_id}
     can_edit = can_unit(request.user, Action.EDIT_PLAN, inspection.target)  # type: ignore[arg-type]
+    # ?finding=ID opens the edit form filled with that finding's current values (htmx: the form alone).
+    shown = parse_id(request.GET.get("finding"))
+    editing = next((n for n in nodes if n.pk == shown), None) if can_edit else None
+    context = {
+        "inspection": inspection, "nodes": [(n, counts.get(n.pk, {})) for n in nodes], "can_edit": can_edit,
+        "editing": editing, "finding_kinds": Finding.Kind.choices, "needs_reason": can_edit and plan_submitted(inspection),
+    }
+    if request.htmx and not request.htmx.boosted and can_edit:  # type: ignore[attr-defined]
+        return render(request, "ledger/partials/_finding_edit_form.html", context)
     departments, leaders = unit_choices(inspection)
     return render(request, "ledger/findings.html", {
-        "inspection": inspection, "nodes": [(n, counts.get(n.pk, {})) for n in nodes], "can_edit": can_edit,
-        "tab": "findings", "can_edit_header": can_edit, "departments": departments, "leaders": leaders, "categories": Task.Category.choices,
+        **context, "tab": "findings", "can_edit_header": can_edit, "departments": departments, "leaders": leaders, "categories": Task.Category.choices,
         "unanswered": [n for n in nodes if n.pk not in parents and not counts.get(n.pk)] if can_edit else [],
-        "needs_reason": can_edit and plan_submitted(inspection),
     })
 
 
@@ -238,6 +245,12 @@ def edit_finding(request: HttpRequest, pk: int) -> HttpResponse:
     changes = {"title": post.get("title", "")}
     if post.get("label", "").strip():  # an empty 序号 keeps the one the finding has
         changes["label"] = post["label"].strip()
+    # The form showed this finding's content and category: what it sends back replaces them. A form that
+    # showed another finding (or none) only renames.
+    if parse_id(post.get("shown")) == finding.pk:
+        changes["text"] = post.get("text", "")
+        if post.get("kind") in Finding.Kind.values:
+            changes["kind"] = post["kind"]
     return perform(request, lambda: inspection_services.update_finding(
         request.user, finding, reason=post.get("reason", ""), **changes),  # type: ignore[arg-type]
         success=_("问题已修改"), back=back)
