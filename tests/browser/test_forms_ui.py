@@ -1,0 +1,77 @@
+"""Forms as an official sees them in Chromium: file inputs in Chinese whatever the browser's language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD, PDF, make_task
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def open_in_english_browser(browser, live_server, transactional_db):
+    """Log in from a browser whose own language is English (its file inputs say "Choose Files")."""
+    contexts = []
+
+    def login(user, *, phone: bool = False):
+        context = browser.new_context(
+            locale="en-US", viewport={"width": 390, "height": 844} if phone else {"width": 1366, "height": 860})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("用户名").fill(user.username)
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        return page
+
+    yield login
+    for context in contexts:
+        context.close()
+
+
+def test_evidence_input_speaks_chinese_and_lists_the_chosen_files(world, open_in_english_browser, live_server,
+                                                                 tmp_path):
+    unit = world.units[0]
+    task = make_task(unit)
+    page = open_in_english_browser(unit.dept_handler)
+    page.goto(live_server.url + reverse("ledger:task", args=[task.pk]))
+    files = page.get_by_label("佐证材料（可多选，可拖入）")
+    picker = page.locator(".file-picker")
+    expect(picker.get_by_text("选择文件", exact=True)).to_be_visible()
+    expect(page.get_by_text("未选择文件", exact=True)).to_be_visible()
+    # The native input is still the control a keyboard reaches and a screen reader names.
+    files.focus()
+    assert page.evaluate("document.activeElement.id") == "p-files"
+    expect(files).to_have_accessible_description("未选择文件")
+    paths = []
+    for name in ("学习制度.pdf", "党组会纪要.pdf"):
+        path = tmp_path / name
+        path.write_bytes(PDF)
+        paths.append(str(path))
+    files.set_input_files(paths)
+    chosen = page.locator("#p-files-chosen")
+    expect(chosen.get_by_role("listitem")).to_have_count(2)
+    expect(chosen).to_contain_text("学习制度.pdf")
+    expect(chosen).to_contain_text("党组会纪要.pdf")
+    expect(page.get_by_text("未选择文件", exact=True)).to_have_count(0)
+    expect(files).to_have_accessible_description(re.compile("党组会纪要.pdf"))
+
+
+def test_ledger_import_file_input_shows_the_chosen_name_on_a_phone(world, open_in_english_browser, live_server,
+                                                                  tmp_path):
+    unit = world.units[0]
+    page = open_in_english_browser(unit.office_staff, phone=True)
+    page.goto(live_server.url + reverse("spreadsheets:import_ledger", args=[unit.inspection.pk]))
+    expect(page.locator(".file-picker").get_by_text("选择文件", exact=True)).to_be_visible()
+    expect(page.get_by_text("未选择文件", exact=True)).to_be_visible()
+    path = tmp_path / "整改台账.xlsx"
+    path.write_bytes(b"PK\x03\x04")
+    page.get_by_label(re.compile("^台账文件")).set_input_files(str(path))
+    expect(page.locator("#ledger-file-chosen")).to_contain_text("整改台账.xlsx")
