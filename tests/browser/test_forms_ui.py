@@ -75,3 +75,21 @@ def test_ledger_import_file_input_shows_the_chosen_name_on_a_phone(world, open_i
     path.write_bytes(b"PK\x03\x04")
     page.get_by_label(re.compile("^台账文件")).set_input_files(str(path))
     expect(page.locator("#ledger-file-chosen")).to_contain_text("整改台账.xlsx")
+
+
+def test_an_inline_edit_owing_a_new_password_opens_the_password_page_not_a_row(world, open_as, live_server,
+                                                                             settings):
+    from django.contrib.auth import get_user_model
+
+    settings.RECTIFY_DEMO = False
+    unit = world.units[0]
+    make_task(unit)
+    page = open_as(unit.office_staff)
+    page.goto(live_server.url + reverse("ledger:ledger", args=[unit.inspection.pk]))
+    # An administrator resets the password meanwhile: the next request must set a new one first.
+    get_user_model().objects.filter(pk=unit.office_staff.pk).update(must_change_password=True)
+    page.get_by_role("button", name=re.compile("^编辑任务")).click()
+    page.wait_for_url(live_server.url + reverse("password_change"))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.locator("tr.editing")).to_have_count(0)
+    assert page.locator("header.topbar").count() == 1  # one whole page, not one inside a row
