@@ -93,3 +93,24 @@ def test_an_inline_edit_owing_a_new_password_opens_the_password_page_not_a_row(w
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.locator("tr.editing")).to_have_count(0)
     assert page.locator("header.topbar").count() == 1  # one whole page, not one inside a row
+
+
+def test_after_a_colleagues_save_the_row_shows_theirs_and_a_second_save_keeps_mine(world, open_as, live_server):
+    from rectify.ledger import services as ledger
+    from rectify.ledger.models import Task
+
+    unit = world.units[0]
+    task = make_task(unit, title="原整改措施")
+    page = open_as(unit.office_staff)
+    page.goto(live_server.url + reverse("ledger:ledger", args=[unit.inspection.pk]))
+    page.get_by_role("button", name=re.compile("^编辑任务")).click()
+    row = page.locator("tr.editing")
+    row.get_by_label("整改措施").fill("我写的措施")
+    ledger.update_task(unit.office_staff, Task.objects.get(pk=task.pk), title="同事改过的措施")
+    row.get_by_role("button", name="保存").click()
+    expect(row.get_by_role("alert")).to_contain_text("已被他人修改")
+    expect(row.locator(".conflict")).to_contain_text("同事改过的措施")
+    expect(row.get_by_label("整改措施")).to_have_value("我写的措施")
+    row.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("link", name="我写的措施")).to_be_visible()
+    assert Task.objects.get(pk=task.pk).title == "我写的措施"

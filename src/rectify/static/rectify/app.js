@@ -180,6 +180,15 @@
   document.addEventListener("htmx:sendError", function () { showError(document.body.dataset.errorNetwork); });
   // A request answered with the login page (the session expired or was ended elsewhere): the login form is
   // never swapped into a table row or a form. A link goes to the login page; a form stays as typed, with why.
+  // A refused save that answers with the form to fill again (409 with HX-Reswap, e.g. a colleague saved the
+  // row meanwhile) replaces the element like a success would, instead of being reported as a failure.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if ((xhr.status === 409 || xhr.status === 422) && xhr.getResponseHeader("HX-Reswap")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
   document.addEventListener("htmx:beforeSwap", function (event) {
     var xhr = event.detail.xhr;
     var login = document.body.dataset.loginUrl;
