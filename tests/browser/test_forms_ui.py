@@ -114,3 +114,24 @@ def test_after_a_colleagues_save_the_row_shows_theirs_and_a_second_save_keeps_mi
     row.get_by_role("button", name="保存").click()
     expect(page.get_by_role("link", name="我写的措施")).to_be_visible()
     assert Task.objects.get(pk=task.pk).title == "我写的措施"
+
+
+def test_choosing_the_finding_to_edit_fills_the_form_with_its_current_values(world, open_as, live_server):
+    from rectify.inspections import services as inspections
+
+    unit = world.units[0]
+    finding = inspections.add_finding(unit.office_staff, unit.inspection, parent=unit.aspect, label="2.",
+                                      title="理论学习中心组学习流于形式", text="全年集中学习不足 6 次")
+    page = open_as(unit.office_staff, phone=True)
+    page.goto(live_server.url + reverse("ledger:findings", args=[unit.inspection.pk]))
+    page.get_by_text("修改反馈问题").click()
+    page.get_by_label("要修改的问题").select_option(str(finding.pk))
+    expect(page.get_by_label("修改后的问题")).to_have_value("理论学习中心组学习流于形式")
+    expect(page.get_by_label("修改后的序号")).to_have_value("2.")
+    expect(page.locator("#ef-text")).to_have_value("全年集中学习不足 6 次")
+    expect(page.get_by_label("要修改的问题")).to_be_focused()
+    page.get_by_label("修改后的问题").fill("理论学习中心组学习制度执行不严")
+    page.get_by_role("button", name="保存修改").click()
+    expect(page.get_by_text("问题已修改")).to_be_visible()
+    finding.refresh_from_db()
+    assert (finding.title, finding.text, finding.label) == ("理论学习中心组学习制度执行不严", "全年集中学习不足 6 次", "2.")

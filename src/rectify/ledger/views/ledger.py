@@ -232,7 +232,8 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
         "editing": editing, "finding_kinds": Finding.Kind.choices, "needs_reason": can_edit and plan_submitted(inspection),
     }
     if request.htmx and not request.htmx.boosted and can_edit:  # type: ignore[attr-defined]
-        return render(request, "ledger/partials/_finding_edit_form.html", context)
+        # The choice replaced the form the user was in: the keyboard stays on the choice.
+        return render(request, "ledger/partials/_finding_edit_form.html", {**context, "refocus": True})
     departments, leaders = unit_choices(inspection)
     return render(request, "ledger/findings.html", {
         **context, "tab": "findings", "can_edit_header": can_edit, "departments": departments, "leaders": leaders, "categories": Task.Category.choices,
