@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from axes.backends import AxesStandaloneBackend
 from axes.exceptions import AxesBackendPermissionDenied
@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from rectify.language import chosen_language
@@ -74,6 +75,26 @@ class SecurityHeadersMiddleware:
         return response
 
 
+def redirect_page(request: HttpRequest, url: str) -> HttpResponse:
+    """Send the user to `url`. An htmx request (a row's 编辑, a poll, a boosted form) would swap the page it
+    is redirected to into its row or fragment, so it is told to load `url` as the whole page (HX-Redirect)."""
+    if getattr(request, "htmx", False):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def page_asked_for(request: HttpRequest) -> str:
+    """The page to come back to: for an htmx request the page the user was on (not the fragment it asked for)."""
+    current = getattr(request, "htmx", None) and request.htmx.current_url  # type: ignore[attr-defined]
+    if current:
+        parts = urlsplit(current)
+        if url_has_allowed_host_and_scheme(current, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+    return request.get_full_path()
+
+
 class ForcePasswordChangeMiddleware:
     """Accounts created by an administrator (or the demo) must set their own password first, outside demo mode."""
 
@@ -89,7 +110,7 @@ class ForcePasswordChangeMiddleware:
             # The language switch stays usable: the page asking for the new password has it too.
             allowed = {reverse("password_change"), reverse("logout"), reverse("set_language")}
             if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
-                return redirect("password_change")
+                return redirect_page(request, reverse("password_change"))
         return self.get_response(request)
 
 
@@ -110,7 +131,7 @@ class SecondFactorMiddleware:
             elif request.path not in {reverse("totp_verify"), reverse("logout"), reverse("set_language")} and not request.path.startswith(
                 settings.STATIC_URL
             ):
-                return redirect(f"{reverse('totp_verify')}?{urlencode({'next': request.get_full_path()})}")
+                return redirect_page(request, f"{reverse('totp_verify')}?{urlencode({'next': page_asked_for(request)})}")
         return self.get_response(request)
 
 

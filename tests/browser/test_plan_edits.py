@@ -49,6 +49,7 @@ def test_office_corrects_a_finding_of_a_submitted_plan_with_a_reason(world, open
     page.goto(live_server.url + reverse("ledger:findings", args=[unit.inspection.pk]))
     page.get_by_text("修改反馈问题").click()
     page.get_by_label("要修改的问题").select_option(label="1.学习贯彻不深入")
+    expect(page.get_by_label("修改后的问题")).to_have_value("学习贯彻不深入")  # the form shows the finding as it is
     page.get_by_label("修改后的问题").fill("学习贯彻党的创新理论不深入")
     page.get_by_role("button", name="保存修改").click()
     expect(page.locator("#request-error")).to_contain_text("整改方案已报送，修改须填写「修改原因」")

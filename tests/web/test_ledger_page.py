@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rectify import clock
+from rectify.ledger import services as ledger_services
 from rectify.ledger.models import Task
 from tests.factories import PASSWORD, make_task
 
@@ -88,3 +89,28 @@ def test_inline_edit_with_stale_version_shows_conflict(client, unit):
     stale = client.post(url, {**form, "title": "过时的修改"}).content.decode()
     assert "已被他人修改" in stale
     assert Task.objects.get(pk=task.pk).title == "第一次修改"
+
+
+def test_a_refused_stale_save_keeps_the_typed_text_shows_the_colleagues_and_saves_on_purpose(client, unit):
+    login(client, unit.office_staff)
+    task = make_task(unit, title="原整改措施")
+    url = reverse("ledger:task_row_edit", args=[task.pk])
+    seen = task.version
+    # A colleague saves first: new wording and another lead department.
+    ledger_services.update_task(unit.office_staff, Task.objects.get(pk=task.pk), title="同事改过的措施",
+                                lead_org=unit.departments[2])
+    now = Task.objects.get(pk=task.pk).version
+    typed = {"title": "我写的措施", "category": "deadline", "deadline": task.deadline.isoformat(),
+             "lead_org": unit.departments[0].pk, "leader": unit.leader.pk, "version": seen}
+    refused = client.post(url, typed, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 409 and refused["HX-Reswap"] == "outerHTML"
+    form = refused.content.decode()
+    assert ">我写的措施</textarea>" in form
+    assert f'name="version" value="{now}"' in form and f'name="version" value="{seen}"' not in form
+    assert f"现为第 {now} 版" in form
+    assert "<dt>整改措施</dt><dd>同事改过的措施</dd>" in form and "<dt>牵头单位</dt><dd>财务处</dd>" in form
+    assert Task.objects.get(pk=task.pk).title == "同事改过的措施"
+    saved = client.post(url, {**typed, "version": now}, HTTP_HX_REQUEST="true")
+    assert saved.status_code == 200 and "errorlist" not in saved.content.decode()
+    stored = Task.objects.get(pk=task.pk)
+    assert (stored.title, stored.lead_org_id, stored.version) == ("我写的措施", unit.departments[0].pk, now + 1)

@@ -82,6 +82,10 @@ def create_inspection(actor: User, *, target: Organization, title: str, **fields
 def update_inspection(actor: User, inspection: Inspection, *, reason: str = "", **changes: Any) -> Inspection:
     """Edit an inspection's header fields; once the plan is submitted, with a recorded reason (修改原因)."""
     require_unit(actor, Action.EDIT_PLAN, inspection.target)
+    if "title" in changes:
+        changes["title"] = (changes["title"] or "").strip()
+        if not changes["title"]:
+            raise ValidationFailed(_("「名称」不能为空"), field="title")
     if any(name in INSPECTION_FIELDS and getattr(inspection, name) != value for name, value in changes.items()):
         reason = reason_after_draft(inspection, reason, edit=True)
     before = audit.snapshot(inspection)

@@ -7,4 +7,5 @@ app_name = "inspections"
 urlpatterns = [
     path("inspections/", views.inspection_list, name="list"),
     path("inspections/new/", views.inspection_create, name="create"),
+    path("inspections/<int:pk>/edit/", views.inspection_edit, name="edit"),
 ]

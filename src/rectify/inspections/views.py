@@ -1,19 +1,23 @@
-"""Inspections: the list a user can see, and registering a new one."""
+"""Inspections: the list a user can see, registering a new one and correcting its header."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rectify.errors import Forbidden, NotVisible, RectifyError
 from rectify.inspections import services
 from rectify.inspections.models import Inspection
 from rectify.inspections.selectors import inspection_stats, inspections_visible_to, registrable_units
+from rectify.organizations.scoping import Action, can_unit
 
 
 @login_required
@@ -33,8 +37,44 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 
 
 # The form shows these fields' errors under the field itself.
-INLINE_FIELDS = frozenset({"target", "title", "inspector", "term", "round", "group", "onsite_start", "onsite_end",
-                           "feedback_date"})
+INLINE_FIELDS = frozenset({"target", "title", "kind", "type", "inspector", "term", "round", "group", "onsite_start",
+                           "onsite_end", "feedback_date", "reason"})
+DATE_FIELDS = (("onsite_start", gettext_lazy("进驻开始")), ("onsite_end", gettext_lazy("进驻结束")),
+               ("feedback_date", gettext_lazy("反馈日期")))
+
+
+def _posted_header(post: Any) -> tuple[dict[str, Any], str | None, str | None]:
+    """The header fields a registration or edit form sent, read into values; the first unreadable one is
+    refused with its value and field, as the service would name it."""
+    error = field = None
+    header: dict[str, Any] = {"title": post.get("title", "")}
+    for name, choices in (("kind", Inspection.Kind), ("type", Inspection.Type)):
+        raw = post.get(name, "").strip()
+        header[name] = raw or choices.values[0]
+        if header[name] not in choices.values:
+            label = Inspection._meta.get_field(name).verbose_name
+            error, field = _("「%(label)s」无法识别：%(value)s") % {"label": label, "value": raw}, name
+    for name in ("inspector", "term", "group"):
+        header[name] = post.get(name, "").strip()
+    round_raw = post.get("round", "").strip()
+    try:
+        header["round"] = int(round_raw) if round_raw else None
+    except ValueError:
+        error, field = _("「轮次」应为整数：%(value)s") % {"value": round_raw}, "round"
+    for name, label in DATE_FIELDS:
+        raw = post.get(name, "").strip()
+        try:
+            header[name] = parse_date(raw) if raw else None
+        except ValueError:  # well formed but no such day, e.g. 2025-13-01
+            header[name] = None
+        if raw and header[name] is None:
+            error, field = _("「%(label)s」无法识别：%(value)s") % {"label": label, "value": raw}, name
+    return header, error, field
+
+
+def _form_context(values: Any, error: str | None, field: str | None) -> dict[str, Any]:
+    return {"values": values, "error": error, "field": field, "inline_error": field in INLINE_FIELDS,
+            "kinds": Inspection.Kind.choices, "types": Inspection.Type.choices}
 
 
 @login_required
@@ -46,33 +86,12 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
     error = field = None
     if request.method == "POST":
         unit = next((u for u in units if str(u.pk) == request.POST.get("target")), None)
-        dates = {}
-        for name, label in (("onsite_start", _("进驻开始")), ("onsite_end", _("进驻结束")),
-                            ("feedback_date", _("反馈日期"))):
-            raw = request.POST.get(name, "").strip()
-            try:
-                dates[name] = parse_date(raw) if raw else None
-            except ValueError:  # well formed but no such day, e.g. 2025-13-01
-                dates[name] = None
-            if raw and dates[name] is None:
-                error, field = _("「%(label)s」无法识别：%(value)s") % {"label": label, "value": raw}, name
-        round_raw = request.POST.get("round", "").strip()
-        try:
-            round_number = int(round_raw) if round_raw else None
-        except ValueError:
-            error, field = _("「轮次」应为整数：%(value)s") % {"value": round_raw}, "round"
+        header, error, field = _posted_header(request.POST)
         if unit is None:
             error, field = _("请选择被巡视巡察单位"), "target"
         if error is None:
             try:
-                inspection = services.create_inspection(
-                    request.user, target=unit, title=request.POST.get("title", ""),  # type: ignore[arg-type]
-                    kind=request.POST.get("kind") or Inspection.Kind.XUNSHI,
-                    type=request.POST.get("type") or Inspection.Type.REGULAR,
-                    inspector=request.POST.get("inspector", "").strip(), term=request.POST.get("term", "").strip(),
-                    round=round_number, group=request.POST.get("group", "").strip(),
-                    **dates,
-                )
+                inspection = services.create_inspection(request.user, target=unit, **header)  # type: ignore[arg-type]
             except (Forbidden, NotVisible):
                 return HttpResponse(_("您无权登记巡视巡察"), status=403)
             except RectifyError as exc:
@@ -80,7 +99,40 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("巡视巡察已登记，请录入反馈问题"))
                 return redirect("ledger:findings", pk=inspection.pk)
-    return render(request, "inspections/create.html", {
-        "units": units, "values": values, "error": error, "field": field, "inline_error": field in INLINE_FIELDS,
-        "kinds": Inspection.Kind.choices, "types": Inspection.Type.choices,
-    })
+    return render(request, "inspections/create.html", {"units": units, **_form_context(values, error, field)})
+
+
+@login_required
+def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """修改巡视巡察基本信息: the office corrects the header; once the plan is submitted, with the reason."""
+    inspection = get_object_or_404(inspections_visible_to(request.user), pk=pk)  # type: ignore[arg-type]
+    if not can_unit(request.user, Action.EDIT_PLAN, inspection.target):  # type: ignore[arg-type]
+        return HttpResponseForbidden(_("只有整改办可以编辑整改方案"))
+    values: Any = request.POST if request.method == "POST" else header_values(inspection)
+    error = field = None
+    if request.method == "POST":
+        header, error, field = _posted_header(request.POST)
+        if error is None:
+            try:
+                services.update_inspection(request.user, inspection, reason=request.POST.get("reason", ""),  # type: ignore[arg-type]
+                                           **header)
+            except Forbidden as exc:
+                return HttpResponseForbidden(exc.message)
+            except RectifyError as exc:
+                error, field = exc.message, exc.field
+            else:
+                messages.success(request, _("巡视巡察基本信息已修改"))
+                return redirect("ledger:ledger", pk=inspection.pk)
+    return render(request, "inspections/edit.html", {
+        "inspection": inspection, "needs_reason": services.plan_submitted(inspection),
+        **_form_context(values, error, field)})
+
+
+def header_values(inspection: Inspection) -> dict[str, str]:
+    """The header as the form shows it: dates as YYYY-MM-DD, an empty round as nothing."""
+    values = {name: getattr(inspection, name) for name in ("title", "kind", "type", "inspector", "term", "group")}
+    values["round"] = "" if inspection.round is None else str(inspection.round)
+    for name, _label in DATE_FIELDS:
+        day = getattr(inspection, name)
+        values[name] = day.isoformat() if day else ""
+    return values

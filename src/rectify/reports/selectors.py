@@ -225,3 +225,9 @@ def reports_due(inspections: Iterable[Inspection]) -> list[ReportDue]:
             ))
     rows.sort(key=lambda r: (r.done, r.due, r.inspection.pk, r.kind))
     return rows
+
+
+def internal_reports_published(inspection_ids: list[int]) -> set[int]:
+    """Of these inspections, those whose 整改情况报告 has a published version (done, as in `ReportDue`)."""
+    return set(Report.objects.filter(inspection_id__in=inspection_ids, kind=Report.Kind.INTERNAL,
+                                     versions__isnull=False).values_list("inspection_id", flat=True).distinct())

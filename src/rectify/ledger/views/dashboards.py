@@ -20,6 +20,7 @@ from rectify import clock
 from rectify.inspections.models import Finding
 from rectify.ledger import lights
 from rectify.ledger.models import Task
+from rectify.ledger.report_status import published_reports
 from rectify.ledger.selectors import (
     inspection_stats,
     inspections_visible_to,
@@ -30,6 +31,7 @@ from rectify.ledger.selectors import (
 from rectify.ledger.services import tallies
 from rectify.organizations.models import Organization
 from rectify.organizations.scoping import UNIT_ROLES, grants, roles_over_unit
+from rectify.rules.lights import days_overdue
 from rectify.rules.permissions import Action, has_role
 
 logger = logging.getLogger(__name__)
@@ -106,14 +108,19 @@ def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
                        {"name": str(red_name), "values": [r["red"] for r in dept_rows], "color": "red"}],
         },
     }
-    inspections = inspections_visible_to(request.user).filter(target=unit)  # type: ignore[arg-type]
+    inspections = inspection_stats(inspections_visible_to(request.user).filter(target=unit))  # type: ignore[arg-type]
+    published = published_reports(row["id"] for row in inspections)
+    for row in inspections:
+        # 整改情况报告 past its due date and not published: "已逾期N天未报送".
+        due = dt.date.fromisoformat(row["report_due"]) if row["report_due"] else None
+        row["report_overdue_days"] = days_overdue(due, done=row["id"] in published, today=today)
     return render(request, "ledger/unit_dashboard.html", {
         "unit": unit, "total": total, "closed": closed, "rate": _rate(closed, total), **counts,
         "red_label": red_name, "yellow_label": yellow_name,
         "submitted": by_status.get(Task.Status.SUBMITTED, 0), "reviewed": by_status.get(Task.Status.REVIEWED, 0),
         "returned": by_status.get(Task.Status.RETURNED, 0), "recheck": by_status.get(Task.Status.RECHECK, 0),
         "charts": charts,
-        "inspections": inspection_stats(inspections), "today": today,
+        "inspections": inspections, "today": today,
     })
 
 

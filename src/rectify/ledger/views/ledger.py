@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rectify import clock
-from rectify.errors import RectifyError, ValidationFailed
+from rectify.errors import RectifyError, StaleWrite, ValidationFailed
 from rectify.inspections.models import Finding, Inspection
 from rectify.inspections.services import plan_submitted
 from rectify.ledger import lights, services
@@ -77,6 +77,7 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponse:
         "statuses": Task.Status.choices, "categories": Task.Category.choices, "lights": Task.Light.choices,
         "query": query_without_page(request), "tab": "ledger",
         "needs_reason": can_edit and plan_submitted(inspection),
+        "can_edit_header": can_edit,
     }
     return render(request, "ledger/ledger.html", context)
 
@@ -128,7 +129,7 @@ def task_row_edit(request: HttpRequest, pk: int) -> HttpResponse:
     shows the form again with the message and what was typed."""
     task = get_task(request, pk)
     departments, leaders = unit_choices(task.inspection)
-    error, reason = None, ""
+    error, reason, conflict, status = None, "", [], 200
     deadline_value = task.deadline.isoformat() if task.deadline else ""
     if request.method == "POST":
         post = request.POST
@@ -144,6 +145,18 @@ def task_row_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 leader=User.objects.filter(pk=typed["leader_id"] or 0).first(),
                 lead_org=Organization.objects.filter(pk=typed["lead_org_id"] or 0).first(),
             )
+        except StaleWrite:
+            # A colleague saved meanwhile: keep what was typed, show what they saved, and carry their version,
+            # so that saving again is a deliberate choice that succeeds.
+            task = get_task(request, pk)
+            conflict = _saved_meanwhile(task, typed, post.get("deadline", ""))
+            error = _("任务「%(title)s」已被他人修改（您看到的是第 %(seen)d 版，现为第 %(now)d 版）。您填写的内容"
+                      "仍在下面，请对照他人保存的内容，确认后再次保存") % {
+                "title": task.title[:30], "seen": parse_id(post.get("version")) or 0, "now": task.version}
+            status = 409
+            for name, value in typed.items():
+                setattr(task, name, value)
+            deadline_value = post.get("deadline", "")
         except RectifyError as exc:
             error = exc.message
             task = get_task(request, pk)
@@ -155,11 +168,30 @@ def task_row_edit(request: HttpRequest, pk: int) -> HttpResponse:
             task = get_task(request, pk)
             row = light_row(task)
             return render(request, "ledger/partials/_task_row.html", {"row": row, "can_edit": True})
-    return render(request, "ledger/partials/_task_row_form.html", {
+    response = render(request, "ledger/partials/_task_row_form.html", {
         "task": task, "departments": departments, "leaders": leaders, "categories": Task.Category.choices,
         "error": error, "reason": reason, "needs_reason": plan_submitted(task.inspection),
-        "deadline_value": deadline_value,
-    })
+        "deadline_value": deadline_value, "conflict": conflict,
+    }, status=status)
+    if status == 409:
+        response["HX-Reswap"] = "outerHTML"  # the refused form replaces the row (static/rectify/app.js)
+    return response
+
+
+def _saved_meanwhile(current: Task, typed: dict[str, Any], deadline_raw: str) -> list[tuple[str, str]]:
+    """What a colleague's save left in the fields that now differ from what the user typed: (label, value)."""
+    def name(obj: Any, attr: str) -> str:
+        return str(getattr(obj, attr)) if obj is not None else "—"
+
+    shown = [
+        (_("整改措施"), current.title != typed["title"], current.title),
+        (_("牵头单位"), current.lead_org_id != typed["lead_org_id"], name(current.lead_org, "name")),
+        (_("责任领导"), current.leader_id != typed["leader_id"], name(current.leader, "display_name")),
+        (_("整改类型"), current.category != typed["category"], str(current.get_category_display())),
+        (_("完成时限"), (current.deadline.isoformat() if current.deadline else "") != deadline_raw.strip(),
+         current.deadline.isoformat() if current.deadline else "—"),
+    ]
+    return [(label, value) for label, differs, value in shown if differs]
 
 
 def _deadline(raw: str) -> Any:
@@ -192,12 +224,20 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
     nodes = list(Finding.objects.filter(inspection=inspection).order_by("position", "pk"))
     parents = {n.parent_id for n in nodes if n.parent_id}
     can_edit = can_unit(request.user, Action.EDIT_PLAN, inspection.target)  # type: ignore[arg-type]
+    # ?finding=ID opens the edit form filled with that finding's current values (htmx: the form alone).
+    shown = parse_id(request.GET.get("finding"))
+    editing = next((n for n in nodes if n.pk == shown), None) if can_edit else None
+    context = {
+        "inspection": inspection, "nodes": [(n, counts.get(n.pk, {})) for n in nodes], "can_edit": can_edit,
+        "editing": editing, "finding_kinds": Finding.Kind.choices, "needs_reason": can_edit and plan_submitted(inspection),
+    }
+    if request.htmx and not request.htmx.boosted and can_edit:  # type: ignore[attr-defined]
+        # The choice replaced the form the user was in: the keyboard stays on the choice.
+        return render(request, "ledger/partials/_finding_edit_form.html", {**context, "refocus": True})
     departments, leaders = unit_choices(inspection)
     return render(request, "ledger/findings.html", {
-        "inspection": inspection, "nodes": [(n, counts.get(n.pk, {})) for n in nodes], "can_edit": can_edit,
-        "tab": "findings", "departments": departments, "leaders": leaders, "categories": Task.Category.choices,
+        **context, "tab": "findings", "can_edit_header": can_edit, "departments": departments, "leaders": leaders, "categories": Task.Category.choices,
         "unanswered": [n for n in nodes if n.pk not in parents and not counts.get(n.pk)] if can_edit else [],
-        "needs_reason": can_edit and plan_submitted(inspection),
     })
 
 
@@ -237,6 +277,12 @@ def edit_finding(request: HttpRequest, pk: int) -> HttpResponse:
     changes = {"title": post.get("title", "")}
     if post.get("label", "").strip():  # an empty 序号 keeps the one the finding has
         changes["label"] = post["label"].strip()
+    # The form showed this finding's content and category: what it sends back replaces them. A form that
+    # showed another finding (or none) only renames.
+    if parse_id(post.get("shown")) == finding.pk:
+        changes["text"] = post.get("text", "")
+        if post.get("kind") in Finding.Kind.values:
+            changes["kind"] = post["kind"]
     return perform(request, lambda: inspection_services.update_finding(
         request.user, finding, reason=post.get("reason", ""), **changes),  # type: ignore[arg-type]
         success=_("问题已修改"), back=back)

@@ -23,21 +23,51 @@
       });
     });
 
+    // File inputs speak the page's language, not the browser's ("Choose Files / No file chosen"): the native
+    // input stays, transparent over a visible 选择文件 button, so a click, the keyboard, a drop and a screen
+    // reader still reach it (its own label names it); the chosen files are listed under it, and announced.
+    root.querySelectorAll("input[type=file]").forEach(function (input) {
+      var words = document.body.dataset;
+      if (input.dataset.boundPicker || !words.fileChoose) return;
+      input.dataset.boundPicker = "1";
+      var picker = document.createElement("span");
+      picker.className = "file-picker";
+      input.parentNode.insertBefore(picker, input);
+      picker.appendChild(input);
+      var face = document.createElement("span");
+      face.className = "btn file-choose";
+      face.setAttribute("aria-hidden", "true");
+      face.textContent = words.fileChoose;
+      picker.appendChild(face);
+      var chosen = document.createElement("div");
+      chosen.className = "file-names";
+      chosen.id = (input.id || input.name) + "-chosen";
+      chosen.setAttribute("aria-live", "polite");
+      picker.parentNode.insertBefore(chosen, picker.nextSibling);
+      var described = input.getAttribute("aria-describedby");
+      input.setAttribute("aria-describedby", described ? described + " " + chosen.id : chosen.id);
+      function show() {
+        chosen.innerHTML = "";
+        if (!input.files || !input.files.length) {
+          chosen.textContent = words.fileNone;
+          return;
+        }
+        var list = chosen.appendChild(document.createElement("ul"));
+        Array.prototype.forEach.call(input.files, function (file) {
+          var item = list.appendChild(document.createElement("li"));
+          item.textContent = file.name + "（" + Math.max(1, Math.round(file.size / 1024)) + " KB）";
+        });
+      }
+      input.addEventListener("change", show);
+      show();
+    });
+
     // Drag-and-drop evidence upload onto a file input: <div class="dropzone"><input type=file multiple></div>.
+    // Dropped files are added to those already chosen.
     root.querySelectorAll(".dropzone").forEach(function (zone) {
       if (zone.dataset.bound) return;
       zone.dataset.bound = "1";
       var input = zone.querySelector("input[type=file]");
-      var list = zone.querySelector("ul") || zone.appendChild(document.createElement("ul"));
-      function show() {
-        list.innerHTML = "";
-        Array.prototype.forEach.call(input.files, function (file) {
-          var li = document.createElement("li");
-          li.textContent = file.name + "（" + Math.max(1, Math.round(file.size / 1024)) + " KB）";
-          list.appendChild(li);
-        });
-      }
-      input.addEventListener("change", show);
       ["dragenter", "dragover"].forEach(function (name) {
         zone.addEventListener(name, function (event) { event.preventDefault(); zone.classList.add("over"); });
       });
@@ -47,10 +77,12 @@
       zone.addEventListener("drop", function (event) {
         event.preventDefault();
         var merged = new DataTransfer();
-        Array.prototype.forEach.call(input.files, function (f) { merged.items.add(f); });
-        Array.prototype.forEach.call(event.dataTransfer.files, function (f) { merged.items.add(f); });
+        if (input.multiple) Array.prototype.forEach.call(input.files, function (f) { merged.items.add(f); });
+        Array.prototype.forEach.call(event.dataTransfer.files, function (f) {
+          if (input.multiple || !merged.items.length) merged.items.add(f);
+        });
         input.files = merged.files;
-        show();
+        input.dispatchEvent(new Event("change", { bubbles: true }));
       });
     });
 
@@ -148,6 +180,15 @@
   document.addEventListener("htmx:sendError", function () { showError(document.body.dataset.errorNetwork); });
   // A request answered with the login page (the session expired or was ended elsewhere): the login form is
   // never swapped into a table row or a form. A link goes to the login page; a form stays as typed, with why.
+  // A refused save that answers with the form to fill again (409 with HX-Reswap, e.g. a colleague saved the
+  // row meanwhile) replaces the element like a success would, instead of being reported as a failure.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if ((xhr.status === 409 || xhr.status === 422) && xhr.getResponseHeader("HX-Reswap")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
   document.addEventListener("htmx:beforeSwap", function (event) {
     var xhr = event.detail.xhr;
     var login = document.body.dataset.loginUrl;
