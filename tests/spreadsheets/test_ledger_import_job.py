@@ -102,17 +102,17 @@ def test_a_failed_attempt_writes_nothing_and_the_retry_imports_once(client, unit
     confirm(client, unit, *(row(m) for m in MEASURES))
     from rectify.ledger import services as ledger
 
-    real = ledger.add_to_plan
+    real = ledger.PlanWriter.finish
 
-    def dies(*args, **kwargs):
-        real(*args, **kwargs)
+    def dies(self):
+        real(self)
         raise OSError("the database server went away")
 
-    monkeypatch.setattr(ledger, "add_to_plan", dies)
+    monkeypatch.setattr(ledger.PlanWriter, "finish", dies)
     assert queue.run_due(names=[IMPORT_JOB]).retrying == 1
     assert not Task.objects.filter(inspection=unit.inspection).exists()  # rolled back whole
     assert HeldUpload.objects.count() == 1  # kept for the retry
-    monkeypatch.setattr(ledger, "add_to_plan", real)
+    monkeypatch.setattr(ledger.PlanWriter, "finish", real)
     Job.objects.filter(name=IMPORT_JOB).update(run_after=timezone.now())
     assert queue.run_due(names=[IMPORT_JOB]).done == 1
     assert Task.objects.filter(inspection=unit.inspection).count() == 3
