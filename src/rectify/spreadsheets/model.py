@@ -73,7 +73,7 @@ class ReadLimits:
     header_scan_rows: int = 30
 
 
-@dataclass
+@dataclass(slots=True)  # a 100,000-row ledger holds as many: no __dict__ each
 class LedgerRow:
     """One task (整改任务) read from one spreadsheet row."""
 

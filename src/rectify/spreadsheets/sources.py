@@ -241,6 +241,8 @@ class _XlsxBook:
             for _, element in etree.iterparse(source, events=("end",), tag=si, **_parser_options()):
                 strings.append(_rich_text(element, t, r))
                 element.clear()
+                while element.getprevious() is not None:  # the items read so far, emptied but still linked
+                    del element.getparent()[0]
         return strings
 
     def _date_styles(self, path: str) -> set[int]:
@@ -282,6 +284,9 @@ class _XlsxBook:
                 if element.tag == merge_tag:
                     c1, r1, c2, r2 = range_boundaries(element.get("ref", ""))
                     grid.merges.append((r1, c1, r2, c2))
+                    element.clear()
+                    while element.getprevious() is not None:
+                        del element.getparent()[0]
                     continue
                 if element.tag == col_tag:
                     if element.get("hidden", "0").lower() in ("1", "true"):
