@@ -26,6 +26,7 @@ NOTICE = FIXTURES / "notice-linjiang-2024.txt"
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "files"
+    settings.RECTIFY_JOB_PROGRESS_DIR = tmp_path / "jobs"
 
 
 @pytest.fixture(autouse=True)

@@ -233,6 +233,8 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = RECTIFY_HOME / "files"
+# On SQLite, a running import's progress (a file per job; see rectify.jobs.progress), not archived by backups.
+RECTIFY_JOB_PROGRESS_DIR = RECTIFY_HOME / "jobs"
 # No URL pattern serves MEDIA_URL: uploaded files are read only by the scoped download view.
 MEDIA_URL = "/media/"
 

@@ -260,8 +260,13 @@ def _cells(data: bytes) -> list[dict]:
 TASK_HEADERS = ("序号", "整改措施", "责任领导", "牵头单位", "配合单位", "完成时限", "整改类型", "整改状态", "预警", "整改进展")
 
 
-def test_findings_with_no_task_yet_are_exported_in_plan_order_and_import_back(unit, other):
+@pytest.mark.parametrize("batch", [None, 1], ids=["one batch", "a batch per row"])
+def test_findings_with_no_task_yet_are_exported_in_plan_order_and_import_back(unit, other, batch, monkeypatch):
+    from rectify.spreadsheets import services as sheet_services
     from tests.reports_app.conftest import task_on
+
+    if batch:
+        monkeypatch.setattr(sheet_services, "WRITE_BATCH", batch)  # findings written before and between tasks
 
     staff = unit.office_staff
     add = inspections.add_finding
@@ -292,7 +297,7 @@ def test_findings_with_no_task_yet_are_exported_in_plan_order_and_import_back(un
     result = import_ledger(other.office_staff, fresh, data=data, filename="导出.xlsx")
     assert result.errors == []
     assert result.created["tasks"] == 2
-    assert any("2 个反馈问题尚无整改措施" in warning for warning in result.warnings)
+    assert any("2 个反馈问题尚无整改措施" in warning for warning in result.warnings), result.warnings
     assert ordered_tree(fresh) == ordered_tree(unit.inspection)
     titles = [row[3] for row in ordered_tree(fresh)]
     assert titles.index(waiting.title) < titles.index(empty_problem.title) < titles.index(later.title)

@@ -110,3 +110,13 @@ def test_a_reading_error_with_a_value_translates_around_the_value() -> None:
     assert message == "不支持的文件类型：.xyz（可用 .txt、.docx、.html、.pdf）"
     assert message.template == "不支持的文件类型：%(suffix)s（可用 .txt、.docx、.html、.pdf）"
     assert message.values == {"suffix": ".xyz"}
+
+
+def test_a_docx_whose_body_unpacks_over_the_limit_is_refused_naming_it(monkeypatch) -> None:
+    from rectify.notice import reader
+
+    data = _docx_bytes(OWN_CASES[0].text)
+    assert "整改" in read_file(data, "a.docx")
+    monkeypatch.setattr(reader, "MAX_DOCX_BODY_BYTES", 4 * 1024)  # the body of this notice is larger
+    with pytest.raises(NoticeError, match=r"正文部分（word/document.xml）解压后.*的上限，已拒绝读取"):
+        read_file(data, "a.docx")

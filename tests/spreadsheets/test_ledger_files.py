@@ -182,3 +182,20 @@ def test_a_sheet_wider_than_the_cell_budget_is_refused_by_name() -> None:
         sheet.cell(row=row, column=900, value="x")
     with pytest.raises(LedgerFileError, match="单元格的上限"):
         read_ledger(save(book), "台账.xlsx", limits=ReadLimits(max_cells=10_000))
+
+
+def test_a_workbook_over_the_rows_of_all_its_sheets_together_is_refused_by_the_limit() -> None:
+    book = Workbook()
+    book.remove(book.active)
+    for aspect in ("政治建设方面", "全面从严治党方面", "组织建设方面"):
+        sheet = book.create_sheet(aspect)
+        sheet.append(["反馈问题", "整改措施", "完成时限"])
+        for index in range(40):
+            sheet.append([f"问题{index}", f"措施{index}", "年底前"])
+    data = save(book)
+    limits = {"max_rows": 50, "max_cells": 200}  # every sheet is within the limits of one sheet
+    with pytest.raises(LedgerFileError, match="合计超过 100 行的上限.*组织建设方面.*123 行"):
+        read_ledger(data, "台账.xlsx", year=2021, limits=ReadLimits(**limits, max_total_rows=100))
+    with pytest.raises(LedgerFileError, match="合计超过 300 个单元格的上限"):
+        read_ledger(data, "台账.xlsx", year=2021, limits=ReadLimits(**limits, max_total_cells=300))
+    assert len(read_ledger(data, "台账.xlsx", year=2021, limits=ReadLimits(**limits)).tasks) == 120

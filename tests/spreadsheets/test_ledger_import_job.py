@@ -102,17 +102,17 @@ def test_a_failed_attempt_writes_nothing_and_the_retry_imports_once(client, unit
     confirm(client, unit, *(row(m) for m in MEASURES))
     from rectify.ledger import services as ledger
 
-    real = ledger.add_to_plan
+    real = ledger.PlanWriter.finish
 
-    def dies(*args, **kwargs):
-        real(*args, **kwargs)
+    def dies(self):
+        real(self)
         raise OSError("the database server went away")
 
-    monkeypatch.setattr(ledger, "add_to_plan", dies)
+    monkeypatch.setattr(ledger.PlanWriter, "finish", dies)
     assert queue.run_due(names=[IMPORT_JOB]).retrying == 1
     assert not Task.objects.filter(inspection=unit.inspection).exists()  # rolled back whole
     assert HeldUpload.objects.count() == 1  # kept for the retry
-    monkeypatch.setattr(ledger, "add_to_plan", real)
+    monkeypatch.setattr(ledger.PlanWriter, "finish", real)
     Job.objects.filter(name=IMPORT_JOB).update(run_after=timezone.now())
     assert queue.run_due(names=[IMPORT_JOB]).done == 1
     assert Task.objects.filter(inspection=unit.inspection).count() == 3
@@ -230,3 +230,50 @@ def test_an_import_holds_its_job_for_as_long_as_its_rows_may_take(client, unit, 
     monkeypatch.setattr(background, "import_ledger", watched)
     queue.run_due(names=[IMPORT_JOB])
     assert held[0] >= timezone.now() + queue.lease() + dt.timedelta(hours=3) - dt.timedelta(minutes=1)
+
+
+def test_on_sqlite_the_page_shows_the_rows_checked_while_the_import_holds_the_database(client, unit, monkeypatch,
+                                                                                        settings) -> None:
+    from django.db import connection
+
+    from rectify.jobs import progress as progress_file
+    from rectify.spreadsheets import jobs as background
+    from rectify.spreadsheets import services
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL writes the progress on a connection of its own")
+    queued = confirm(client, unit, *(row(m) for m in MEASURES))
+    job = Job.objects.get(name=IMPORT_JOB)
+    monkeypatch.setattr(services, "PROGRESS_EVERY", 1)
+    monkeypatch.setattr(background, "PROGRESS_SECONDS", 0)
+    real = queue.report_progress
+    shown = []
+
+    def watched(job, *args, **kwargs):
+        real(job, *args, **kwargs)
+        if kwargs.get("in_transaction"):  # inside the import's transaction: the job's row cannot be written
+            page = client.get(queued.url, **HTMX).content.decode()
+            row = Job.objects.filter(pk=job.pk).values_list("done_count", flat=True).get()
+            shown.append((page, row, progress_file.path_of(job.pk).exists()))
+
+    monkeypatch.setattr(queue, "report_progress", watched)
+    assert queue.run_due(names=[IMPORT_JOB]).done == 1
+    pages = [page for page, _row, _file in shown]
+    assert "已处理 1 / 3 行" in pages[1] and "已处理 2 / 3 行" in pages[2]
+    assert "已检查全部 3 行，正在写入" in pages[-1]
+    assert all(row == 0 and exists for _page, row, exists in shown)  # the counts came from the progress file
+    assert not progress_file.path_of(job.pk).exists()  # gone with the end of the job
+    job.refresh_from_db()
+    assert (job.status, job.done_count, job.total_count) == (Job.Status.DONE, 3, 3)
+    assert "已导入 3 项整改任务" in client.get(queued.url, follow=True).content.decode()
+
+
+def test_a_progress_file_of_another_attempt_is_not_shown(client, unit) -> None:
+    from rectify.jobs import progress as progress_file
+
+    queued = confirm(client, unit, *(row(m) for m in MEASURES))
+    job = queue.claim(names=[IMPORT_JOB])
+    progress_file.write(job, {"progress": 66, "progress_note": "", "done_count": 2, "total_count": 3})
+    assert "已处理 2 / 3 行" in client.get(queued.url, **HTMX).content.decode()
+    Job.objects.filter(pk=job.pk).update(locked_by="another-server:1")  # its worker died; another took it over
+    assert "已处理 2 / 3 行" not in client.get(queued.url, **HTMX).content.decode()

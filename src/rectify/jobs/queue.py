@@ -23,6 +23,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from rectify.jobs import progress as progress_file
 from rectify.jobs.models import Job
 
 log = logging.getLogger(__name__)
@@ -127,6 +128,7 @@ def claim(*, names: Iterable[str] | None = None, worker: str | None = None) -> J
                 job.finished_at = now
                 job.locked_until = None
                 job.save(update_fields=["status", "error", "finished_at", "locked_until"])
+                progress_file.remove(job.pk)  # what the lost worker last reported
                 log.warning("job %s failed: its worker %s was lost on the last attempt", job.pk, job.locked_by)
                 continue
             if job.status == Job.Status.RUNNING:
@@ -153,9 +155,10 @@ def report_progress(job: Job, percent: int, note: str = "", *, done: int | None 
     A job whose work runs in one long transaction (a ledger import) reports from inside it
     (`in_transaction`): on PostgreSQL the row is then written on a connection of its own, committed at
     once, so every app server's page sees the progress while the work itself stays all or nothing.
-    SQLite has one writer at a time, held by that transaction: there the progress is kept on the job
-    and written with its next report outside, or with its end. Such a job reports once before its
-    transaction with a `hold` longer than the lease, for the time it will not be able to extend it.
+    SQLite has one writer at a time, held by that transaction: there the progress is written to the
+    job's progress file (`jobs.progress`), which the page reads, and kept on the job to be written with
+    its next report outside, or with its end. Such a job reports once before its transaction with a
+    `hold` longer than the lease, for the time it will not be able to extend it.
     """
     job.progress = max(0, min(100, int(percent)))
     job.progress_note = note[:200]
@@ -172,6 +175,8 @@ def report_progress(job: Job, percent: int, note: str = "", *, done: int | None 
             _mine(job).update(**values)
     elif connection.vendor != "sqlite":
         _write_aside(job, values)
+    else:
+        progress_file.write(job, values)
 
 
 def _write_aside(job: Job, values: dict[str, Any]) -> None:
@@ -210,11 +215,13 @@ def run(job: Job) -> Job:
                               locked_until=None)
             job.status = Job.Status.QUEUED
         job.error = error
+        progress_file.remove(job.pk)
         return job
     now = timezone.now()
     _mine(job).update(status=Job.Status.DONE, result=result, progress=100, done_count=job.done_count,
                       total_count=job.total_count, finished_at=now, locked_until=None)
     job.status, job.result, job.finished_at = Job.Status.DONE, result, now
+    progress_file.remove(job.pk)  # the row has the final counts now
     return job
 
 

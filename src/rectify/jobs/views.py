@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
+from rectify.jobs import progress as progress_file
 from rectify.jobs.models import Job
 
 # How often the page asks again (htmx, or the plain refresh when scripts are off).
@@ -34,6 +35,7 @@ def follow(request: HttpRequest, job: Job, *, title: str, finish: Callable[[Job]
     if job.status in (Job.Status.DONE, Job.Status.FAILED):
         # The poll leaves the partial for a full load of this address, which then finishes.
         return HttpResponseClientRedirect(request.get_full_path()) if polled else finish(job)
+    job = progress_file.shown(job)  # on SQLite, a running import's counts are beside the database
     page = {
         **(context or {}), "job": job, "title": title, "poll_seconds": POLL_SECONDS,
         "waiting_too_long": waiting_too_long(job), "retrying": job.status == Job.Status.QUEUED and job.attempts > 0,

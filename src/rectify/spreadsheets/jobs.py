@@ -38,6 +38,8 @@ ROWS_SHOWN = 500
 # The lease an import takes before its transaction, in which (on SQLite) it cannot extend it: the usual
 # lease, plus this much per row (a 100,000-row import took 241 s on a loaded SQLite machine).
 LEASE_PER_ROW = dt.timedelta(milliseconds=10)
+# At most one progress report this often (the page polls every two seconds).
+PROGRESS_SECONDS = 1.0
 
 
 def outcome(result: LedgerImportResult) -> dict[str, Any]:
@@ -117,7 +119,7 @@ def _progress(job: Job) -> Callable[[int, int], None]:
     reported = [time.monotonic()]
 
     def progress(done: int, total: int) -> None:
-        if done < total and time.monotonic() - reported[0] < 1:
+        if done < total and time.monotonic() - reported[0] < PROGRESS_SECONDS:
             return
         reported[0] = time.monotonic()
         queue.report_progress(job, done * 100 // max(total, 1), done=done, total=total,

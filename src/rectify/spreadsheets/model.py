@@ -77,10 +77,13 @@ class ReadLimits:
     max_rows: int = 100_000  # per sheet
     max_cells: int = 2_000_000  # per sheet: cells read, and cells a row's width makes room for
     max_columns: int = 1024  # cells further right are no part of any ledger and are not read
+    # All sheets together: a workbook of 200 sheets each just under the per-sheet limits would be read whole.
+    max_total_rows: int = 200_000
+    max_total_cells: int = 4_000_000
     header_scan_rows: int = 30
 
 
-@dataclass
+@dataclass(slots=True)  # a 100,000-row ledger holds as many: no __dict__ each
 class LedgerRow:
     """One task (整改任务) read from one spreadsheet row."""
 

@@ -8,6 +8,7 @@ raises `LedgerFileError`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -131,7 +132,9 @@ class _Sheet:
     rows: list[list[Any]]
     hidden_columns: set[int]
     bad_cells: dict[tuple[int, int], str]
-    merge_of: dict[tuple[int, int], tuple[int, int, int, int]]
+    # Per column, the merges over it in row order: (first rows, merges). Not one entry per merged cell:
+    # a ledger merges its problem cells over every measure, 300,000 cells in a 100,000-row sheet.
+    merges_by_column: dict[int, tuple[list[int], list[tuple[int, int, int, int]]]]
     header: HeaderMatch | None = None
     columns_of: dict[str, list[int]] = field(default_factory=dict)
 
@@ -139,34 +142,51 @@ class _Sheet:
     def from_grid(cls, grid: SheetGrid) -> _Sheet:
         rows = grid.rows
         width = max((len(row) for row in rows), default=0)
-        merge_of: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+        by_column: dict[int, list[tuple[int, int, int, int]]] = {}
         for r1, c1, r2, c2 in grid.merges:
             # A merge may reach past the data (whole columns merged); only the used part matters.
             r2, c2 = min(r2, len(rows)), min(c2, max(width, c1))
             if r1 > r2 or c1 > c2 or (r1 == r2 and c1 == c2):
                 continue
+            merge = (r1, c1, r2, c2)
             anchor = rows[r1 - 1][c1 - 1] if c1 - 1 < len(rows[r1 - 1]) else None
             for r in range(r1, r2 + 1):
                 row = rows[r - 1]
                 if len(row) < c2:
                     row.extend([None] * (c2 - len(row)))
                 for c in range(c1, c2 + 1):
-                    merge_of[(r, c)] = (r1, c1, r2, c2)
                     if (r, c) != (r1, c1):
                         row[c - 1] = anchor
-        return cls(grid.name, rows, grid.hidden_columns, grid.bad_cells, merge_of)
+            for c in range(c1, c2 + 1):
+                by_column.setdefault(c, []).append(merge)
+        merges_by_column = {}
+        for c, merges in by_column.items():
+            merges.sort()
+            merges_by_column[c] = ([merge[0] for merge in merges], merges)
+        return cls(grid.name, rows, grid.hidden_columns, grid.bad_cells, merges_by_column)
+
+    def merge_at(self, row: int, col: int) -> tuple[int, int, int, int] | None:
+        """The merged area (r1, c1, r2, c2) the cell belongs to, if any (Excel never lets merges overlap)."""
+        found = self.merges_by_column.get(col)
+        if found is None:
+            return None
+        starts, merges = found
+        index = bisect_right(starts, row) - 1
+        if index < 0 or merges[index][2] < row:
+            return None
+        return merges[index]
 
     def merged_across(self, row: int, col: int) -> bool:
-        merge = self.merge_of.get((row, col))
+        merge = self.merge_at(row, col)
         return merge is not None and merge[3] > merge[1]
 
     def merged_down(self, row: int, col: int) -> bool:
-        merge = self.merge_of.get((row, col))
+        merge = self.merge_at(row, col)
         return merge is not None and merge[0] < row
 
     def is_fill(self, row: int, col: int) -> bool:
         """True for a merged cell that only repeats the value of the merge's first cell."""
-        merge = self.merge_of.get((row, col))
+        merge = self.merge_at(row, col)
         return merge is not None and (merge[0], merge[1]) != (row, col)
 
     def use_header(self, header: HeaderMatch) -> None:
@@ -424,7 +444,7 @@ class _SheetReader:
         fields = self.sheet.header.fields if self.sheet.header else {}
         for col in content:
             if fields.get(col) in _TASK_FIELDS:
-                merge = self.sheet.merge_of.get((row, col))
+                merge = self.sheet.merge_at(row, col)
                 if merge is None or merge[0] == merge[2]:
                     return True
         return False

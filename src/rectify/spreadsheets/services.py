@@ -1,8 +1,8 @@
 """Import an Excel ledger (整改台账) into an inspection's plan, and export the plan as a ledger.
 
 The reading itself is pure (`read_ledger`, `write_ledger`); here each ledger row is matched to the
-unit's departments and leaders and checked as `create_task` checks a task, then the whole plan is
-written at once by `ledger.add_to_plan`, in one transaction.
+unit's departments and leaders and checked as `create_task` checks a task, and the plan is written in
+batches by `ledger.PlanWriter`, all in one transaction.
 """
 
 from __future__ import annotations
@@ -69,6 +69,8 @@ COLUMN_OF_FIELD = {
 # An import's progress report: (rows checked, rows), every PROGRESS_EVERY rows (a background import's page).
 ProgressCallback = Callable[[int, int], None]
 PROGRESS_EVERY = 500
+# Rows checked and written together: what a large import holds of tasks, progress and audit events at once.
+WRITE_BATCH = 2000
 LEADER_NAME_MAX = Task._meta.get_field("leader_name").max_length or 128
 
 _SPACES = re.compile(r"\s+")
@@ -152,23 +154,34 @@ def _import(
         progress(0, total)
     with transaction.atomic():
         importer = _Importer(actor, inspection, parsed)
+        # Rows are written batch by batch as they pass their checks, so the import never holds more than
+        # one batch of tasks, progress and audit events. All or nothing: the first refused row stops the
+        # writing (the checks go on, to name every bad row) and what was written rolls back with this block.
+        writer = ledger.PlanWriter(actor, inspection) if not dry_run and (skip_bad_rows or not parsed.errors) else None
         row_errors: list[RowError] = []
         for index, row in enumerate(rows, 1):
             if (error := importer.plan_row(row)) is not None:
                 row_errors.append(error)
+                if not skip_bad_rows:
+                    writer = None
+            if len(importer.rows) >= WRITE_BATCH:
+                importer.write(writer)
             if progress and (index % PROGRESS_EVERY == 0 or index == total):
                 progress(index, total)
         result.errors = _in_sheet_order(parsed, [*parsed.errors, *row_errors])
         result.created = importer.created
         result.reused_findings = importer.reused
         result.warnings = importer.warnings()
-        if not dry_run and (importer.rows or importer.new_findings()) and (skip_bad_rows or not result.errors):
-            ledger.add_to_plan(actor, inspection, findings=importer.new_findings(), rows=importer.rows)
+        if writer is not None and (importer.rows or importer.written or importer.new_findings()):
+            importer.write(writer)
+            writer.finish()
             audit.record(
                 actor, "ledger.import", inspection, unit_id=inspection.target_id,
                 after={"filename": filename, **importer.created, "errors": len(result.errors)},
             )
             result.committed = True
+        elif importer.written:
+            transaction.set_rollback(True)  # batches written before a refused row: nothing stays
     return result
 
 
@@ -214,7 +227,11 @@ class _Importer:
         for finding in existing:
             finding.inspection = inspection  # the checks read finding.inspection and parent: no query per row
             finding.parent = by_pk.get(finding.parent_id) if finding.parent_id is not None else None
-        self.rows: list[ledger.PlanRow] = []
+        self.rows: list[ledger.PlanRow] = []  # planned since the last batch was written
+        self.written = 0
+        self.made: list[Finding] = []  # findings this import has written so far
+        self.answered: set[int] = set()  # findings (by id()) a task of an earlier batch answers
+        self.parents: set[int] = set()  # findings (by id()) with a finding below them
         self.members = unit_members(inspection)
         self.findings: list[Finding] = []
         self.by_title: dict[str, list[Finding]] = {}
@@ -264,12 +281,24 @@ class _Importer:
     def new_findings(self) -> list[Finding]:
         return [finding for finding in self.findings if finding.pk is None]
 
+    def write(self, writer: ledger.PlanWriter | None) -> None:
+        """Write the rows planned since the last batch (with the findings they added), or, when nothing is
+        to be written (a dry run, or a refused row in an all-or-nothing import), only let them go."""
+        self.answered.update(id(row.task.finding) for row in self.rows)  # before writing replaces the objects
+        if writer is not None and (self.rows or self.new_findings()):
+            self.made += self.new_findings()
+            writer.add(findings=self.new_findings(), rows=self.rows)
+            self.written += len(self.rows)
+        self.rows = []
+
     def row_error(self, row: LedgerRow, column_field: str | None, why: str) -> RowError:
         letter = self.columns.get(row.sheet, {}).get(column_field or "", (None, ""))[0]
         return RowError(row.sheet, row.row, letter, why)
 
     def remember(self, finding: Finding) -> None:
         self.findings.append(finding)
+        if finding.parent is not None:
+            self.parents.add(id(finding.parent))
         self.by_title.setdefault(_norm(finding.title), []).append(finding)
         if finding.level == Finding.Level.ASPECT:
             self.aspects.setdefault(_norm(finding.title), finding)
@@ -329,9 +358,8 @@ class _Importer:
 
     def warnings(self) -> list[str]:
         found: list[str] = []
-        answered = {id(row.task.finding) for row in self.rows}
-        parents = {id(finding.parent) for finding in self.findings if finding.parent is not None}
-        bare = sum(1 for f in self.new_findings() if id(f) not in answered and id(f) not in parents)
+        answered = self.answered | {id(row.task.finding) for row in self.rows}
+        bare = sum(1 for f in [*self.made, *self.new_findings()] if id(f) not in answered and id(f) not in self.parents)
         if bare:
             found.append(ngettext(
                 "%(count)d 个反馈问题尚无整改措施，已只导入问题",

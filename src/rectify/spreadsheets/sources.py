@@ -156,7 +156,7 @@ def _load_xlsx(archive: zipfile.ZipFile, limits: ReadLimits) -> list[SheetGrid]:
             raise LedgerFileError(Message(
                 gettext_noop("工作表过多（%(count)s 个），超过 %(limit)s 个的上限"), count=len(book.sheets), limit=limits.max_sheets
             ))
-        grids = []
+        grids: list[SheetGrid] = []
         for name, path, hidden in book.sheets:
             try:
                 grids.append(book.read_sheet(name, path, hidden, limits))
@@ -164,6 +164,7 @@ def _load_xlsx(archive: zipfile.ZipFile, limits: ReadLimits) -> list[SheetGrid]:
                 raise
             except Exception:
                 raise LedgerFileError(Message(gettext_noop("工作表「%(sheet)s」已损坏，无法读取"), sheet=name)) from None
+            _check_workbook(grids, limits)
         return grids
 
 
@@ -241,6 +242,8 @@ class _XlsxBook:
             for _, element in etree.iterparse(source, events=("end",), tag=si, **_parser_options()):
                 strings.append(_rich_text(element, t, r))
                 element.clear()
+                while element.getprevious() is not None:  # the items read so far, emptied but still linked
+                    del element.getparent()[0]
         return strings
 
     def _date_styles(self, path: str) -> set[int]:
@@ -282,6 +285,9 @@ class _XlsxBook:
                 if element.tag == merge_tag:
                     c1, r1, c2, r2 = range_boundaries(element.get("ref", ""))
                     grid.merges.append((r1, c1, r2, c2))
+                    element.clear()
+                    while element.getprevious() is not None:
+                        del element.getparent()[0]
                     continue
                 if element.tag == col_tag:
                     if element.get("hidden", "0").lower() in ("1", "true"):
@@ -394,6 +400,22 @@ def _check_size(sheet: str, row: int, cells: int, limits: ReadLimits) -> None:
         ))
 
 
+def _check_workbook(grids: list[SheetGrid], limits: ReadLimits) -> None:
+    """The sheets read so far, together, within the workbook's bounds (checked after each sheet)."""
+    rows = sum(len(grid.rows) for grid in grids)
+    if rows > limits.max_total_rows:
+        raise LedgerFileError(Message(
+            gettext_noop("工作簿各工作表合计超过 %(limit)s 行的上限（读到工作表「%(sheet)s」时共 %(rows)s 行），请拆分后再导入"),
+            limit=limits.max_total_rows, sheet=grids[-1].name, rows=rows,
+        ))
+    cells = sum(grid.visited or sum(len(row) for row in grid.rows) for grid in grids)
+    if cells > limits.max_total_cells:
+        raise LedgerFileError(Message(
+            gettext_noop("工作簿各工作表合计超过 %(limit)s 个单元格的上限（读到工作表「%(sheet)s」时），请拆分后再导入"),
+            limit=limits.max_total_cells, sheet=grids[-1].name,
+        ))
+
+
 def _trim(values: list[Any]) -> list[Any]:
     while values and values[-1] is None:
         values.pop()
@@ -438,6 +460,7 @@ def _load_calamine(data: bytes, limits: ReadLimits, kind: str) -> list[SheetGrid
             raise LedgerFileError(Message(gettext_noop("工作表「%(sheet)s」已损坏，无法读取"), sheet=meta.name)) from None
         visible = str(getattr(meta, "visible", "Visible")).rsplit(".", 1)[-1].lower()
         grids.append(SheetGrid(name=meta.name, rows=rows, merges=merges, hidden=visible != "visible"))
+        _check_workbook(grids, limits)
     return grids
 
 
@@ -475,7 +498,11 @@ def _load_xls(data: bytes, limits: ReadLimits) -> list[SheetGrid]:
             raise LedgerFileError(Message(
                 gettext_noop("工作表过多（%(count)s 个），超过 %(limit)s 个的上限"), count=book.nsheets, limit=limits.max_sheets
             ))
-        return [_read_xls_sheet(book, index, limits) for index in range(book.nsheets)]
+        grids: list[SheetGrid] = []
+        for index in range(book.nsheets):
+            grids.append(_read_xls_sheet(book, index, limits))
+            _check_workbook(grids, limits)
+        return grids
     finally:
         book.release_resources()
 

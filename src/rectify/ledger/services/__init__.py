@@ -1,6 +1,6 @@
 """Writes to the ledger. Each function checks scope and role, validates, audits, and runs in one transaction."""
 
-from rectify.ledger.services.batch import PlanRow, add_to_plan, check_plan_row
+from rectify.ledger.services.batch import PlanRow, PlanWriter, add_to_plan, check_plan_row
 from rectify.ledger.services.evidence import add_evidence
 from rectify.ledger.services.extensions import (
     decide_extension,
@@ -41,6 +41,7 @@ __all__ = [
     "review_extension",
     "withdraw_task",
     "PlanRow",
+    "PlanWriter",
     "add_evidence",
     "add_to_plan",
     "answer_flag",

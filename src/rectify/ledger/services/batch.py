@@ -2,7 +2,7 @@
 
 `add_to_plan` does what `add_finding`, `create_task` and `report_progress` do one by one — the same
 checks, the same audit events — with a handful of bulk inserts, so a 10,000-row ledger is written in
-seconds. The caller (the ledger import) validates row by row first with `check_plan_row` to name
+seconds; `PlanWriter` writes a larger plan the same way in batches, within the caller's transaction. The caller (the ledger import) validates row by row first with `check_plan_row` to name
 each bad row; `add_to_plan` checks everything again before it writes anything.
 """
 
@@ -69,54 +69,81 @@ def add_to_plan(actor: User, inspection: Inspection, *, findings: list[Finding],
     A task with progress starts 整改中, as if `report_progress` had been called by the actor right after
     `create_task`; the progress is reported for the task's lead department.
     """
-    roles = require_unit(actor, Action.EDIT_PLAN, inspection.target)
-    if any(row.progress or row.history for row in rows):
-        require(actor, Action.REPORT_PROGRESS, roles)
-    members = unit_members(inspection)
-    for finding in findings:
-        _check_finding(inspection, finding)
-    for row in rows:
-        check_plan_row(row, members=members)
-
-    unit_id = inspection.target_id
-    entries: list[audit.Entry] = []
-    for level in (Finding.Level.ASPECT, Finding.Level.PROBLEM, Finding.Level.SUB_PROBLEM):
-        # Parents first, so each child's parent has its id when the child is inserted.
-        batch = [f for f in findings if f.level == level]
-        bulk.insert(batch)
-        entries += [audit.Entry("finding.create", f, unit_id) for f in batch]
-
-    now, today = clock.now(), clock.today()
-    tasks = [row.task for row in rows]
-    for row in rows:
-        row.task.unit_id = unit_id
-        row.task.created_at = now
-        if row.progress or row.history:
-            row.task.status = Task.Status.IN_PROGRESS
-            row.task.last_progress_at = now
-    bulk.insert(tasks)
-    bulk.insert_rows(
-        Task.co_orgs.through,
-        [{"task_id": row.task.pk, "organization_id": org.pk} for row in rows for org in row.co_orgs],
-    )
-    progress = [
-        bulk.new(Progress, task=row.task, text=row.progress, reported_on=today, author=actor,
-                 organization_id=row.task.lead_org_id, created_at=now)
-        for row in rows
-        if row.progress and not row.history
-    ] + [
-        bulk.new(Progress, task=row.task, text=text, reported_on=day or today, author=actor,
-                 organization_id=org.pk if org else row.task.lead_org_id, created_at=now)
-        for row in rows
-        for day, text, org in row.history
-    ]
-    bulk.insert(progress)
-    entries += [
-        audit.Entry("task.create", row.task, unit_id, json_ready=True,
-                    after={**audit.snapshot(row.task), "co_orgs": [o.pk for o in row.co_orgs]})
-        for row in rows
-    ]
-    entries += [audit.Entry("progress.create", p, unit_id) for p in progress]
-    audit.record_many(actor, entries)
-    tallies.refresh_units([unit_id])
+    writer = PlanWriter(actor, inspection)
+    tasks = writer.add(findings=findings, rows=rows)
+    writer.finish()
     return tasks
+
+
+class PlanWriter:
+    """A plan added batch by batch inside the caller's transaction (导入整改台账 of many rows): each batch is
+    checked and written as `add_to_plan` writes the whole, so a large import never holds every row's
+    objects and audit events at once; `finish` recounts the unit once at the end. The caller owns the
+    transaction: a batch refused or an error later rolls back every batch written before it.
+    """
+
+    def __init__(self, actor: User, inspection: Inspection) -> None:
+        self.actor = actor
+        self.inspection = inspection
+        self.roles = require_unit(actor, Action.EDIT_PLAN, inspection.target)
+        self.members = unit_members(inspection)
+        self.may_report: bool | None = None  # checked with the first progress
+
+    @transaction.atomic
+    def add(self, *, findings: list[Finding], rows: list[PlanRow]) -> list[Task]:
+        """Check and write one batch: its new findings (parents before children, or parents written by an
+        earlier batch), its tasks, their co-operating departments, progress and audit events."""
+        actor, inspection = self.actor, self.inspection
+        if self.may_report is None and any(row.progress or row.history for row in rows):
+            require(actor, Action.REPORT_PROGRESS, self.roles)
+            self.may_report = True
+        for finding in findings:
+            _check_finding(inspection, finding)
+        for row in rows:
+            check_plan_row(row, members=self.members)
+
+        unit_id = inspection.target_id
+        entries: list[audit.Entry] = []
+        for level in (Finding.Level.ASPECT, Finding.Level.PROBLEM, Finding.Level.SUB_PROBLEM):
+            # Parents first, so each child's parent has its id when the child is inserted.
+            batch = [f for f in findings if f.level == level]
+            bulk.insert(batch)
+            entries += [audit.Entry("finding.create", f, unit_id) for f in batch]
+
+        now, today = clock.now(), clock.today()
+        tasks = [row.task for row in rows]
+        for row in rows:
+            row.task.unit_id = unit_id
+            row.task.created_at = now
+            if row.progress or row.history:
+                row.task.status = Task.Status.IN_PROGRESS
+                row.task.last_progress_at = now
+        bulk.insert(tasks)
+        bulk.insert_rows(
+            Task.co_orgs.through,
+            [{"task_id": row.task.pk, "organization_id": org.pk} for row in rows for org in row.co_orgs],
+        )
+        progress = [
+            bulk.new(Progress, task=row.task, text=row.progress, reported_on=today, author=actor,
+                     organization_id=row.task.lead_org_id, created_at=now)
+            for row in rows
+            if row.progress and not row.history
+        ] + [
+            bulk.new(Progress, task=row.task, text=text, reported_on=day or today, author=actor,
+                     organization_id=org.pk if org else row.task.lead_org_id, created_at=now)
+            for row in rows
+            for day, text, org in row.history
+        ]
+        bulk.insert(progress)
+        entries += [
+            audit.Entry("task.create", row.task, unit_id, json_ready=True,
+                        after={**audit.snapshot(row.task), "co_orgs": [o.pk for o in row.co_orgs]})
+            for row in rows
+        ]
+        entries += [audit.Entry("progress.create", p, unit_id) for p in progress]
+        audit.record_many(actor, entries)
+        return tasks
+
+    def finish(self) -> None:
+        """Recount the unit's tasks once every batch is written."""
+        tallies.refresh_units([self.inspection.target_id])
