@@ -164,3 +164,29 @@ def test_a_chain_already_held_is_taken_again_without_a_conflict():
         _append(UNIT_B, "单位 B 再写")
     assert AuditEvent.objects.filter(chain=UNIT_B).count() == 2
     assert audit.verify().ok
+
+
+def test_bootstrap_names_the_system_chain_first_so_it_waits_for_a_login_instead_of_failing():
+    """The first administrator and the plan's units in one transaction: the accounts' events go on the system
+    chain after the units' chains, so `bootstrap` locks the system chain first and waits for a login's."""
+    from rectify.organizations.bootstrap import bootstrap
+
+    holding = threading.Event()
+    me = _backend()
+
+    def a_login_in_progress() -> None:
+        with transaction.atomic():
+            audit.record(None, "auth.login_failed", object_type="auth.user", object_id="someone")
+            holding.set()
+            for _ in range(PATIENCE * 100):
+                if _waits_for_a_lock(me):
+                    break
+                threading.Event().wait(0.01)
+
+    login, login_errors = _in_thread(a_login_in_progress)
+    assert holding.wait(PATIENCE)
+    result = bootstrap(username="admin", full_name="系统管理员", password="Zhenggai-2026-ok",
+                       plan={"office": {"name": "省委巡视办"}, "units": [{"name": "省发展改革委", "departments": ["办公室"]}]})
+    login.join(PATIENCE)
+    assert result.admin_created and not login_errors
+    assert audit.verify().ok
