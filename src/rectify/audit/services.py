@@ -450,14 +450,26 @@ def _label(chain: int | None) -> str:
 
 @contextlib.contextmanager
 def _one_snapshot() -> Iterator[None]:
-    """On PostgreSQL, every read of a check from one snapshot: events appended meanwhile are not half seen."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    """Every read of a check from one snapshot: events appended meanwhile are not half seen (a head row read
+    before its chain's new event, or a chain's later batch holding events its head row did not count)."""
+    if connection.in_atomic_block or connection.vendor not in ("postgresql", "sqlite"):
         yield
         return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield
+        return
+    # SQLite: a deferred transaction reads from one snapshot, taken at its first read; under WAL the writers
+    # go on meanwhile. Not `atomic()`: the deployment's BEGIN IMMEDIATE would hold the write lock throughout.
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN DEFERRED")
+    try:
         yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ROLLBACK")
 
 
 def verify(batch: int = 5000, *, head: Head | None = None) -> VerifyResult:
