@@ -20,12 +20,15 @@ from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any, cast
 
-from django.db import connection, models, transaction
+from django.db import OperationalError, connection, models, transaction
 from django.db.models.fields.files import FieldFile
+from django.db.transaction import TransactionManagementError
+from django.utils.translation import gettext as _
 
 from rectify import bulk, clock
 from rectify.audit import keys, legacy
 from rectify.audit.models import SYSTEM_CHAIN, AuditEvent, AuditHead
+from rectify.errors import StaleWrite
 
 GENESIS = "0" * 64
 
@@ -134,21 +137,115 @@ def chain_of(unit_id: int | None) -> int:
 def _heads_for_update(chains: Iterable[int]) -> dict[int, AuditHead]:
     """The heads of `chains`, locked until the transaction ends, made on a chain's first event.
 
-    Locked in chain order, so two transactions that write to the same chains cannot deadlock on them.
-    A new chain's row is inserted ignoring a conflict: another transaction may be making it at once.
+    Deadlock-free by one global order, ascending chain number (the system chain, 0, first): a transaction
+    waits for a chain's head only while every head it already holds is of a lower chain. A head row, once
+    locked, stays locked until commit (the events appended after it need it), so a transaction that holds
+    chain 7 and then needs chain 3 cannot lock in order any more: it takes chain 3 only if free at once
+    (NOWAIT) and otherwise fails with a conflict the user can retry, never waiting; else two transactions
+    that write units A then B and B then A would each wait for the other until PostgreSQL cancels one.
+    A service that writes for several units therefore names them all first with `lock_chains`.
     """
     wanted = sorted(set(chains))
-
-    def locked() -> dict[int, AuditHead]:
-        rows = AuditHead.objects.select_for_update().filter(chain__in=wanted).order_by("chain")
-        return {cast(int, head.chain): head for head in rows}
-
-    heads = locked()
-    missing = [chain for chain in wanted if chain not in heads]
-    if missing:
-        AuditHead.objects.bulk_create([AuditHead(chain=chain) for chain in missing], ignore_conflicts=True)
-        heads = locked()
+    held = _held_chains()
+    top = max(held, default=None)
+    below = [chain for chain in wanted if top is not None and chain < top and chain not in held]
+    heads = _lock(below, nowait=connection.features.has_select_for_update_nowait) if below else {}
+    heads.update(_lock([chain for chain in wanted if chain not in heads], nowait=False))
+    if fresh := [chain for chain in wanted if chain not in held]:
+        _mark_held(fresh)
     return heads
+
+
+def _lock(chains: list[int], *, nowait: bool) -> dict[int, AuditHead]:
+    """Lock the heads of `chains` in chain order (PostgreSQL locks the rows as the sorted scan returns them).
+
+    A new chain's row is inserted ignoring a conflict: another transaction may be making it at once.
+    """
+    def locked(wanted: list[int]) -> dict[int, AuditHead]:
+        rows = AuditHead.objects.select_for_update(nowait=nowait).filter(chain__in=wanted).order_by("chain")
+        try:
+            return {cast(int, head.chain): head for head in rows}
+        except OperationalError as error:  # only with NOWAIT: another transaction holds a head
+            raise StaleWrite(_busy()) from error
+
+    if not chains:
+        return {}
+    heads = locked(chains)
+    missing = [chain for chain in chains if chain not in heads]
+    if missing:
+        with _inserts_without_waiting() if nowait else contextlib.nullcontext():
+            AuditHead.objects.bulk_create([AuditHead(chain=chain) for chain in missing], ignore_conflicts=True)
+        heads.update(locked(missing))
+    return heads
+
+
+@contextlib.contextmanager
+def _inserts_without_waiting() -> Iterator[None]:
+    """A head row another transaction is inserting (its chain's first event) cannot be skipped by NOWAIT:
+    the insert would wait for that transaction. On PostgreSQL it gives up after a millisecond instead."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', '1ms', true)")
+        previous = cursor.fetchone()[0]
+        try:
+            yield
+        except OperationalError as error:
+            raise StaleWrite(_busy()) from error
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+
+
+def _busy() -> str:
+    return _("另一项操作正在写入同一审计链，本次操作未保存，请稍后重试")
+
+
+class _Held:
+    """An on-commit no-op naming the chains whose heads a transaction locked. Django drops it when the
+    transaction ends, or when the savepoint it was made in is rolled back, which is exactly when PostgreSQL
+    releases those row locks: the surviving marks are what the transaction holds."""
+
+    __slots__ = ("chains",)
+
+    def __init__(self, chains: list[int]) -> None:
+        self.chains = frozenset(chains)
+
+    def __call__(self) -> None:
+        return None
+
+
+def _held_chains() -> frozenset[int]:
+    """The chains whose heads the connection's current transaction holds.
+
+    Kept with the connection's list of on-commit hooks, which Django replaces on commit, rollback and a
+    savepoint's rollback: while the list is the same, so is the answer; otherwise it is read from the marks.
+    """
+    hooks = connection.run_on_commit
+    kept = getattr(connection, "_audit_held", None)
+    if kept is not None and kept[0] is hooks:
+        return cast(frozenset[int], kept[1])
+    held = frozenset().union(*(func.chains for _sids, func, _robust in hooks if isinstance(func, _Held)))
+    connection._audit_held = (hooks, held)  # type: ignore[attr-defined]
+    return held
+
+
+def _mark_held(chains: list[int]) -> None:
+    held = _held_chains()
+    transaction.on_commit(_Held(chains))
+    connection._audit_held = (connection.run_on_commit, held | frozenset(chains))  # type: ignore[attr-defined]
+
+
+def lock_chains(unit_ids: Iterable[int | None]) -> None:
+    """Lock the chains of every unit (None: the system chain) a transaction is about to write for
+    (跨单位写入先锁定各审计链), in the one global order, before its first audit event.
+
+    For a service that writes for several units in one transaction: appending unit by unit would take
+    the chains in whatever order the work comes in, and a lower chain needed after a higher one is
+    refused when busy (see `_heads_for_update`).
+    """
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("lock_chains() holds its locks until the caller's transaction ends")
+    _heads_for_update(chain_of(unit_id) for unit_id in unit_ids)
 
 
 @dataclass
@@ -353,14 +450,26 @@ def _label(chain: int | None) -> str:
 
 @contextlib.contextmanager
 def _one_snapshot() -> Iterator[None]:
-    """On PostgreSQL, every read of a check from one snapshot: events appended meanwhile are not half seen."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    """Every read of a check from one snapshot: events appended meanwhile are not half seen (a head row read
+    before its chain's new event, or a chain's later batch holding events its head row did not count)."""
+    if connection.in_atomic_block or connection.vendor not in ("postgresql", "sqlite"):
         yield
         return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield
+        return
+    # SQLite: a deferred transaction reads from one snapshot, taken at its first read; under WAL the writers
+    # go on meanwhile. Not `atomic()`: the deployment's BEGIN IMMEDIATE would hold the write lock throughout.
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN DEFERRED")
+    try:
         yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ROLLBACK")
 
 
 def verify(batch: int = 5000, *, head: Head | None = None) -> VerifyResult:

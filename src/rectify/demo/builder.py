@@ -16,6 +16,7 @@ from importlib import resources
 from django.db import transaction
 
 from rectify import clock
+from rectify.audit import services as audit
 from rectify.inspections import services as inspections
 from rectify.inspections.models import Finding, Inspection
 from rectify.ledger import services as ledger
@@ -104,6 +105,8 @@ def build_demo(today: dt.date | None = None, progress: Callable[[str], None] | N
         return DemoSummary(created=False, logins=list_logins())
     today = today or clock.today()
     with transaction.atomic():
+        # The accounts go on the system chain between the units' chains: name it first (chains lock in order).
+        audit.lock_chains([None])
         _build(today, progress or (lambda _step: None))
     return DemoSummary(created=True, logins=list_logins())
 

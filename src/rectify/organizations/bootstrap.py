@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from rectify.audit import services as audit
 from rectify.errors import ValidationFailed
 from rectify.organizations import services as orgs
 from rectify.organizations.models import Organization, Role, User
@@ -96,6 +97,8 @@ def _find(path: str, known: dict[str, Organization], where: str) -> Organization
 def bootstrap(*, username: str, full_name: str, email: str = "", password: str | None,
               plan: dict[str, Any] | None = None) -> BootstrapResult:
     """Create the first administrator (系统管理员) and the organization plan's offices, units and users."""
+    # The accounts go on the system chain after the new units' chains: name it first (chains lock in order).
+    audit.lock_chains([None])
     system = orgs.system_actor()
     result = BootstrapResult()
     plan = plan or {}

@@ -41,10 +41,11 @@ class Command(BaseCommand):
         parser.add_argument("--head", help="另行保存的审计链头（编号:哈希，见 rectify audit head / rectify remind / "
                                            "rectify backup 的输出；也可给出保存 rectify audit head 输出的文件）")
         parser.add_argument("--json", action="store_true", help="以 JSON 输出")
+        parser.add_argument("--chains", action="store_true", help="head：另列出每条审计链的链头")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "head":
-            self._head(options["json"])
+            self._head(options["json"], options["chains"])
             return
         anchor = _kept_head(options["head"]) if options["head"] else None
         try:
@@ -65,17 +66,20 @@ class Command(BaseCommand):
             reached = f"，已到达保存的链头 #{anchor.id}" if anchor else ""
             self.stdout.write(f"审计日志完整：已校验 {result.chains} 条审计链共 {result.checked} 条事件{reached}")
 
-    def _head(self, as_json: bool) -> None:
-        """Seal every chain's head into a checkpoint, then print the heads and the checkpoint to keep."""
+    def _head(self, as_json: bool, every_chain: bool) -> None:
+        """Seal every chain's head into a checkpoint and print the one head to keep: a line whatever the number
+        of chains (the checkpoint holds each chain's head, so verify still names a broken chain); each chain's
+        head too with `--chains`."""
         kept = checkpoint()
         heads: list[ChainHead] = chain_heads()
+        events = sum(head.count for head in heads)
         if as_json:
-            self.stdout.write(json.dumps({
-                "head": str(kept),
-                "chains": {str(head.chain): {"count": head.count, "head": str(head.last)} for head in heads},
-            }))
+            printed: dict[str, Any] = {"head": str(kept), "chain_count": len(heads), "events": events}
+            if every_chain:
+                printed["chains"] = {str(head.chain): {"count": head.count, "head": str(head.last)} for head in heads}
+            self.stdout.write(json.dumps(printed))
             return
-        for head in heads:
+        for head in heads if every_chain else ():
             self.stdout.write(f"{_chain_name(head.chain)}：{head.count} 条，链头 {head.last}")
-        self.stdout.write(f"审计链头 {kept}（合并 {len(heads)} 条审计链的链头；请另行保存，"
+        self.stdout.write(f"审计链头 {kept}（合并 {len(heads)} 条审计链共 {events} 条事件的链头；请另行保存，"
                           f"可用 rectify audit verify --head {kept} 核对）")
