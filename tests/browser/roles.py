@@ -45,7 +45,8 @@ class Visit:
             Path(folder).mkdir(parents=True, exist_ok=True)
             self.shots += 1
             path = Path(folder) / f"{self.prefix}-{self.size}-{self.shots:02d}-{name}.png"
-            self.page.screenshot(path=str(path), full_page=True)
+            # caret="initial": hiding the caret injects a <style> the page's CSP refuses (a console error).
+            self.page.screenshot(path=str(path), full_page=True, caret="initial")
 
     def menu(self, label: str) -> None:
         """Open a page from the main navigation (on a phone, a strip scrolled sideways to the item)."""
