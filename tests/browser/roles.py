@@ -86,6 +86,7 @@ def _watch(page: Page, errors: list[str], ignore: tuple[str, ...]) -> None:
 @pytest.fixture
 def visit(browser, live_server, transactional_db, request):
     """visit(user, size) -> a Visit signed in as that user; visit(None, size) is a member of the public."""
+    from rectify.organizations.navigation import main_role
     from tests.factories import PASSWORD
 
     contexts = []
@@ -96,8 +97,9 @@ def visit(browser, live_server, transactional_db, request):
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15000)
-        who = getattr(user, "username", "public")
-        shown = Visit(page, size, f"{prefix}-{who}")
+        # Named by role, not by login: the names stay the same from one run to the next.
+        who = (main_role(user) or "none") if user is not None else "public"
+        shown = Visit(page, size, f"{prefix}-{len(contexts)}-{who}")
         _watch(page, shown.errors, ignore)
         if user is not None:
             page.goto(f"{live_server.url}/accounts/login/")
