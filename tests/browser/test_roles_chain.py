@@ -196,3 +196,34 @@ def test_a_task_mistyped_into_a_draft_plan_is_deleted_and_kept_in_the_audit(worl
     assert not Task.objects.filter(pk=task.pk).exists()
     assert AuditEvent.objects.filter(action="task.delete").count() == 1
     office.assert_clean()
+
+
+def test_the_office_does_not_review_its_own_closure_request(world, visit, live_server, tmp_path):
+    from rectify.organizations.models import Role
+    from tests.factories import PDF, person
+
+    unit = world.units[0]
+    task = make_task(unit, title="整改办自行承办的公文清理")
+    office = visit(unit.office_staff, "desktop")
+    page = office.page
+    page.goto(live_server.url + reverse("ledger:task", args=[task.pk]))
+    page.get_by_label("进展情况").fill("已完成公文清理并形成清单")
+    evidence = tmp_path / "公文清理清单.pdf"
+    evidence.write_bytes(PDF)
+    page.get_by_label("佐证材料（可多选，可拖入）").set_input_files(str(evidence))
+    page.get_by_role("button", name="报送", exact=True).click()
+    expect(page.get_by_text("整改进展已报送")).to_be_visible()
+    office.accept_next_dialog()
+    page.get_by_role("button", name="申请销号", exact=True).click()
+    expect(page.get_by_text("已申请销号，等待整改办审核")).to_be_visible()
+    expect(page.get_by_role("button", name="审核通过", exact=True)).to_have_count(0)
+    office.seen("own-request")
+
+    colleague = visit(person(unit.org, Role.RECTIFICATION_OFFICE), "desktop")
+    colleague.page.goto(live_server.url + reverse("ledger:task", args=[task.pk]))
+    colleague.accept_next_dialog()
+    colleague.page.get_by_role("button", name="审核通过", exact=True).click()
+    expect(colleague.page.get_by_text("审核通过，已提交领导审批")).to_be_visible()
+    colleague.seen("colleague-reviewed")
+    office.assert_clean()
+    colleague.assert_clean()
