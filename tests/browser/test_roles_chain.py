@@ -138,7 +138,7 @@ def test_a_reviewer_reviews_the_plan_as_the_party_of_their_own_account(world, vi
     office = visit(world.inspection_office, "desktop")
     page = office.page
     page.goto(live_server.url + reverse("supervision:review", args=[unit.inspection.pk]))
-    expect(page.get_by_text(re.compile("尚待审核："))).to_be_visible()
+    expect(page.get_by_text(re.compile("尚待审核："))).to_contain_text("巡视办/巡察办")
     form = page.locator("form", has=page.get_by_role("heading", name="审核第1版整改方案"))
     expect(form.get_by_label("审核方")).to_have_count(0)
     expect(form).to_contain_text(re.compile("巡视办|巡察办"))
@@ -148,6 +148,10 @@ def test_a_reviewer_reviews_the_plan_as_the_party_of_their_own_account(world, vi
     form.get_by_role("button", name="提交审核意见").click()
     expect(page.get_by_text("审核意见已记录")).to_be_visible()
     expect(page.get_by_text("措施具体，责任明确")).to_be_visible()
+    # The plan is accepted only when every required party has reviewed: the others are still awaited.
+    pending = page.get_by_text(re.compile("尚待审核："))
+    expect(pending).to_be_visible()
+    expect(pending).not_to_contain_text("巡视办/巡察办")
     office.seen("plan-reviewed")
     office.assert_clean()
 
