@@ -52,6 +52,55 @@ def test_the_timeline_names_every_step_and_person_in_chinese(world, visit, live_
     office.assert_clean()
 
 
+def test_the_timeline_shows_phased_results_orders_and_look_backs(world, visit, live_server):
+    import datetime as dt
+
+    from rectify import clock
+    from rectify.supervision import services as supervision
+
+    unit = world.units[0]
+    long_term = make_task(unit, title="长期坚持党组理论学习中心组学习", category=Task.Category.LONG_TERM, deadline=None)
+    ledger.record_phased_result(unit.dept_handler, long_term, text="上半年开展专题学习6次")
+    supervision.issue_order(unit.supervisor, kind="supervise", task=long_term,
+                            reply_due=clock.today() + dt.timedelta(days=10), body="请加快推进学习制度化")
+    closed = submitted_task(unit, title="清理超标准办公用房")
+    ledger.review_task(unit.office_staff, closed)
+    ledger.approve_task(unit.leader, closed)
+    check = ledger.schedule_look_back(unit.office_staff, closed, scheduled_on=clock.today())
+    ledger.record_look_back(unit.office_staff, check, passed=True, answer="实地查看已整改到位")
+    office = visit(unit.office_staff, "desktop")
+    page = office.page
+    page.goto(live_server.url + reverse("ledger:task", args=[long_term.pk]))
+    timeline = page.locator(".timeline")
+    expect(timeline.get_by_text("上半年开展专题学习6次")).to_be_visible()
+    expect(timeline.get_by_text(re.compile("督办通知书")).first).to_be_visible()
+    expect(timeline.get_by_text(f"{unit.dept_handler.display_name}（办公室）").first).to_be_visible()
+    expect(timeline.get_by_text(re.compile(f"· {unit.supervisor.display_name}（")).first).to_be_visible()
+    office.seen("timeline-long-term")
+    page.goto(live_server.url + reverse("ledger:task", args=[closed.pk]))
+    expect(page.locator(".timeline").get_by_text(re.compile("回头看")).first).to_be_visible()
+    expect(page.locator(".timeline").get_by_text(re.compile("实地查看已整改到位")).first).to_be_visible()
+    office.seen("timeline-look-back")
+    office.assert_clean()
+
+
+@pytest.mark.xfail(strict=True, reason="an order a 纪检 supervisor issues is signed as the unit's 整改工作领导小组办公室")
+def test_an_order_names_the_supervisor_who_issued_it(world, visit, live_server):
+    import datetime as dt
+
+    from rectify import clock
+    from rectify.supervision import services as supervision
+
+    unit = world.units[0]
+    task = make_task(unit, title="整改违规使用公务用车问题")
+    supervision.issue_order(unit.supervisor, kind="supervise", task=task, reply_due=clock.today() + dt.timedelta(days=10))
+    office = visit(unit.office_staff, "desktop")
+    office.page.goto(live_server.url + reverse("ledger:task", args=[task.pk]))
+    timeline = office.page.locator(".timeline")
+    expect(timeline.get_by_text(re.compile("督办通知书")).first).to_be_visible()
+    expect(timeline.get_by_text(f"{unit.supervisor.display_name}（纪检监督）")).to_be_visible()
+
+
 def _unsigned_notice(unit):
     from rectify.reports import services as reports
     from rectify.supervision import services as supervision

@@ -323,7 +323,7 @@ def test_choosing_an_inspection_on_a_register_shows_its_records(world, visit, li
     office = visit(unit.office_staff, "desktop")
     page = office.page
     page.goto(live_server.url + reverse("ledger:all_rules"))
-    page.get_by_label("巡视巡察").select_option(label=unit.inspection.title)
+    page.get_by_role("combobox", name="巡视巡察").select_option(label=unit.inspection.title)
     expect(page).to_have_url(re.compile(rf"inspection={unit.inspection.pk}"))
     expect(page.get_by_text("党组工作规则")).to_be_visible()
     office.seen("rules-chosen")
