@@ -19,7 +19,7 @@ from rectify.ledger import services as ledger
 from rectify.ledger.models import Task
 from rectify.organizations.models import Role, User
 from tests.browser import roles
-from tests.browser.roles import INLINE_HANDLER_REFUSED, both_sizes
+from tests.browser.roles import both_sizes
 from tests.factories import PDF, build_unit, make_task, person, submitted_task
 
 pytestmark = pytest.mark.browser
@@ -40,8 +40,7 @@ def test_office_follows_the_ledger_reviews_and_keeps_the_registers(world, visit,
     make_task(unit, title="整改意识形态工作责任制落实不到位问题", deadline=_days(-3))
     make_task(unit, title="健全党组理论学习中心组学习制度")
     waiting = submitted_task(unit, title="规范机关公务接待管理")
-    # The registers' inline onchange is refused by the CSP; test_roles_pages tracks it on its own (xfail).
-    office = visit(unit.office_staff, size, ignore=(INLINE_HANDLER_REFUSED,))
+    office = visit(unit.office_staff, size)
     page = office.page
 
     expect(page.get_by_role("heading", name=f"{unit.org.name} · 整改工作看板")).to_be_visible()
@@ -199,8 +198,7 @@ def test_supervisor_flags_a_closed_task_and_it_goes_to_recheck(world, visit, siz
     supervisor.assert_clean()
 
 
-@pytest.mark.parametrize("size", ["desktop", pytest.param("phone", marks=pytest.mark.xfail(
-    strict=True, reason="on a phone the overview cannot be sorted: its sort links are in the hidden table header"))])
+@both_sizes
 def test_inspection_office_filters_exports_and_sorts_the_overview(world, visit, size):
     from rectify.organizations import services as orgs
 

@@ -84,7 +84,6 @@ def test_the_timeline_shows_phased_results_orders_and_look_backs(world, visit, l
     office.assert_clean()
 
 
-@pytest.mark.xfail(strict=True, reason="an order a 纪检 supervisor issues is signed as the unit's 整改工作领导小组办公室")
 def test_an_order_names_the_supervisor_who_issued_it(world, visit, live_server):
     import datetime as dt
 
@@ -117,7 +116,7 @@ def test_a_report_is_published_only_after_the_first_responsible_persons_sign_off
     page = leader.page
     page.goto(live_server.url + reverse("reports:publish", args=[report.pk]))
     page.get_by_role("button", name="确认发布").click()
-    expect(page.get_by_role("alert")).to_contain_text("操作未完成")
+    expect(page.get_by_role("alert")).to_contain_text("尚未经第一责任人签字")
     report.refresh_from_db()
     assert report.status == "draft"
     leader.seen("publish-refused")
@@ -135,7 +134,6 @@ def test_a_report_is_published_only_after_the_first_responsible_persons_sign_off
     leader.assert_clean()
 
 
-@pytest.mark.xfail(strict=True, reason="a refused publish shows only the generic 409 message, not why it was refused")
 def test_a_refused_publish_says_the_plan_is_not_signed(world, visit, live_server):
     unit = world.units[0]
     report = _unsigned_notice(unit)

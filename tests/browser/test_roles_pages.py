@@ -316,7 +316,6 @@ def test_the_inspection_form_refuses_a_future_date_and_a_negative_round(world, v
     office.assert_clean()
 
 
-@pytest.mark.xfail(strict=True, reason="the registers' 巡视巡察 selector uses an inline onchange the CSP blocks")
 def test_choosing_an_inspection_on_a_register_shows_its_records(world, visit, live_server):
     unit = world.units[0]
     ledger.create_rule_change(unit.office_staff, unit.inspection, title="党组工作规则", action="create")

@@ -224,7 +224,7 @@ def _held_chains() -> frozenset[int]:
     kept = getattr(connection, "_audit_held", None)
     if kept is not None and kept[0] is hooks:
         return cast(frozenset[int], kept[1])
-    held = frozenset().union(*(func.chains for _sids, func, _robust in hooks if isinstance(func, _Held)))
+    held = frozenset().union(*(entry[1].chains for entry in hooks if isinstance(entry[1], _Held)))
     connection._audit_held = (hooks, held)  # type: ignore[attr-defined]
     return held
 

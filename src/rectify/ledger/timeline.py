@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -55,10 +56,16 @@ class Event:
     role: str = ""
     user_id: int | None = None
     order_id: int | None = None
+    day_only: bool = False  # only the day is known (a date the user gave, not the moment it was entered)
 
 
-def _moment(day: dt.date | None, fallback: dt.datetime) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC) if day else fallback
+def _moment(day: dt.date | None, entered: dt.datetime) -> tuple[dt.datetime, bool]:
+    """When a dated record (an order's 印发日期, a check's 核查日期) happened, and whether only its day is
+    known: the moment it was entered when that was on the day, else the day itself (placed at local noon
+    for the order of the timeline, and shown without a time)."""
+    if day is None or timezone.localtime(entered).date() == day:
+        return entered, False
+    return dt.datetime.combine(day, dt.time(12), tzinfo=timezone.get_current_timezone()), True
 
 
 def _name(user: Any) -> str:
@@ -113,16 +120,18 @@ def timeline(task: Task) -> list[Event]:
         title = _("%(method)s：%(result)s") % {"method": lb.get_method_display(), "result": lb.get_result_display()}
         asked = _("核查对象：%(asked)s") % {"asked": lb.asked} if lb.asked else ""
         text = _("；").join(x for x in (asked, lb.answer, lb.reason) if x)
-        events.append(Event("check", _moment(lb.checked_on, lb.created_at), _name(lb.checker), title, text,
-                            user_id=lb.checker_id))
+        at, day_only = _moment(lb.checked_on, lb.created_at)
+        events.append(Event("check", at, _name(lb.checker), title, text, user_id=lb.checker_id, day_only=day_only))
     # Orders (五书) live in the supervision app; the reverse relation reads them without importing it.
     for o in task.orders.select_related("issued_by").order_by("pk"):  # type: ignore[attr-defined]
         title = f"{o.get_kind_display()}{(' ' + o.number) if o.number else ''}"
         text = _("回复时限：%(due)s；%(status)s") % {"due": f"{o.reply_due:%Y-%m-%d}", "status": o.get_status_display()}
         if o.reply_text:
             text += _("；回复：%(reply)s") % {"reply": o.reply_text}
-        events.append(Event("order", _moment(o.issued_on, o.created_at), _name(o.issued_by), title, text,
-                            role=o.issuer, user_id=o.issued_by_id, order_id=o.pk))
+        text = _("印发：%(issuer)s；") % {"issuer": o.issuer} + text
+        at, day_only = _moment(o.issued_on, o.created_at)
+        events.append(Event("order", at, _name(o.issued_by), title, text, role=o.issuer, user_id=o.issued_by_id,
+                            order_id=o.pk, day_only=day_only))
     for x in Extension.objects.filter(task=task).select_related("requested_by", "reviewed_by", "decided_by"):
         asked = _("申请延期至 %(new)s（原完成时限 %(old)s）：%(reason)s") % {
             "new": f"{x.requested_deadline:%Y-%m-%d}", "old": f"{x.original_deadline:%Y-%m-%d}" if x.original_deadline
@@ -144,7 +153,7 @@ def timeline(task: Task) -> list[Event]:
         events.append(Event(kind, ev.created_at, who, str(AUDIT_LABELS[ev.action]), text, user_id=ev.actor_id))
     roles = role_labels(task, {e.user_id for e in events if e.user_id is not None})
     for e in events:
-        if e.user_id in roles and (not e.role or e.kind not in ("progress", "phased", "order")):
+        if e.user_id in roles and (not e.role or e.kind not in ("progress", "phased")):
             e.role = roles[e.user_id]  # type: ignore[index]
     events.sort(key=lambda e: e.at, reverse=True)
     return events

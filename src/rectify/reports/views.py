@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rectify.errors import InvalidTransition, StaleWrite, ValidationFailed
 from rectify.jobs.models import Job
 from rectify.jobs.views import follow, offer_file
+from rectify.refusals import htmx_refusal
 from rectify.reports import jobs as background
 from rectify.reports import selectors, services
 from rectify.reports.forms import GenerateForm, HandleForm, PublishForm, SectionForm, TitleForm
@@ -161,6 +162,8 @@ def publish(request: HttpRequest, report_id: int) -> HttpResponse:
                 messages.success(request, _("已发布第 %(number)d 版") % {"number": version.number})
                 return redirect("reports:version", report_id=report.pk, number=version.number)
             except (ValidationFailed, StaleWrite, InvalidTransition) as exc:
+                if (refused := htmx_refusal(request, exc)) is not None:
+                    return refused  # the boosted form shows why, in place
                 error, status = exc.message, 409
                 report.refresh_from_db()
         else:

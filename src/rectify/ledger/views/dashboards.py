@@ -170,7 +170,16 @@ def overview(request: HttpRequest) -> HttpResponse:
         "sort": sort, "descending": descending, "lights": Task.Light.choices, "levels": Organization.Level.choices,
         "export_query": _with(request.GET, format="xlsx"),
         "sort_links": {c: _with(request.GET, sort=c, dir="asc" if sort == c and descending else "desc") for c in SORTS},
+        # The same orders for a phone, where the table's header row is not shown.
+        "sort_choices": [(label, _with(request.GET, sort=c, dir="asc" if sort == c and descending else "desc"), sort == c)
+                         for c, label in _sort_labels().items()],
     })
+
+
+def _sort_labels() -> dict[str, str]:
+    return {"name": _("单位"), "level": _("层级"), "total": _("任务"), "closed": _("已销号"), "rate": _("完成率"),
+            "overdue": _("逾期"), "overdue_rate": _("逾期率"), "red": str(Task.Light.RED.label),
+            "yellow": str(Task.Light.YELLOW.label), "waiting": _("待审核审批")}
 
 
 RANKS = {code: n for n, code in enumerate(Organization.Level.values)}

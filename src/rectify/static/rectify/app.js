@@ -209,6 +209,12 @@
     if (back && window.history.length > 1) { event.preventDefault(); window.history.back(); }
   });
 
+  // A choice that applies at once (data-autosubmit): the form is sent as if its button were pressed.
+  document.addEventListener("change", function (event) {
+    var field = event.target.closest && event.target.closest("[data-autosubmit]");
+    if (field && field.form) { field.form.requestSubmit(); }
+  });
+
   document.addEventListener("DOMContentLoaded", function () { onReady(document); });
   document.addEventListener("htmx:load", function (event) { onReady(event.target); });
 })();

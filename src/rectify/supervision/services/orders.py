@@ -97,6 +97,16 @@ def default_body(kind: str, tasks: list[Task], reply_due: dt.date) -> str:
     return "\n".join(lines)
 
 
+def _issuer(actor: User, roles: set[str], unit: Organization) -> str:
+    """Who signs an order when the form names no one: the body the issuing person acts for."""
+    if Role.RECTIFICATION_OFFICE in roles:
+        return f"{unit.name}整改工作领导小组办公室"
+    if Role.SUPERVISOR in roles:
+        return f"驻{unit.name}纪检监察组"
+    office = Membership.objects.filter(user=actor, role=Role.INSPECTION_OFFICE).select_related("organization").first()
+    return office.organization.name if office else f"{unit.name}整改工作领导小组办公室"
+
+
 @transaction.atomic
 def issue_order(
     actor: User, *, kind: str, reply_due: dt.date, task: Task | None = None, department: Organization | None = None,
@@ -108,7 +118,7 @@ def issue_order(
     if task is None and department is None:
         raise ValidationFailed(_("请选择整改任务或责任单位"), field="task")
     unit = task.unit if task is not None else department.unit  # type: ignore[union-attr]
-    require_unit(actor, Action.ISSUE_ORDER, unit, message=_("只有整改办、纪检监督或巡视巡察办可以印发督办文书"))
+    roles = require_unit(actor, Action.ISSUE_ORDER, unit, message=_("只有整改办、纪检监督或巡视巡察办可以印发督办文书"))
     if task is not None and department is None:
         department = task.lead_org
     if department is not None and not department.path.startswith(unit.path):
@@ -119,7 +129,7 @@ def issue_order(
         raise ValidationFailed(_("「回复时限」不能早于印发日期"), field="reply_due")
     order = Order(
         unit=unit, kind=kind, number=number.strip(), task=task, department=department,
-        addressee=(department.name if department else unit.name), issuer=issuer.strip() or f"{unit.name}整改工作领导小组办公室",
+        addressee=(department.name if department else unit.name), issuer=issuer.strip() or _issuer(actor, roles, unit),
         issued_on=issued_on, reply_due=reply_due, issued_by=actor, body="",
     )
     order.body = (body or "").strip() or default_body(kind, order_tasks(order), reply_due)
