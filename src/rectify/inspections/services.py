@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from rectify import clock
@@ -31,17 +31,22 @@ def _check_dates(onsite_start: dt.date | None, onsite_end: dt.date | None, feedb
 MAX_ROUND = 99
 
 
+def check_lengths(model: type[models.Model], values: dict[str, Any]) -> None:
+    """Each text no longer than its column holds, named with its length (PostgreSQL would refuse the write)."""
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        limit = getattr(field, "max_length", None)
+        if isinstance(value, str) and limit and len(value) > limit:
+            raise ValidationFailed(_("「%(label)s」不能超过 %(max)d 个字（现有 %(n)d 个字）") % {
+                "label": str(getattr(field, "verbose_name", name)), "max": limit, "n": len(value)}, field=name)
+
+
 def _check_header(target: Organization, title: str, fields: dict[str, Any], *, exclude_pk: int | None = None) -> None:
     """Field by field, with the value: lengths, dates not in the future, a sensible round, no duplicate name."""
     def label(name: str) -> str:
         return str(getattr(Inspection._meta.get_field(name), "verbose_name", name))
 
-    for name, value in (("title", title), *fields.items()):
-        field = Inspection._meta.get_field(name)
-        limit = getattr(field, "max_length", None)
-        if isinstance(value, str) and limit and len(value) > limit:
-            raise ValidationFailed(_("「%(label)s」不能超过 %(max)d 个字（现有 %(n)d 个字）") % {
-                "label": label(name), "max": limit, "n": len(value)}, field=name)
+    check_lengths(Inspection, {"title": title, **fields})
     today = clock.today()
     for name in ("onsite_start", "onsite_end", "feedback_date"):
         value = fields.get(name)
@@ -117,6 +122,8 @@ def add_finding(
     title = (title or "").strip()
     if not title:
         raise ValidationFailed(_("「问题标题」不能为空"), field="title")
+    label = (label or "").strip()
+    check_lengths(Finding, {"label": label, "exempt_reason": exempt_reason})
     if parent is not None and parent.inspection_id != inspection.pk:
         raise ValidationFailed(_("「上级问题」不属于本次巡视巡察"), field="parent")
     lowest = 1 if parent is None else parent.level + 1
@@ -151,6 +158,7 @@ def update_finding(actor: User, finding: Finding, *, reason: str = "", **changes
         raise TypeError(f"unknown finding fields: {sorted(changes)}")
     if not finding.title.strip():
         raise ValidationFailed(_("「问题标题」不能为空"), field="title")
+    check_lengths(Finding, {"label": finding.label, "exempt_reason": finding.exempt_reason})
     if finding.exempt and not finding.exempt_reason.strip():
         raise ValidationFailed(_("「不予公开理由」不能为空"), field="exempt_reason")
     finding.save()

@@ -12,12 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from rectify.errors import Forbidden, NotVisible, RectifyError
 from rectify.inspections import services
 from rectify.inspections.models import Inspection
 from rectify.inspections.selectors import inspection_stats, inspections_visible_to, registrable_units
 from rectify.organizations.scoping import Action, can_unit
+from rectify.refusals import htmx_refusal
 
 
 @login_required
@@ -123,9 +125,33 @@ def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("巡视巡察基本信息已修改"))
                 return redirect("ledger:ledger", pk=inspection.pk)
+    return _edit_page(request, inspection, values, error, field)
+
+
+def _edit_page(request: HttpRequest, inspection: Inspection, values: Any, error: str | None, field: str | None,
+               *, status: int = 200) -> HttpResponse:
     return render(request, "inspections/edit.html", {
         "inspection": inspection, "needs_reason": services.plan_submitted(inspection),
-        **_form_context(values, error, field)})
+        "may_delete": can_unit(request.user, Action.REGISTER_INSPECTION, inspection.target),  # type: ignore[arg-type]
+        **_form_context(values, error, field)}, status=status)
+
+
+@login_required
+@require_POST
+def inspection_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """删除误录的巡视巡察: only one with nothing recorded against it; the audit chain keeps what it said."""
+    inspection = get_object_or_404(inspections_visible_to(request.user), pk=pk)  # type: ignore[arg-type]
+    try:
+        services.delete_inspection(request.user, inspection, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
+    except Forbidden as exc:
+        return HttpResponseForbidden(exc.message)
+    except RectifyError as exc:
+        if (refused := htmx_refusal(request, exc)) is not None:
+            return refused  # the boosted form shows why, in place
+        field = "delete_reason" if exc.field == "reason" else "inspection"
+        return _edit_page(request, inspection, header_values(inspection), exc.message, field, status=422)
+    messages.success(request, _("已删除「%(title)s」，删除前的内容保存在审计记录中") % {"title": inspection.title})
+    return redirect("inspections:list")
 
 
 def header_values(inspection: Inspection) -> dict[str, str]:
