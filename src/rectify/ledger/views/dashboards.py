@@ -163,16 +163,16 @@ def overview(request: HttpRequest) -> HttpResponse:
                    {"name": _("逾期率"), "values": [r["overdue_rate"] for r in per_unit], "color": "red"}],
         "links": [r["url"] for r in per_unit],
     }}
+    sort_links = {c: _with(request.GET, sort=c, dir="asc" if sort == c and descending else "desc") for c in SORTS}
     return render(request, "ledger/overview.html", {
         "units": per_unit, "total": total, "closed": closed, "overdue": overdue, "rate": _rate(closed, total),
         "red": red, "yellow": yellow, "red_label": Task.Light.RED.label, "yellow_label": Task.Light.YELLOW.label,
         "overdue_rate": _rate(overdue, total), "charts": charts, "regions": regions, "params": request.GET,
         "sort": sort, "descending": descending, "lights": Task.Light.choices, "levels": Organization.Level.choices,
         "export_query": _with(request.GET, format="xlsx"),
-        "sort_links": {c: _with(request.GET, sort=c, dir="asc" if sort == c and descending else "desc") for c in SORTS},
+        "sort_links": sort_links,
         # The same orders for a phone, where the table's header row is not shown.
-        "sort_choices": [(label, _with(request.GET, sort=c, dir="asc" if sort == c and descending else "desc"), sort == c)
-                         for c, label in _sort_labels().items()],
+        "sort_choices": [(label, sort_links[c], sort == c) for c, label in _sort_labels().items()],
     })
 
 
